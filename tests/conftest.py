@@ -1,0 +1,33 @@
+"""Shared test setup: an isolated dataset cache and the dataset mirror, when there is one."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_MIRROR = REPO_ROOT.parent / "shared" / "datasets"
+
+# Set before any test imports exam.data, so every test sees the same settings.
+if "TFEXAM_DATA_MIRROR" not in os.environ and (SHARED_MIRROR / "MANIFEST.tsv").is_file():
+    os.environ["TFEXAM_DATA_MIRROR"] = str(SHARED_MIRROR)
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+MIRROR_REASON = "needs the dataset mirror: set TFEXAM_DATA_MIRROR to a folder like ../shared/datasets"
+
+
+def has_mirror() -> bool:
+    return bool(os.environ.get("TFEXAM_DATA_MIRROR"))
+
+
+requires_mirror = pytest.mark.skipif(not has_mirror(), reason=MIRROR_REASON)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_cache(tmp_path_factory) -> Path:
+    """One dataset cache for the whole run (extracting the image archives once), unless the caller chose one."""
+    if "TFEXAM_DATA_DIR" not in os.environ:
+        os.environ["TFEXAM_DATA_DIR"] = str(tmp_path_factory.mktemp("tfexam-data"))
+    return Path(os.environ["TFEXAM_DATA_DIR"])
