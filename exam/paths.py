@@ -11,6 +11,7 @@ HIDDEN_DIR = REPO_ROOT / "hidden_tests"
 SOLUTION_DIR = REPO_ROOT / "solutions"
 DEFAULT_WORKSPACE = REPO_ROOT / "pycharm_project"
 STATE_DIRNAME = ".tfexam"
+MARKER = ".tfexam-workspace"  # committed in pycharm_project/ so a copied project still finds itself
 
 
 def state_dir(workspace: Path) -> Path:
@@ -18,10 +19,10 @@ def state_dir(workspace: Path) -> Path:
 
 
 def find_workspace(start: Path | None = None) -> Path:
-    """The workspace holding `start` (a folder with .tfexam/ above it), else the default pycharm_project/."""
+    """The workspace holding `start` (a folder with .tfexam/ or the marker above it), else pycharm_project/."""
     here = Path(start or os.getcwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / STATE_DIRNAME).is_dir():
+        if (folder / STATE_DIRNAME).is_dir() or (folder / MARKER).is_file():
             return folder
     return DEFAULT_WORKSPACE
 

@@ -26,7 +26,7 @@ CATEGORY_NAMES = {
 }
 MAX_SCORE = 5
 HEADER_BEGIN = '"""'
-HEADER_END_MARK = "(end of the generated header)"
+HEADER_END_MARK = "(Generated from hidden_tests/"
 
 
 @dataclass(frozen=True)
@@ -177,9 +177,9 @@ def starter_header(question: Question) -> str:
         f"  - no {', '.join(contract.forbidden_layers)} layers (they cannot be loaded safely),",
         f"  - the metric on hidden data: {question.metric.name} ({better}); scores {thresholds}.",
         "",
-        f"This header is generated from hidden_tests/{question.id}.toml {HEADER_END_MARK}",
+        f"{HEADER_END_MARK}{question.id}.toml; your code goes below this docstring.)",
     ]
-    return '"""\n' + "\n".join(line.rstrip() for line in lines) + '\n"""\n'
+    return '"""\n' + "\n".join(line.rstrip() for line in lines) + '\n"""\n\n'
 
 
 def split_header(source: str) -> tuple[str, str]:
@@ -188,7 +188,7 @@ def split_header(source: str) -> tuple[str, str]:
         end = source.find(HEADER_END_MARK)
         close = source.find('"""', end) if end >= 0 else -1
         if close >= 0:
-            return source[: close + 4], source[close + 4 :]
+            return source[: close + 4], source[close + 4 :].lstrip("\n")
     return "", source
 
 

@@ -1,0 +1,3 @@
+from exam.cli import main
+
+raise SystemExit(main())

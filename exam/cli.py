@@ -1,0 +1,58 @@
+"""tfexam / python -m exam: one entry point, one module per verb in exam/commands/."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import sys
+
+from exam.errors import USAGE, ExamError
+
+COMMANDS = ("start", "status", "submit", "end", "solve", "demo", "fetch")
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage errors as one line and exit 2 (argparse would print the whole usage block)."""
+
+    def error(self, message: str):
+        fail(f"{message} (see `{self.prog} --help`)", USAGE, "--json" in sys.argv)
+
+
+def fail(message: str, code: int, as_json: bool):
+    if as_json:
+        print(json.dumps({"error": message, "exit_code": code}))
+    print(f"tfexam: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="tfexam", description="A mock TensorFlow Developer Certificate exam, offline.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--workspace", metavar="DIR",
+                        help="exam folder (default: the workspace containing the current directory, else pycharm_project/)")
+    common.add_argument("--json", action="store_true", help="print one JSON object")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
+    for name in COMMANDS:
+        if importlib.util.find_spec(f"exam.commands.{name}") is None:  # TEMPORARY until fetch lands
+            continue
+        module = importlib.import_module(f"exam.commands.{name}")
+        sub = commands.add_parser(name, parents=[common], help=module.HELP, description=module.HELP)
+        module.configure(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ExamError as error:
+        fail(str(error), error.exit_code, args.json)
+    except KeyboardInterrupt:
+        fail("interrupted; everything recorded before this point is kept", 130, args.json)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

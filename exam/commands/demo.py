@@ -1,0 +1,36 @@
+"""tfexam demo: the whole loop offline in a temporary workspace: start, train Category 1, submit, end."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+
+from exam.commands import end, solve, start, submit
+from exam.output import emit, progress
+
+HELP = "run a complete Category 1 exam in a temporary workspace and print the report"
+
+
+def configure(parser):
+    parser.add_argument("--keep-in", metavar="DIR", help="use this folder instead of a new temporary one")
+
+
+def perform(args) -> tuple[int, dict, str]:
+    workspace = args.workspace or args.keep_in or tempfile.mkdtemp(prefix="tfexam-demo-")
+    step = argparse.Namespace(workspace=workspace, json=args.json, minutes=300, restart=True, categories=[1],
+                              question=[], no_fetch=True, category=1, model=None)
+    steps = {}
+    for name, command in (("start", start), ("solve", solve), ("submit", submit), ("end", end)):
+        progress(args, f"\n$ tfexam {name}{' 1' if name in ('solve', 'submit') else ''} --workspace {workspace}")
+        code, payload, text = command.perform(step)
+        steps[name] = payload
+        progress(args, text)
+        if code != 0:
+            return code, {"workspace": workspace, "steps": steps}, f"The demo stopped at `{name}` (exit {code})."
+    return 0, {"workspace": workspace, "steps": steps}, f"\nDemo workspace (ledger, submitted copies): {workspace}"
+
+
+def run(args) -> int:
+    code, payload, text = perform(args)
+    emit(args, payload, text)
+    return code

@@ -1,0 +1,51 @@
+"""tfexam solve N: train the reference solution of the session's category-N question into CategoryN/mymodel.h5."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from exam import grading, paths, questions, session
+from exam.errors import ExamError
+from exam.output import emit, progress
+
+HELP = "train the reference solution for category N into CategoryN/mymodel.h5 (to see a 5/5 run)"
+
+
+def configure(parser):
+    parser.add_argument("category", type=int, choices=questions.CATEGORIES, help="category number 1-5")
+
+
+def perform(args) -> tuple[int, dict, str]:
+    workspace = paths.resolve_workspace(args.workspace)
+    current = session.load(workspace)
+    question_id = current.question_for(args.category) if current else None
+    question = questions.get(question_id) if question_id else questions.default_for_category(args.category)
+    if question is None:
+        raise ExamError(f"category {args.category} has no question yet")
+    if not question.solution_path.exists():
+        raise ExamError(f"question {question.id} has no reference solution ({question.solution_path} is missing)")
+    folder = paths.category_dir(workspace, args.category)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "mymodel.h5"
+    before = target.stat().st_mtime_ns if target.exists() else None
+    progress(args, f"Training the reference solution for {question.id} in {folder} ...")
+    started = time.monotonic()
+    quiet = getattr(args, "json", False)
+    done = subprocess.run([sys.executable, str(question.solution_path)], cwd=folder, env=grading.child_env(),
+                          stdout=sys.stderr if quiet else None, stderr=subprocess.PIPE if quiet else None, text=True)
+    seconds = round(time.monotonic() - started, 1)
+    if done.returncode != 0:
+        raise ExamError(f"the reference solution for {question.id} failed (exit {done.returncode}); run it by hand: "
+                        f"cd {folder} && {sys.executable} {question.solution_path}")
+    if not target.exists() or target.stat().st_mtime_ns == before:
+        raise ExamError(f"the reference solution for {question.id} finished but did not save {target}")
+    payload = {"question": question.id, "model": str(target), "train_seconds": seconds}
+    return 0, payload, f"Saved {target} ({seconds:.1f} s of training). Submit it with: tfexam submit {args.category}"
+
+
+def run(args) -> int:
+    code, payload, text = perform(args)
+    emit(args, payload, text)
+    return code

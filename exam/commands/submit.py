@@ -1,0 +1,89 @@
+"""tfexam submit N: Submit and Test. Grade CategoryN/mymodel.h5 on hidden data and record the attempt."""
+
+from __future__ import annotations
+
+import getpass
+import socket
+import time
+from pathlib import Path
+
+from exam import grading, ledger, paths, questions, session
+from exam.errors import REFUSED, ExamError
+from exam.output import emit, progress
+from exam.session import format_duration
+from graders import modelfile
+from graders.refusal import Refused
+
+HELP = "Submit and Test: grade the category's mymodel.h5 on hidden data and record the attempt"
+
+
+def configure(parser):
+    parser.add_argument("category", type=int, choices=questions.CATEGORIES, help="category number 1-5")
+    parser.add_argument("--model", metavar="PATH", help="the file to submit (default: CategoryN/mymodel.h5)")
+
+
+def perform(args) -> tuple[int, dict, str]:
+    workspace = paths.resolve_workspace(args.workspace)
+    current = session.require(workspace)
+    question_id = current.question_for(args.category)
+    if question_id is None:
+        raise ExamError(f"this session has no category {args.category} question; it has {sorted(map(int, current.questions))}")
+    question = questions.get(question_id)
+    model = Path(args.model).expanduser() if args.model else paths.category_dir(workspace, args.category) / "mymodel.h5"
+    model = model.resolve()
+
+    submitted_at = time.time()
+    late = current.ended or current.time_left(submitted_at) < 0
+    label = f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime(submitted_at))}-c{args.category}-{int(submitted_at * 1000) % 100000:05d}"
+    record = {"session": current.id, "category": args.category, "question": question.id,
+              "submitted_at": session.iso(submitted_at), "submitted_path": str(model),
+              "late": late, "time_left_s": round(current.time_left(submitted_at), 1),
+              "user": _user(), "host": socket.gethostname()}
+    try:
+        modelfile.kind_of(model)  # cheap refusals (missing, empty, not a model file) without starting TensorFlow
+    except Refused as refusal:
+        result = grading.failure(question, refusal.check, refusal.message) | {"status": "refused"}
+    else:
+        copy = ledger.keep_copy(workspace, model, label)
+        record |= {"model_sha256": ledger.sha256(copy) if copy.is_file() else None, "model_copy": str(copy.relative_to(workspace))}
+        progress(args, f"Grading {model.name} for category {args.category} ({question.title})...")
+        artifacts = ledger.submissions_dir(workspace) / f"{label}-artifacts"
+        result = grading.grade_in_child(copy, question, artifacts)
+    record |= {"status": result["status"], "score": result["score"], "max_score": result["max_score"],
+               "metric": result.get("metric"), "checks": result["checks"], "artifacts": result.get("artifacts", []),
+               "elapsed_s": result.get("elapsed"), "diagnostics": result.get("diagnostics", {})}
+    written = ledger.append(workspace, record)
+    text = render(question, result, current, late)
+    payload = {"record": written, "result": result}
+    return (0 if result["status"] == "graded" else REFUSED), payload, text
+
+
+def render(question, result: dict, current, late: bool) -> str:
+    if result["status"] == "graded":
+        lines = [f"Category {question.category} - {question.title}: {result['score']}/{result['max_score']}"]
+        lines += ["  " + line for line in result["output"].splitlines()]
+        lines += [f"  diagnostic: {a}" for a in result.get("artifacts", [])]
+    else:  # a refusal is one line: what is wrong, what to do, and the clock
+        failed = next((c["message"] for c in result["checks"] if not c["passed"]), result["output"])
+        return f"Category {question.category} {result['status']}: {failed} ({_clock(current)})"
+    if late:
+        lines.append("  Recorded as LATE: the exam clock had run out, so this attempt does not count.")
+    lines.append(_clock(current).capitalize())
+    return "\n".join(lines)
+
+
+def _clock(current) -> str:
+    return "the exam has ended" if current.ended else f"time left {format_duration(current.time_left())}"
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def run(args) -> int:
+    code, payload, text = perform(args)
+    emit(args, payload, text)
+    return code

@@ -1,0 +1,106 @@
+"""The submission ledger: one JSON line per Submit and Test, appended under a lock and flushed to disk.
+
+A copy of every submitted file is kept under .tfexam/submissions/, so overwriting mymodel.h5 later loses nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+from exam import atomic
+from exam.paths import state_dir
+
+try:
+    import fcntl
+except ImportError:  # Windows: appends of one short line are still atomic enough for one learner
+    fcntl = None
+
+
+def ledger_file(workspace: Path) -> Path:
+    return state_dir(workspace) / "ledger.jsonl"
+
+
+def submissions_dir(workspace: Path) -> Path:
+    return state_dir(workspace) / "submissions"
+
+
+@contextlib.contextmanager
+def locked(workspace: Path):
+    path = state_dir(workspace) / "ledger.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as handle:
+        if fcntl:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read(workspace: Path) -> list[dict]:
+    """Every complete record. A torn last line (a writer killed mid-append) is skipped, never fatal."""
+    path = ledger_file(workspace)
+    if not path.exists():
+        return []
+    records = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    return records
+
+
+def append(workspace: Path, record: dict) -> dict:
+    """Number the record, append it, fsync; returns the record as written."""
+    path = ledger_file(workspace)
+    with locked(workspace):
+        record = {"seq": len(read(workspace)) + 1, **record}
+        line = json.dumps(record, sort_keys=True) + "\n"
+        with open(path, "ab") as handle:
+            if handle.tell() and not _ends_with_newline(path):
+                handle.write(b"\n")  # seal a line torn by an earlier kill so this record stays parseable
+            handle.write(line.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        atomic.fsync_dir(path.parent)
+    return record
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) == b"\n"
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def keep_copy(workspace: Path, source: Path, label: str) -> Path:
+    """Copy a submitted file (or SavedModel folder) into the ledger's store, fsynced, under a unique name."""
+    store = submissions_dir(workspace)
+    store.mkdir(parents=True, exist_ok=True)
+    target = store / f"{label}{''.join(source.suffixes[-1:])}"
+    if source.is_dir():
+        shutil.copytree(source, target)
+    else:
+        tmp = target.with_name(target.name + ".part")
+        shutil.copyfile(source, tmp)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    atomic.fsync_dir(store)
+    return target

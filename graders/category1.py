@@ -1,0 +1,28 @@
+"""Category 1: predictions on hidden points of the line, scored by mean absolute error."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from exam.questions import Question
+from graders.core import predict
+from graders.result import Evaluation
+
+
+def hidden_points(question: Question) -> tuple[np.ndarray, np.ndarray]:
+    hidden = question.hidden
+    x = np.asarray(hidden["x"], dtype="float32")
+    return x, hidden["slope"] * x.astype("float64") + hidden["intercept"]
+
+
+def evaluate(model, question: Question, artifacts=None) -> Evaluation:
+    x, expected = hidden_points(question)
+    predicted = predict(model, x.reshape(-1, 1)).reshape(-1)
+    errors = np.abs(predicted - expected)
+    worst = int(errors.argmax())
+    details = [
+        f"{len(x)} hidden points; mean absolute error {errors.mean():.4g}",
+        f"largest error {errors[worst]:.4g} at x = {x[worst]:g} (expected {expected[worst]:g}, got {predicted[worst]:.4f})",
+    ]
+    points = [{"x": float(a), "expected": float(b), "predicted": float(c)} for a, b, c in zip(x, expected, predicted)]
+    return Evaluation(value=float(errors.mean()), details=details, diagnostics={"points": points, "max_error": float(errors.max())})

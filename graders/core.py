@@ -1,0 +1,137 @@
+"""The grading core every category uses: safe load, contract checks, hidden test, rubric, one Result."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from exam.questions import MAX_SCORE, Question, format_shape  # noqa: E402
+from graders import modelfile, rubric  # noqa: E402
+from graders.refusal import Refused  # noqa: E402
+from graders.result import ERROR, GRADED, REFUSED, Check, MetricResult, Result  # noqa: E402
+
+SAVE_HINT = {"h5": "model.save('mymodel.h5')", "keras": "model.save('mymodel.keras')"}
+
+
+def grade(path: Path | str, question: Question, artifacts: Path | None = None) -> Result:
+    """Grade one file for one question. Never raises for anything the submitted file does."""
+    started = time.monotonic()
+    result = Result(question=question.id, category=question.category, status=GRADED, max_score=MAX_SCORE)
+    try:
+        model = load(Path(path), question, result.checks)
+        check_contract(model, question, result.checks)
+        grader = importlib.import_module(question.grader_module)
+        for check in getattr(grader, "preflight", lambda m, q: [])(model, question):
+            _require(result.checks, check)
+        if artifacts is not None:
+            artifacts.mkdir(parents=True, exist_ok=True)
+        evaluation = grader.evaluate(model, question, artifacts)
+        value = float(evaluation.value)
+        result.score = question.metric.score(value)
+        result.metric = MetricResult(question.metric.name, value, question.metric.higher_is_better, list(question.metric.thresholds))
+        result.diagnostics = evaluation.diagnostics
+        result.artifacts = [str(a) for a in evaluation.artifacts]
+        result.output = "\n".join([rubric.explain(question.metric, value), *evaluation.details])
+    except Refused as refusal:
+        result.status = REFUSED
+        result.checks.append(Check(refusal.check, False, refusal.message))
+        result.output = refusal.message
+    except Exception as error:  # a grader bug must still end as one line and a record, not a traceback
+        result.status = ERROR
+        message = f"the grader failed ({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}); please report it"
+        result.checks.append(Check("grader", False, message))
+        result.output = message
+    result.elapsed = round(time.monotonic() - started, 3)
+    return result
+
+
+def _require(checks: list[Check], check: Check) -> None:
+    checks.append(check)
+    if not check.passed:
+        checks.pop()
+        raise Refused(check.name, check.message)
+
+
+def load(path: Path, question: Question, checks: list[Check]):
+    kind = modelfile.kind_of(path)
+    allowed = question.contract.formats
+    if kind not in allowed:
+        wanted = " or ".join(SAVE_HINT.get(f, f) for f in allowed)
+        raise Refused("format", f"{path.name} is a {kind} model; this question takes {'/'.join(allowed)}: save with {wanted}")
+    if kind == "h5":
+        config = modelfile.h5_model_config(path)
+        forbidden = [(cls, name) for cls, name in modelfile.layer_classes(config) if cls in question.contract.forbidden_layers]
+        if forbidden:
+            cls, name = forbidden[0]
+            raise Refused("layers", f"the model has a {cls} layer ('{name}'), which the grader will not load (it could run arbitrary code); use built-in layers instead")
+    checks.append(Check("file", True, f"{path.name} is a Keras {kind} file"))
+
+    import tensorflow as tf
+
+    try:
+        model = tf.keras.models.load_model(path, compile=False, safe_mode=True)
+    except Exception as error:
+        raise Refused("load", _load_failure(error)) from None
+    checks.append(Check("load", True, "loaded with compile=False, safe_mode=True"))
+    return model
+
+
+def _load_failure(error: Exception) -> str:
+    text = " ".join(str(error).split())
+    if "Could not locate class" in text or "Unknown layer" in text:
+        name = text.split("'")[1] if "'" in text else "a custom class"
+        return f"the model uses a custom or unknown layer class ({name}); only built-in Keras layers can be graded"
+    if "Lambda" in text:
+        return "the model has a Lambda layer, which the grader will not load (it could run arbitrary code); use built-in layers instead"
+    return f"the file could not be loaded as a Keras model ({type(error).__name__}: {text[:160]}); save it again with model.save('mymodel.h5')"
+
+
+def _single_shape(shape, what: str) -> tuple:
+    if isinstance(shape, list) and shape and isinstance(shape[0], (tuple, list)):
+        if len(shape) != 1:
+            raise Refused(what, f"the model has {len(shape)} {what}s; this question needs exactly one")
+        shape = shape[0]
+    return tuple(shape)
+
+
+def check_contract(model, question: Question, checks: list[Check]) -> None:
+    contract = question.contract
+    try:
+        input_shape = _single_shape(model.input_shape, "input")
+        output_shape = _single_shape(model.output_shape, "output")
+    except (AttributeError, ValueError):
+        raise Refused("input_shape", "the model has no defined input shape; begin it with tf.keras.Input(shape=...)") from None
+    need_in = format_shape(contract.input_shape)
+    if input_shape[1:] != contract.input_shape:
+        raise Refused("input_shape", f"input shape is {_show(input_shape)}; this question needs {need_in} (batch dimension not counted)")
+    checks.append(Check("input_shape", True, f"input shape {_show(input_shape)} matches {need_in}"))
+    if output_shape[1:] not in contract.output_shapes:
+        need_out = " or ".join(format_shape(s) for s in contract.output_shapes)
+        raise Refused("output_shape", f"output shape is {_show(output_shape)}; this question needs {need_out} (batch dimension not counted)")
+    checks.append(Check("output_shape", True, f"output shape {_show(output_shape)} accepted"))
+
+
+def _show(shape: tuple) -> str:
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def predict(model, x, batch_size: int = 256):
+    """Predictions as float64, refusing NaN/Inf. Honours a batch size baked into the model's input shape."""
+    import numpy as np
+
+    fixed = _single_shape(model.input_shape, "input")[0]
+    n = len(x)
+    if fixed is not None:
+        pad = (-n) % fixed
+        if pad:
+            x = np.concatenate([x, np.repeat(x[-1:], pad, axis=0)])
+        batch_size = fixed
+    y = np.asarray(model.predict(x, batch_size=batch_size, verbose=0), dtype="float64")[:n]
+    bad = ~np.isfinite(y).reshape(n, -1).all(axis=1)
+    if bad.any():
+        raise Refused("output_values", f"the model outputs NaN or Inf for {int(bad.sum())} of {n} hidden examples; training diverged (lower the learning rate, normalise inputs)")
+    return y
