@@ -103,6 +103,8 @@ def download(url: str, dest: Path, *, progress: Progress | None = None, timeout:
         except requests.ConnectionError as error:
             if _offline(error):
                 raise DownloadError("the host name does not resolve (no network?)") from None
+            if isinstance(error, requests.exceptions.ProxyError):
+                raise DownloadError("the proxy in the environment cannot be reached") from None
             reason = _reason(error, timeout)
         except (requests.Timeout, requests.exceptions.ChunkedEncodingError) as error:
             reason = _reason(error, timeout)

@@ -218,9 +218,13 @@ def ensure(name: str, *, progress: bool = True) -> Path:
 
 def fetch(names, *, progress: bool = True, force: bool = False) -> list[dict]:
     """Re-verify or fetch every file the names stand for; one report row each (missing ones have ok=False)."""
+    return fetch_files(resolve_all(names), progress=progress, force=force)
+
+
+def fetch_files(files: list[DataFile], *, progress: bool = True, force: bool = False) -> list[dict]:
     out = sys.stderr if progress else None
     rows = []
-    for file in resolve_all(names):
+    for file in files:
         had_copy = cache.read_stamp(file, trust_mtime=False) is not None
         row = None if force else recheck(file)
         if row is None:
