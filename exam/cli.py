@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import json
 import sys
 
@@ -35,8 +34,6 @@ def build_parser() -> Parser:
     common.add_argument("--json", action="store_true", help="print one JSON object")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     for name in COMMANDS:
-        if importlib.util.find_spec(f"exam.commands.{name}") is None:  # TEMPORARY until fetch lands
-            continue
         module = importlib.import_module(f"exam.commands.{name}")
         sub = commands.add_parser(name, parents=[common], help=module.HELP, description=module.HELP)
         module.configure(sub)

@@ -14,5 +14,10 @@ def emit(args, payload: dict, text: str) -> None:
 
 
 def progress(args, text: str) -> None:
-    """A line shown while a command works; kept off stdout in --json mode so stdout stays one object."""
+    """A line shown while a command works: on stderr, so stdout holds only the outcome (or the one JSON object)."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def transcript(args, text: str) -> None:
+    """A line of a multi-step command (demo): stdout for people, stderr in --json mode."""
     print(text, file=sys.stderr if getattr(args, "json", False) else sys.stdout, flush=True)

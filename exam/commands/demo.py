@@ -6,7 +6,7 @@ import argparse
 import tempfile
 
 from exam.commands import end, solve, start, submit
-from exam.output import emit, progress
+from exam.output import emit, transcript
 
 HELP = "run a complete Category 1 exam in a temporary workspace and print the report"
 
@@ -21,10 +21,10 @@ def perform(args) -> tuple[int, dict, str]:
                               question=[], no_fetch=True, category=1, model=None)
     steps = {}
     for name, command in (("start", start), ("solve", solve), ("submit", submit), ("end", end)):
-        progress(args, f"\n$ tfexam {name}{' 1' if name in ('solve', 'submit') else ''} --workspace {workspace}")
+        transcript(args, f"\n$ tfexam {name}{' 1' if name in ('solve', 'submit') else ''} --workspace {workspace}")
         code, payload, text = command.perform(step)
         steps[name] = payload
-        progress(args, text)
+        transcript(args, text)
         if code != 0:
             return code, {"workspace": workspace, "steps": steps}, f"The demo stopped at `{name}` (exit {code})."
     return 0, {"workspace": workspace, "steps": steps}, f"\nDemo workspace (ledger, submitted copies): {workspace}"

@@ -1,0 +1,94 @@
+"""The question declarations: parsed strictly, read by starters and solutions (their generated headers)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from exam import questions
+from exam.errors import ExamError
+
+VALID = """
+id = "{id}"
+category = 1
+title = "t"
+summary = "s"
+[contract]
+input_shape = [1]
+output_shapes = [[1]]
+[metric]
+name = "mae"
+higher_is_better = false
+thresholds = {thresholds}
+"""
+
+
+def declare(tmp_path, thresholds="[5, 4, 3, 2, 1]", **replace):
+    text = VALID.format(id="q", thresholds=thresholds)
+    for old, new in replace.items():
+        text = text.replace(old, new)
+    path = tmp_path / "q.toml"
+    path.write_text(text)
+    return path
+
+
+def test_a_valid_declaration_parses(tmp_path):
+    question = questions.parse(declare(tmp_path))
+    assert question.contract.input_shape == (1,) and question.contract.output_shapes == ((1,),)
+    assert question.weight == 1 and question.contract.forbidden_layers == ("Lambda",)
+
+
+@pytest.mark.parametrize("thresholds, message", [
+    ("[5, 4, 3, 2]", "needs 5 values"),
+    ("[1, 2, 3, 4, 5]", "stricter"),
+])
+def test_bad_thresholds_are_named(tmp_path, thresholds, message):
+    with pytest.raises(ExamError, match=message):
+        questions.parse(declare(tmp_path, thresholds))
+
+
+def test_missing_field_names_the_file(tmp_path):
+    path = declare(tmp_path, **{'title = "t"\n': ""})
+    with pytest.raises(ExamError, match=r"q.toml: invalid question declaration \(KeyError: 'title'\)"):
+        questions.parse(path)
+
+
+def test_bad_shape_is_named(tmp_path):
+    with pytest.raises(ExamError, match="contract.input_shape"):
+        questions.parse(declare(tmp_path, **{"input_shape = [1]": "input_shape = [0]"}))
+
+
+@pytest.mark.parametrize("value, score", [(6, 0), (5, 1), (4.5, 1), (1, 5), (0, 5), (math.nan, 0)])
+def test_lower_is_better_scores(value, score):
+    metric = questions.Metric("mae", False, (5, 4, 3, 2, 1))
+    assert metric.score(value) == score
+
+
+@pytest.mark.parametrize("value, score", [(0.5, 0), (0.6, 1), (0.95, 5), (1.0, 5)])
+def test_higher_is_better_scores(value, score):
+    metric = questions.Metric("accuracy", True, (0.6, 0.7, 0.8, 0.9, 0.95))
+    assert metric.score(value) == score
+
+
+@pytest.mark.parametrize("question", questions.all_questions().values(), ids=lambda q: q.id)
+def test_starters_and_solutions_carry_the_declared_header(question):
+    header = questions.starter_header(question)
+    for path in (question.starter_path, question.solution_path):
+        assert path.read_text().startswith(header), f"{path.name}: run `python -m exam.questions --write-headers`"
+        compile(path.read_text(), str(path), "exec")
+
+
+@pytest.mark.parametrize("question", questions.all_questions().values(), ids=lambda q: q.id)
+def test_starters_follow_the_exam_shape(question):
+    source = question.starter_path.read_text()
+    assert "def solution_model():" in source
+    assert 'model.save("mymodel.h5")' in source
+    assert "tf.keras.Input(shape=" in source
+    assert "Lambda" not in source.split(questions.HEADER_END_MARK)[1]
+
+
+def test_every_category_has_a_question_and_weights_default_to_the_category():
+    for question in questions.all_questions().values():
+        assert question.weight >= 1
+    assert 1 in questions.available_categories()
