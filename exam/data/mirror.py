@@ -102,7 +102,15 @@ class Mirror:
             raise MirrorError(f"{source} cannot be copied ({error.strerror or error})") from None
 
 
+_URL_MIRRORS: dict[str, Mirror] = {}
+
+
 def configured() -> Mirror | None:
+    """The mirror TFEXAM_DATA_MIRROR names; a URL mirror's manifest is read once per process."""
     location = os.environ.get(ENV_MIRROR, "").strip()
-    return Mirror(location) if location else None
+    if not location:
+        return None
+    if location.startswith(("http://", "https://")):
+        return _URL_MIRRORS.setdefault(location, Mirror(location))
+    return Mirror(location)
 

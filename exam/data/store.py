@@ -68,12 +68,11 @@ def _candidates(file: DataFile, tried: list[str]):
     if mirror:
         try:
             entry = mirror.entry(file.name)
+            if entry is None:
+                tried.append(f"{mirror}: {file.name} is not listed in its MANIFEST.tsv")
         except MirrorError as error:
             tried.append(f"{mirror}: {error}")
             entry = None
-        else:
-            if entry is None:
-                tried.append(f"{mirror}: {file.name} is not listed in its MANIFEST.tsv")
         if entry:
             yield ("mirror", str(mirror), entry.sha256, entry.size,
                    lambda dest, progress: mirror.fetch(file.name, dest, progress))
