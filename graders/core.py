@@ -106,6 +106,9 @@ def check_contract(model, question: Question, checks: list[Check]) -> None:
     except (AttributeError, ValueError):
         raise Refused("input_shape", "the model has no defined input shape; begin it with tf.keras.Input(shape=...)") from None
     need_in = format_shape(contract.input_shape)
+    if any(str(getattr(t, "dtype", "")) == "string" for t in getattr(model, "inputs", None) or []):
+        raise Refused("input_dtype", "the model takes raw strings, but a .h5 file cannot hold a TextVectorization "
+                      f"vocabulary; tokenise outside the model and start it with tf.keras.Input(shape={need_in})")
     if input_shape[1:] != contract.input_shape:
         raise Refused("input_shape", f"input shape is {_show(input_shape)}; this question needs {need_in} (batch dimension not counted)")
     checks.append(Check("input_shape", True, f"input shape {_show(input_shape)} matches {need_in}"))
