@@ -1,0 +1,38 @@
+"""The Category 4 tokenizer, rebuilt from the declaration and the training headlines (never from learner code)."""
+
+from __future__ import annotations
+
+import functools
+
+from exam.questions import Question
+
+
+@functools.cache
+def _training_tokenizer(vocab_size: int, oov_token: str, train_records: int):
+    import tensorflow as tf
+
+    from exam.data import sarcasm_train
+
+    sentences, _ = sarcasm_train()
+    if len(sentences) != train_records:
+        raise RuntimeError(f"the training loader returned {len(sentences)} headlines, the declaration says {train_records}")
+    tokenizer = tf.keras.preprocessing.text.Tokenizer(num_words=vocab_size, oov_token=oov_token)
+    tokenizer.fit_on_texts(sentences)
+    return tokenizer
+
+
+def tokenizer_for(question: Question):
+    """The tokenizer the starter builds: fit on the training headlines with the declared vocabulary and OOV token."""
+    hidden = question.hidden
+    return _training_tokenizer(int(hidden["vocab_size"]), str(hidden["oov_token"]), int(hidden["train_records"]))
+
+
+def encode(question: Question, sentences: list[str]):
+    """Padded token ids (len(sentences), max_length), exactly as the starter prepares its training data."""
+    import tensorflow as tf
+
+    hidden = question.hidden
+    sequences = tokenizer_for(question).texts_to_sequences(sentences)
+    return tf.keras.preprocessing.sequence.pad_sequences(
+        sequences, maxlen=int(hidden["max_length"]), padding=hidden["padding"], truncating=hidden["truncating"]
+    )
