@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 
 from exam.errors import USAGE, ExamError
@@ -49,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         fail(str(error), error.exit_code, args.json)
     except KeyboardInterrupt:
         fail("interrupted; everything recorded before this point is kept", 130, args.json)
+    except Exception as error:  # a bug of ours: still one line (set TFEXAM_DEBUG=1 for the traceback)
+        if os.environ.get("TFEXAM_DEBUG"):
+            raise
+        fail(f"internal error ({type(error).__name__}: {error}); please report it, "
+             "and rerun with TFEXAM_DEBUG=1 for details", USAGE, args.json)
 
 
 if __name__ == "__main__":

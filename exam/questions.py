@@ -72,6 +72,11 @@ class Question:
         return SOLUTION_DIR / f"{self.id}.py"
 
     @property
+    def ready(self) -> bool:
+        """Declared and shipped: a session can only set a question whose starter exists."""
+        return self.starter_path.is_file()
+
+    @property
     def grader_module(self) -> str:
         return f"graders.category{self.category}"
 
@@ -140,7 +145,7 @@ def get(question_id: str) -> Question:
 
 
 def for_category(category: int) -> list[Question]:
-    return [q for q in all_questions().values() if q.category == category]
+    return [q for q in all_questions().values() if q.category == category and q.ready]
 
 
 def default_for_category(category: int) -> Question | None:

@@ -40,6 +40,8 @@ def choose_questions(categories: list[int] | None, requested: list[str]) -> dict
         chosen[category] = question.id
     for question_id in requested:
         question = questions.get(question_id)
+        if not question.ready:
+            raise ExamError(f"question {question_id} has no starter yet ({question.starter_path} is missing)")
         chosen[question.category] = question.id
     return dict(sorted(chosen.items()))
 
