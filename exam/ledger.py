@@ -17,8 +17,9 @@ from exam.paths import state_dir
 
 try:
     import fcntl
-except ImportError:  # Windows: appends of one short line are still atomic enough for one learner
+except ImportError:  # Windows
     fcntl = None
+    import msvcrt
 
 
 def ledger_file(workspace: Path) -> Path:
@@ -34,13 +35,32 @@ def locked(workspace: Path):
     path = state_dir(workspace) / "ledger.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as handle:
-        if fcntl:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        _lock(handle)
         try:
             yield
         finally:
-            if fcntl:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+            _unlock(handle)
+
+
+def _lock(handle) -> None:
+    if fcntl:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        return
+    while True:  # msvcrt gives up after about 10 s; another submit may legitimately hold the lock that long
+        try:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+            return
+        except OSError:
+            continue
+
+
+def _unlock(handle) -> None:
+    if fcntl:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    else:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
 
 
 def read(workspace: Path) -> list[dict]:
@@ -90,17 +110,34 @@ def sha256(path: Path) -> str:
 
 
 def keep_copy(workspace: Path, source: Path, label: str) -> Path:
-    """Copy a submitted file (or SavedModel folder) into the ledger's store, fsynced, under a unique name."""
+    """Copy a submitted file (or SavedModel folder) to submissions/<label>/<its name>, fsynced; never overwrites.
+
+    The copy keeps the learner's file name, so the grader's messages speak of mymodel.h5, not of a label.
+    """
     store = submissions_dir(workspace)
     store.mkdir(parents=True, exist_ok=True)
-    target = store / f"{label}{''.join(source.suffixes[-1:])}"
+    folder = _new_folder(store, label)
+    target = folder / source.name
     if source.is_dir():
         shutil.copytree(source, target)
     else:
-        tmp = target.with_name(target.name + ".part")
+        tmp = folder / f".{source.name}.part"
         shutil.copyfile(source, tmp)
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, target)
+    atomic.fsync_dir(folder)
     atomic.fsync_dir(store)
     return target
+
+
+def _new_folder(store: Path, label: str) -> Path:
+    """A folder nobody else has: mkdir is atomic, so two submits racing for one label get different folders."""
+    for attempt in range(1, 1000):
+        folder = store / (label if attempt == 1 else f"{label}-{attempt}")
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{store / label} and 998 alternatives already exist")

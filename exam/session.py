@@ -1,8 +1,15 @@
-"""The exam clock. Start time and deadline are persisted; time left is always deadline - now, nothing pauses it."""
+"""The exam clock. Start time and deadline are persisted; time left is always deadline - now, nothing pauses it.
+
+The file carries a checksum of its own content and a copy (session.json.bak) written with every save. A file that
+fails any check is reported with a way out and never replaced: a fresh clock would silently give back time.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
+import re
 import shutil
 import time
 import uuid
@@ -15,7 +22,9 @@ from exam.errors import ExamError
 from exam.paths import state_dir
 
 DEFAULT_MINUTES = 300
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 added the checksum; version 1 files are still read (without it)
+FUTURE_SLACK_S = 600  # a start this far ahead of the system clock was not written by this machine's tfexam
+DERIVED = ("checksum", "started_at_iso", "deadline_iso")
 
 
 @dataclass
@@ -41,9 +50,16 @@ class Session:
 
     def to_json(self) -> dict:
         data = asdict(self)
+        data["checksum"] = checksum(data)
         data["started_at_iso"] = iso(self.started_at)
         data["deadline_iso"] = iso(self.deadline)
         return data
+
+
+def checksum(data: dict) -> str:
+    """A digest of the fields that matter. Not a secret: it catches damage and casual edits, not a determined cheat."""
+    content = {k: v for k, v in data.items() if k not in DERIVED}
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def iso(epoch: float | None) -> str | None:
@@ -60,25 +76,86 @@ def session_file(workspace: Path) -> Path:
     return state_dir(workspace) / "session.json"
 
 
+def backup_file(workspace: Path) -> Path:
+    return state_dir(workspace) / "session.json.bak"
+
+
 def load(workspace: Path) -> Session | None:
     """The workspace's session, None if there is none. A damaged file is an error, never a fresh clock."""
     path = session_file(workspace)
     if not path.exists():
+        if backup_file(workspace).exists() or (state_dir(workspace) / "ledger.jsonl").exists():
+            raise ExamError(f"the session file {path} is missing, but this workspace holds an exam's records; "
+                            f"nothing was changed. {_way_out(workspace)}")
         return None
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        fields = {k: raw[k] for k in ("id", "started_at", "deadline", "minutes", "questions")}
-        session = Session(**fields, ended_at=raw.get("ended_at"), archived_from=raw.get("archived_from", []))
-        if not (isinstance(session.started_at, (int, float)) and isinstance(session.deadline, (int, float))):
-            raise ValueError("start or deadline is not a number")
-        if session.deadline < session.started_at:
-            raise ValueError("the deadline is before the start")
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ExamError(
-            f"the session file {path} is damaged ({type(error).__name__}: {error}); nothing was changed. "
-            f"Restore it, or run `tfexam start --restart` to archive it and begin a new exam"
-        ) from None
-    return session
+        return parse(path.read_bytes())
+    except (OSError, ValueError) as error:
+        raise ExamError(f"the session file {path} is damaged ({_reason(error)}); nothing was changed. "
+                        f"{_way_out(workspace)}") from None
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return "it is not text"
+    if isinstance(error, json.JSONDecodeError):
+        return f"not valid JSON: {error.msg} at line {error.lineno}"
+    return str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}"
+
+
+def _way_out(workspace: Path) -> str:
+    backup, path = backup_file(workspace), session_file(workspace)
+    restart = "run `tfexam start --restart` to archive it and begin a new exam"
+    try:
+        saved = parse(backup.read_bytes())
+    except (OSError, ValueError):
+        return f"Restore it from your own backup, or {restart}"
+    return (f"The last copy tfexam saved ({saved.id}, deadline {iso(saved.deadline)}) is {backup}: copy it over "
+            f"{path.name} to continue that exam, or {restart}")
+
+
+def parse(raw: bytes) -> Session:
+    """A Session from the file's bytes, or ValueError saying what is wrong with them."""
+    data = json.loads(raw.decode("utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("it is not a JSON object")
+    missing = [k for k in ("id", "started_at", "deadline", "minutes", "questions") if k not in data]
+    if missing:
+        raise ValueError(f"{', '.join(missing)} missing")
+    version = data.get("version", 1)
+    if not isinstance(version, int) or version < 1:
+        raise ValueError(f"unknown format version {version!r}")
+    if version > FORMAT_VERSION:
+        raise ValueError(f"format {version} was written by a newer tfexam; update tfexam")
+    if version >= 2 and data.get("checksum") != checksum(data):
+        raise ValueError("its checksum does not match its content, so it was edited or damaged")
+    if not isinstance(data["id"], str) or not re.fullmatch(r"[\w.-]{1,80}", data["id"]):
+        raise ValueError("the session id is not a short name")
+    for key in ("started_at", "deadline", "minutes"):
+        if not _number(data[key]):
+            raise ValueError(f"{key} is not a number")
+    if data["minutes"] <= 0:
+        raise ValueError("minutes is not positive")
+    if abs(data["started_at"] + data["minutes"] * 60 - data["deadline"]) > 1:
+        raise ValueError("the deadline is not the start plus the exam length, so it was edited")
+    if data["started_at"] > time.time() + FUTURE_SLACK_S:
+        raise ValueError(f"the exam starts in the future ({iso(data['started_at'])}); was the clock or the file changed?")
+    questions = data["questions"]
+    if not (isinstance(questions, dict) and questions and all(
+            k in {"1", "2", "3", "4", "5"} and isinstance(v, str) for k, v in questions.items())):
+        raise ValueError("questions is not a map of category number to question id")
+    ended_at = data.get("ended_at")
+    if ended_at is not None and not (_number(ended_at) and ended_at >= data["started_at"]):
+        raise ValueError("ended_at is not a time after the start")
+    archived_from = data.get("archived_from", [])
+    if not (isinstance(archived_from, list) and all(isinstance(a, str) for a in archived_from)):
+        raise ValueError("archived_from is not a list of names")
+    return Session(id=data["id"], started_at=data["started_at"], deadline=data["deadline"], minutes=data["minutes"],
+                   questions=dict(questions), ended_at=ended_at, archived_from=archived_from)
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def require(workspace: Path) -> Session:
@@ -89,7 +166,10 @@ def require(workspace: Path) -> Session:
 
 
 def save(workspace: Path, session: Session) -> None:
-    atomic.write_json(session_file(workspace), session.to_json())
+    """Write the copy first, then the file: a kill between the two leaves both readable."""
+    data = session.to_json()
+    atomic.write_json(backup_file(workspace), data)
+    atomic.write_json(session_file(workspace), data)
 
 
 def new(questions: dict[int, str], minutes: float = DEFAULT_MINUTES, now: float | None = None) -> Session:
@@ -108,14 +188,24 @@ def new(questions: dict[int, str], minutes: float = DEFAULT_MINUTES, now: float 
 def archive(workspace: Path) -> Path | None:
     """Move the current session, its ledger and submissions to .tfexam/archive/<id>/; returns that folder."""
     state = state_dir(workspace)
-    if not session_file(workspace).exists():
+    if not state.is_dir() or all(item.name == "archive" for item in state.iterdir()):
         return None
-    try:
-        label = json.loads(session_file(workspace).read_text(encoding="utf-8")).get("id") or "damaged"
-    except (OSError, ValueError, AttributeError):
-        label = "damaged"
+    label = "damaged"
+    for source in (session_file(workspace), backup_file(workspace)):
+        try:
+            label = str(json.loads(source.read_text(encoding="utf-8")).get("id") or "damaged")
+            break
+        except (OSError, ValueError, AttributeError):
+            continue
+    label = re.sub(r"[^\w.-]", "_", label)[:80].lstrip(".") or "damaged"  # the id comes from the file: no ../ here
+    (state / "archive").mkdir(exist_ok=True)
     target = state / "archive" / f"{label}-archived-{int(time.time())}"
-    target.mkdir(parents=True)
+    for attempt in range(2, 100):  # two restarts in one second
+        try:
+            target.mkdir()
+            break
+        except FileExistsError:
+            target = target.with_name(f"{label}-archived-{int(time.time())}-{attempt}")
     for item in state.iterdir():
         if item.name != "archive":
             shutil.move(str(item), target / item.name)

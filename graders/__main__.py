@@ -8,8 +8,9 @@ import json
 import sys
 from pathlib import Path
 
-from exam import questions
+from exam import limits, questions
 from exam.errors import ExamError
+from graders import isolation
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,9 +26,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--question", help="question id (default: the category's first question)")
     parser.add_argument("--artifacts", type=Path, help="folder for diagnostic PNGs")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="stop when stdin closes (used by `tfexam submit`, so a killed exam leaves no grader behind)")
     args = parser.parse_args(argv)
+    if args.exit_with_parent:
+        isolation.exit_with_parent()
     try:
         question = _question(args.category, args.question)
+        isolation.limit_data(limits.current().memory_mb)
     except ExamError as error:
         print(f"graders: {error}", file=sys.stderr)
         return error.exit_code

@@ -9,12 +9,14 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from exam import limits  # noqa: E402
 from exam.questions import MAX_SCORE, Question, format_shape  # noqa: E402
 from graders import modelfile, rubric  # noqa: E402
 from graders.refusal import Refused  # noqa: E402
 from graders.result import ERROR, GRADED, REFUSED, Check, MetricResult, Result  # noqa: E402
 
 SAVE_HINT = {"h5": "model.save('mymodel.h5')", "keras": "model.save('mymodel.keras')"}
+FORMAT_NAMES = {"h5": "an HDF5 (.h5) model", "keras": "a .keras archive", "savedmodel": "a TensorFlow SavedModel folder"}
 
 
 def grade(path: Path | str, question: Question, artifacts: Path | None = None) -> Result:
@@ -42,11 +44,20 @@ def grade(path: Path | str, question: Question, artifacts: Path | None = None) -
         result.output = refusal.message
     except Exception as error:  # a grader bug must still end as one line and a record, not a traceback
         result.status = ERROR
-        message = f"the grader failed ({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}); please report it"
-        result.checks.append(Check("grader", False, message))
+        if out_of_memory(error):
+            check, message = "memory", limits.memory_message(limits.current().memory_mb)
+        else:
+            check = "grader"
+            message = f"the grader failed ({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}); please report it"
+        result.checks.append(Check(check, False, message))
         result.output = message
     result.elapsed = round(time.monotonic() - started, 3)
     return result
+
+
+def out_of_memory(error: BaseException) -> bool:
+    """MemoryError, or TensorFlow failing an allocation (the data-size backstop in graders/isolation.py)."""
+    return isinstance(error, MemoryError) or type(error).__name__ == "ResourceExhaustedError" or "OOM when allocating" in str(error)
 
 
 def _require(checks: list[Check], check: Check) -> None:
@@ -60,21 +71,21 @@ def load(path: Path, question: Question, checks: list[Check]):
     kind = modelfile.kind_of(path)
     allowed = question.contract.formats
     if kind not in allowed:
-        wanted = " or ".join(SAVE_HINT.get(f, f) for f in allowed)
-        raise Refused("format", f"{path.name} is a {kind} model; this question takes {'/'.join(allowed)}: save with {wanted}")
-    if kind == "h5":
-        config = modelfile.h5_model_config(path)
-        forbidden = [(cls, name) for cls, name in modelfile.layer_classes(config) if cls in question.contract.forbidden_layers]
-        if forbidden:
-            cls, name = forbidden[0]
-            raise Refused("layers", f"the model has a {cls} layer ('{name}'), which the grader will not load (it could run arbitrary code); use built-in layers instead")
-    checks.append(Check("file", True, f"{path.name} is a Keras {kind} file"))
+        raise Refused("format", f"{path.name} is {FORMAT_NAMES.get(kind, kind)}; this question takes "
+                                f"{' or '.join('.' + f for f in allowed)}: save with {' or '.join(SAVE_HINT.get(f, f) for f in allowed)}")
+    if kind == "savedmodel":  # Keras 3 cannot load one as a model (only as an inference-only TFSMLayer)
+        raise Refused("format", f"{path.name} is a SavedModel folder, which Keras 3 cannot load as a model; save with "
+                                f"{' or '.join(SAVE_HINT.get(f, f) for f in allowed if f != 'savedmodel') or SAVE_HINT['h5']}")
+    modelfile.refuse_unsafe(modelfile.model_config(path, kind), question.contract.forbidden_layers)
+    checks.append(Check("file", True, f"{path.name} is a Keras {kind} file with only built-in layers"))
 
     import tensorflow as tf
 
     try:
         model = tf.keras.models.load_model(path, compile=False, safe_mode=True)
     except Exception as error:
+        if out_of_memory(error):
+            raise
         raise Refused("load", _load_failure(error)) from None
     checks.append(Check("load", True, "loaded with compile=False, safe_mode=True"))
     return model
@@ -86,7 +97,7 @@ def _load_failure(error: Exception) -> str:
         name = text.split("'")[1] if "'" in text else "a custom class"
         return f"the model uses a custom or unknown layer class ({name}); only built-in Keras layers can be graded"
     if "Lambda" in text:
-        return "the model has a Lambda layer, which the grader will not load (it could run arbitrary code); use built-in layers instead"
+        return "the model has a Lambda layer, which the grader will not load (it carries Python code); use built-in layers instead"
     return f"the file could not be loaded as a Keras model ({type(error).__name__}: {text[:160]}); save it again with model.save('mymodel.h5')"
 
 
@@ -114,8 +125,16 @@ def check_contract(model, question: Question, checks: list[Check]) -> None:
     checks.append(Check("input_shape", True, f"input shape {_show(input_shape)} matches {need_in}"))
     if output_shape[1:] not in contract.output_shapes:
         need_out = " or ".join(format_shape(s) for s in contract.output_shapes)
-        raise Refused("output_shape", f"output shape is {_show(output_shape)}; this question needs {need_out} (batch dimension not counted)")
+        raise Refused("output_shape", f"output shape is {_show(output_shape)}; this question needs {need_out} "
+                                      f"(batch dimension not counted){_units_hint(output_shape, contract.output_shapes)}")
     checks.append(Check("output_shape", True, f"output shape {_show(output_shape)} accepted"))
+
+
+def _units_hint(output_shape: tuple, accepted) -> str:
+    units = sorted({s[0] for s in accepted if len(s) == 1})
+    if len(output_shape) == 2 and units:
+        return f": end the model with Dense({' or '.join(map(str, units))})"
+    return ""
 
 
 def _show(shape: tuple) -> str:

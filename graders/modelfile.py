@@ -1,56 +1,126 @@
-"""Checks on the submitted file itself, before TensorFlow sees it: what kind of file is it?"""
+"""Checks on the submitted file itself, before TensorFlow sees it: what kind of file is it, and is it safe to load?
+
+Nothing here imports TensorFlow or runs anything stored in the file: the CLI uses kind_of() for its cheap refusals,
+and the grader reads the architecture with h5py/zipfile to refuse code-carrying layers before Keras builds them.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
+from exam import limits
 from graders.refusal import Refused
 
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 ZIP_MAGIC = b"PK\x03\x04"
-MAX_BYTES = 512 * 1024 * 1024
+MAX_CONFIG_BYTES = 64 * 2**20  # an architecture description; real ones are kilobytes
+SAVE_H5 = "save it with model.save('mymodel.h5')"
+# Layers whose config carries Python code: refused for every question, whatever its forbidden_layers say.
+CODE_CLASSES = ("Lambda", "TFOpLambda", "SlicingOpLambda", "__lambda__")
 
 
-def kind_of(path: Path) -> str:
-    """'h5', 'keras', 'savedmodel', or raise Refused with what the learner should do."""
+def max_bytes() -> int:
+    return int(limits.current().file_mb * 2**20)
+
+
+def kind_of(path: Path, cap: int | None = None) -> str:
+    """'h5', 'keras' or 'savedmodel', or raise Refused with what the learner should do."""
+    cap = max_bytes() if cap is None else cap
     if not path.exists():
         raise Refused("file", f"{path} does not exist; run the category's train script first (it saves mymodel.h5)")
     if path.is_dir():
-        if (path / "saved_model.pb").exists():
-            return "savedmodel"
-        raise Refused("file", f"{path} is a directory, not a model file; save with model.save('mymodel.h5')")
+        if not (path / "saved_model.pb").is_file():
+            raise Refused("file", f"{path} is a directory, not a model file; {SAVE_H5}")
+        _check_size(path, _folder_size(path, cap), cap)
+        return "savedmodel"
+    if not path.is_file():
+        raise Refused("file", f"{path} is not a regular file (a device, pipe or socket); {SAVE_H5}")
     size = path.stat().st_size
     if size == 0:
         raise Refused("file", f"{path} is empty (0 bytes); the training run probably stopped before model.save()")
-    if size > MAX_BYTES:
-        raise Refused("file", f"{path} is {size / 2**20:.0f} MB, over the {MAX_BYTES // 2**20} MB cap; a model for this exam is far smaller")
-    with path.open("rb") as handle:
-        head = handle.read(8)
+    _check_size(path, size, cap)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as error:
+        raise Refused("file", f"{path} cannot be read ({error.strerror or error}); check its permissions") from None
     if head == HDF5_MAGIC:
         return "h5"
     if head.startswith(ZIP_MAGIC) and zipfile.is_zipfile(path):
         return "keras"
-    raise Refused("file", f"{path} is not a Keras model file (no HDF5 signature); save with model.save('mymodel.h5')")
+    raise Refused("file", f"{path} is not a Keras model file (no HDF5 signature); {SAVE_H5}")
+
+
+def _folder_size(folder: Path, cap: int) -> int:
+    total = 0
+    for item in folder.rglob("*"):
+        if item.is_file() and not item.is_symlink():
+            total += item.stat().st_size
+            if total > cap:
+                break
+    return total
+
+
+def _check_size(path: Path, size: int, cap: int) -> None:
+    if size > cap:
+        raise Refused("file_size", f"{path} is {size / 2**20:.0f} MB, over the {cap / 2**20:g} MB cap for a submission; "
+                                   "an exam model is far smaller (fewer or smaller layers), or raise the cap with "
+                                   "--max-model-mb / TFEXAM_MAX_MODEL_MB")
+
+
+def model_config(path: Path, kind: str) -> dict:
+    """The architecture stored in a .h5 or .keras file, read without running any of it."""
+    return h5_model_config(path) if kind == "h5" else keras_model_config(path)
 
 
 def h5_model_config(path: Path) -> dict:
-    """The architecture stored in a Keras .h5 file, read with h5py only (no layer code runs)."""
     import h5py
 
     try:
         with h5py.File(path, "r") as handle:
             raw = handle.attrs.get("model_config")
     except OSError as error:
-        reason = str(error).split("(")[0].strip() or "unreadable"
-        raise Refused("file", f"{path.name} is a damaged HDF5 file ({reason}); train again and let model.save() finish") from None
+        raise Refused("file", _damaged_hdf5(path, str(error))) from None
     if raw is None:
         raise Refused("file", f"{path.name} is HDF5 but holds no Keras model (only weights?); save the whole model with model.save('mymodel.h5')")
+    return _parse_config(path, raw)
+
+
+def _damaged_hdf5(path: Path, text: str) -> str:
+    cut = re.search(r"truncated file: eof = (\d+).*stored_eof = (\d+)", text)
+    if cut:
+        have, need = int(cut.group(1)), int(cut.group(2))
+        return (f"{path.name} is cut short ({have} of {need} bytes): the save or the copy did not finish; "
+                "train again and let model.save('mymodel.h5') complete")
+    reason = text.split("(")[-1].rstrip(")").strip() or "unreadable"
+    return f"{path.name} is a damaged HDF5 file ({reason}); train again and let model.save('mymodel.h5') complete"
+
+
+def keras_model_config(path: Path) -> dict:
     try:
-        return json.loads(raw.decode() if isinstance(raw, bytes) else raw)
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("config.json")
+            if info.file_size > MAX_CONFIG_BYTES:
+                raise Refused("file", f"{path.name} declares a {info.file_size / 2**20:.0f} MB architecture; that is not a model for this exam")
+            raw = archive.read(info)
+    except KeyError:
+        raise Refused("file", f"{path.name} is a zip file but not a Keras archive (no config.json); save with model.save('mymodel.keras')") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
+        raise Refused("file", f"{path.name} is a damaged .keras archive ({error}); save the model again") from None
+    return _parse_config(path, raw)
+
+
+def _parse_config(path: Path, raw) -> dict:
+    try:
+        config = json.loads(raw.decode() if isinstance(raw, bytes) else raw)
     except (ValueError, UnicodeDecodeError):
-        raise Refused("file", f"{path.name} has an unreadable model config; save the model again with model.save('mymodel.h5')") from None
+        config = None
+    if not isinstance(config, dict):
+        raise Refused("file", f"{path.name} has an unreadable model description; {SAVE_H5}")
+    return config
 
 
 def layer_classes(config) -> list[tuple[str, str]]:
@@ -58,10 +128,43 @@ def layer_classes(config) -> list[tuple[str, str]]:
     found = []
     if isinstance(config, dict):
         if "class_name" in config and isinstance(config.get("config"), dict):
-            found.append((config["class_name"], config["config"].get("name", "")))
+            found.append((str(config["class_name"]), str(config["config"].get("name", ""))))
         for value in config.values():
             found.extend(layer_classes(value))
     elif isinstance(config, list):
         for value in config:
             found.extend(layer_classes(value))
     return found
+
+
+def custom_objects(config) -> list[str]:
+    """Names of classes or functions the config takes from outside Keras: the learner's own code, or any module."""
+    found = []
+    if isinstance(config, dict):
+        module, registered = config.get("module"), config.get("registered_name")
+        name = str(config.get("class_name", "?"))
+        if isinstance(module, str) and module != "keras" and not module.startswith("keras."):
+            found.append(f"{module}.{name}")
+        elif ">" in name or (isinstance(registered, str) and ">" in registered):
+            found.append(registered if isinstance(registered, str) and ">" in registered else name)
+        for value in config.values():
+            found.extend(custom_objects(value))
+    elif isinstance(config, list):
+        for value in config:
+            found.extend(custom_objects(value))
+    return found
+
+
+def refuse_unsafe(config: dict, forbidden: tuple[str, ...]) -> None:
+    """Refuse a config whose loading would run code from the file or from outside Keras; nothing has run yet."""
+    for cls, name in layer_classes(config):
+        if cls in CODE_CLASSES:
+            where = f" ('{name}')" if name and cls != "__lambda__" else ""
+            raise Refused("layers", f"the model has a Lambda layer{where}, which the grader will not load (it carries "
+                                    "Python code); do that step with built-in layers, or before the model")
+        if cls in forbidden:
+            raise Refused("layers", f"the model has a {cls} layer ('{name}'), which this question does not accept; use other built-in layers")
+    custom = custom_objects(config)
+    if custom:
+        raise Refused("layers", f"the model uses a custom class or function ({custom[0]}); the grader loads only "
+                                "built-in Keras layers: rebuild it from tf.keras.layers")

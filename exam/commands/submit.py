@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import getpass
+import os
 import socket
 import time
 from pathlib import Path
 
-from exam import grading, ledger, paths, questions, session
+from exam import grading, ledger, limits, paths, questions, session
 from exam.errors import REFUSED, ExamError
 from exam.output import emit, progress
 from exam.session import format_duration
@@ -20,6 +21,10 @@ HELP = "Submit and Test: grade the category's mymodel.h5 on hidden data and reco
 def configure(parser):
     parser.add_argument("category", type=int, choices=questions.CATEGORIES, help="category number 1-5")
     parser.add_argument("--model", metavar="PATH", help="the file to submit (default: CategoryN/mymodel.h5)")
+    defaults = limits.Limits()
+    for name, (variable, option) in limits.SETTINGS.items():
+        parser.add_argument(option, dest=f"limit_{name}", metavar="N",
+                            help=f"grading limit (default {getattr(defaults, name):g}, or ${variable})")
 
 
 def perform(args) -> tuple[int, dict, str]:
@@ -31,27 +36,31 @@ def perform(args) -> tuple[int, dict, str]:
     question = questions.get(question_id)
     model = Path(args.model).expanduser() if args.model else paths.category_dir(workspace, args.category) / "mymodel.h5"
     model = model.resolve()
+    chosen = limits.current(**{name: getattr(args, f"limit_{name}", None) for name in limits.SETTINGS})
 
     submitted_at = time.time()
     late = current.ended or current.time_left(submitted_at) < 0
-    label = f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime(submitted_at))}-c{args.category}-{int(submitted_at * 1000) % 100000:05d}"
+    label = f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime(submitted_at))}-c{args.category}-{os.getpid()}"
     record = {"session": current.id, "category": args.category, "question": question.id,
               "submitted_at": session.iso(submitted_at), "submitted_path": str(model),
               "late": late, "time_left_s": round(current.time_left(submitted_at), 1),
               "user": _user(), "host": socket.gethostname()}
     try:
-        modelfile.kind_of(model)  # cheap refusals (missing, empty, not a model file) without starting TensorFlow
+        modelfile.kind_of(model, int(chosen.file_mb * 2**20))  # cheap refusals (missing, empty, not a model file) without starting TensorFlow
+        copy = ledger.keep_copy(workspace, model, label)
     except Refused as refusal:
         result = grading.failure(question, refusal.check, refusal.message) | {"status": "refused"}
+    except OSError as error:  # unreadable, or removed between the check and the copy
+        message = f"{model} could not be read ({error.strerror or error}); check the file and submit again"
+        result = grading.failure(question, "file", message) | {"status": "refused"}
     else:
-        copy = ledger.keep_copy(workspace, model, label)
         record |= {"model_sha256": ledger.sha256(copy) if copy.is_file() else None, "model_copy": str(copy.relative_to(workspace))}
         progress(args, f"Grading {model.name} for category {args.category} ({question.title})...")
-        artifacts = ledger.submissions_dir(workspace) / f"{label}-artifacts"
-        result = grading.grade_in_child(copy, question, artifacts)
+        result = grading.grade_in_child(copy, question, copy.parent / "artifacts", chosen)
     record |= {"status": result["status"], "score": result["score"], "max_score": result["max_score"],
                "metric": result.get("metric"), "checks": result["checks"], "artifacts": result.get("artifacts", []),
-               "elapsed_s": result.get("elapsed"), "diagnostics": result.get("diagnostics", {})}
+               "elapsed_s": result.get("elapsed"), "diagnostics": result.get("diagnostics", {}),
+               "stopped": result.get("stopped"), "usage": result.get("usage")}
     written = ledger.append(workspace, record)
     text = render(question, result, current, late)
     payload = {"record": written, "result": result}

@@ -1,0 +1,188 @@
+"""Hostile submissions, built at test time with small real models (nothing binary is committed).
+
+Each builder writes one file (or folder) into `folder` and returns its path. Builders that plant code (a Lambda,
+a custom layer) make that code create `marker` when it runs; the builder deletes the marker after saving, so a
+marker that exists after grading means the grader ran code from the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import h5py
+import numpy as np
+import tensorflow as tf
+
+SLOPE, INTERCEPT = 3.0, 2.0  # hidden_tests/c1_line.toml: the exact line scores 5/5
+
+
+def line_model(input_shape=(1,), units: int = 1, weights=None):
+    model = tf.keras.Sequential([tf.keras.Input(shape=input_shape), tf.keras.layers.Dense(units)])
+    kernel, bias = model.layers[-1].get_weights()
+    if weights is None and kernel.shape == (1, 1):
+        weights = [np.array([[SLOPE]]), np.array([INTERCEPT])]
+    if weights is not None:
+        model.layers[-1].set_weights(weights)
+    return model
+
+
+def good(folder: Path) -> Path:
+    path = folder / "good.h5"
+    line_model().save(path)
+    return path
+
+
+def random_bytes(folder: Path) -> Path:
+    path = folder / "random.h5"
+    path.write_bytes(np.random.default_rng(0).bytes(4096))
+    return path
+
+
+def truncated(folder: Path) -> Path:
+    whole = good(folder).read_bytes()
+    path = folder / "truncated.h5"
+    path.write_bytes(whole[: len(whole) // 2])
+    return path
+
+
+def weights_only(folder: Path) -> Path:
+    """A real HDF5 file from Keras that holds weights but no architecture."""
+    weights = folder / "only.weights.h5"
+    line_model().save_weights(weights)
+    return weights.rename(folder / "weights_only.h5")
+
+
+def plain_hdf5(folder: Path) -> Path:
+    path = folder / "plain.h5"
+    with h5py.File(path, "w") as handle:
+        handle["numbers"] = np.arange(10)
+    return path
+
+
+def lambda_layer(folder: Path, marker: Path) -> Path:
+    """A Lambda whose code writes `marker` whenever it runs (also once while the model is built here)."""
+    code = eval(f"lambda x: (open({str(marker)!r}, 'w').write('the lambda ran'), x)[1]")  # no closure: marshal-able
+    inputs = tf.keras.Input(shape=(1,))
+    outputs = tf.keras.layers.Dense(1)(tf.keras.layers.Lambda(code, output_shape=(1,))(inputs))
+    path = folder / "lambda.h5"
+    tf.keras.Model(inputs, outputs).save(path)
+    marker.unlink(missing_ok=True)
+    return path
+
+
+@tf.keras.utils.register_keras_serializable(package="hostile")
+class MarkerLayer(tf.keras.layers.Layer):
+    """A custom layer registered in this (test) process: if Keras deserialises it here, its code runs."""
+
+    def __init__(self, marker: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.marker = marker
+        if marker:
+            Path(marker).write_text("the custom layer was built")
+
+    def call(self, x):
+        return x
+
+    def get_config(self):
+        return {**super().get_config(), "marker": self.marker}
+
+
+def custom_layer(folder: Path, marker: Path) -> Path:
+    model = tf.keras.Sequential([tf.keras.Input(shape=(1,)), MarkerLayer(str(marker)), tf.keras.layers.Dense(1)])
+    path = folder / "custom.h5"
+    model.save(path)
+    marker.unlink(missing_ok=True)
+    return path
+
+
+def edited_config(folder: Path, name: str, edit) -> Path:
+    """The good model with its stored architecture changed by `edit(config) -> config` (as an attacker would)."""
+    path = good(folder).rename(folder / name)
+    with h5py.File(path, "r+") as handle:
+        config = json.loads(handle.attrs["model_config"])
+        handle.attrs["model_config"] = json.dumps(edit(config))
+    return path
+
+
+def _dense(config: dict) -> dict:
+    return next(layer for layer in config["config"]["layers"] if layer["class_name"] == "Dense")
+
+
+def unknown_class(folder: Path) -> Path:
+    def rename(config):
+        _dense(config)["class_name"] = "NoSuchLayer"
+        return config
+
+    return edited_config(folder, "unknown.h5", rename)
+
+
+def foreign_module(folder: Path) -> Path:
+    """An initializer that names a module outside Keras: loading it would import and call that module's code."""
+    def point_outside(config):
+        _dense(config)["config"]["kernel_initializer"] = {"module": "subprocess", "class_name": "Popen",
+                                                          "config": {"args": ["touch", "/tmp/owned"]}, "registered_name": None}
+        return config
+
+    return edited_config(folder, "foreign.h5", point_outside)
+
+
+def huge_layer(folder: Path, units: int) -> Path:
+    """A tiny file whose architecture declares a Dense layer of `units`: building it allocates 8 x units bytes."""
+    def inflate(config):
+        _dense(config)["config"]["units"] = units
+        return config
+
+    return edited_config(folder, "huge.h5", inflate)
+
+
+def keras_archive(folder: Path, name: str = "model.keras") -> Path:
+    path = folder / name
+    line_model().save(path.with_suffix(".keras"))
+    return path.with_suffix(".keras").rename(path) if path.suffix != ".keras" else path
+
+
+def saved_model(folder: Path) -> Path:
+    path = folder / "saved_model_dir"
+    line_model().export(str(path), verbose=False)
+    return path
+
+
+def wrong_input(folder: Path) -> Path:
+    path = folder / "wrong_input.h5"
+    line_model(input_shape=(2,)).save(path)
+    return path
+
+
+def wrong_units(folder: Path) -> Path:
+    path = folder / "wrong_units.h5"
+    line_model(units=3).save(path)
+    return path
+
+
+def nan_output(folder: Path) -> Path:
+    path = folder / "nan.h5"
+    line_model(weights=[np.full((1, 1), np.nan), np.zeros(1)]).save(path)
+    return path
+
+
+def inf_output(folder: Path) -> Path:
+    path = folder / "inf.h5"
+    line_model(weights=[np.full((1, 1), 3e38), np.zeros(1)]).save(path)
+    return path
+
+
+def sparse_file(folder: Path, megabytes: int) -> Path:
+    """An HDF5-signed file of the given apparent size that takes no disk space."""
+    path = folder / "big.h5"
+    with open(path, "wb") as handle:
+        handle.write(b"\x89HDF\r\n\x1a\n")
+        handle.truncate(megabytes * 2**20)
+    return path
+
+
+def fifo(folder: Path) -> Path:
+    path = folder / "pipe.h5"
+    os.mkfifo(path)
+    return path
