@@ -19,6 +19,10 @@ class Limits:
     memory_mb: float = 4096.0  # resident memory of the grading child (category 3 peaks near 1 GB)
     file_mb: float = 512.0  # size of the submitted file or SavedModel folder
 
+    @property
+    def file_bytes(self) -> int:
+        return round(self.file_mb * 2**20)
+
 
 # field -> (environment variable, submit option)
 SETTINGS = {

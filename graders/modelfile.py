@@ -22,13 +22,9 @@ SAVE_H5 = "save it with model.save('mymodel.h5')"
 CODE_CLASSES = ("Lambda", "TFOpLambda", "SlicingOpLambda", "__lambda__")
 
 
-def max_bytes() -> int:
-    return int(limits.current().file_mb * 2**20)
-
-
 def kind_of(path: Path, cap: int | None = None) -> str:
     """'h5', 'keras' or 'savedmodel', or raise Refused with what the learner should do."""
-    cap = max_bytes() if cap is None else cap
+    cap = limits.current().file_bytes if cap is None else cap
     if not path.exists():
         raise Refused("file", f"{path} does not exist; run the category's train script first (it saves mymodel.h5)")
     if path.is_dir():
@@ -66,7 +62,7 @@ def _folder_size(folder: Path, cap: int) -> int:
 
 def _check_size(path: Path, size: int, cap: int) -> None:
     if size > cap:
-        raise Refused("file_size", f"{path} is {size / 2**20:.0f} MB, over the {cap / 2**20:g} MB cap for a submission; "
+        raise Refused("file_size", f"{path} is {size / 2**20:.3g} MB, over the {cap / 2**20:.3g} MB cap for a submission; "
                                    "an exam model is far smaller (fewer or smaller layers), or raise the cap with "
                                    "--max-model-mb / TFEXAM_MAX_MODEL_MB")
 

@@ -46,7 +46,7 @@ def perform(args) -> tuple[int, dict, str]:
               "late": late, "time_left_s": round(current.time_left(submitted_at), 1),
               "user": _user(), "host": socket.gethostname()}
     try:
-        modelfile.kind_of(model, int(chosen.file_mb * 2**20))  # cheap refusals (missing, empty, not a model file) without starting TensorFlow
+        modelfile.kind_of(model, chosen.file_bytes)  # cheap refusals (missing, empty, not a model file) without starting TensorFlow
         copy = ledger.keep_copy(workspace, model, label)
     except Refused as refusal:
         result = grading.failure(question, refusal.check, refusal.message) | {"status": "refused"}
