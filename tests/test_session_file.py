@@ -1,0 +1,157 @@
+"""A damaged or edited session file is one line with a way out; it is never silently replaced by a fresh clock."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from clirun import REPO_ROOT, env, exam, exam_json, stderr_lines
+from exam import session
+from exam.errors import ExamError
+
+
+@pytest.fixture()
+def workspace(tmp_path) -> Path:
+    code, payload = exam_json("start", "--workspace", str(tmp_path), "--categories", "1", "--no-fetch")
+    assert code == 0, payload
+    return tmp_path
+
+
+def saved(workspace: Path) -> dict:
+    return json.loads(session.session_file(workspace).read_text())
+
+
+def rewrite(workspace: Path, **changes) -> None:
+    data = saved(workspace) | changes
+    session.session_file(workspace).write_text(json.dumps(data))
+
+
+def damage_message(workspace: Path) -> str:
+    with pytest.raises(ExamError) as caught:
+        session.load(workspace)
+    return str(caught.value)
+
+
+def test_every_save_leaves_an_identical_copy_and_a_checksum(workspace):
+    assert session.backup_file(workspace).read_bytes() == session.session_file(workspace).read_bytes()
+    data = saved(workspace)
+    assert data["checksum"] == session.checksum(data) and data["version"] == session.FORMAT_VERSION
+    loaded = session.load(workspace)
+    assert loaded.deadline == data["deadline"] and loaded.questions == {"1": "c1_line"}
+
+
+EDITS = {
+    "a longer exam": lambda w: rewrite(w, minutes=3000),
+    "a later deadline, checksum recomputed": lambda w: rewrite(w, deadline=saved(w)["deadline"] + 3600,
+                                                               checksum=session.checksum(saved(w) | {"deadline": saved(w)["deadline"] + 3600})),
+    "a start in the future, consistently": lambda w: rewrite(w, **_shifted(saved(w), 86400)),
+    "cut in half": lambda w: session.session_file(w).write_bytes(session.session_file(w).read_bytes()[:80]),
+    "binary garbage": lambda w: session.session_file(w).write_bytes(os.urandom(200)),
+    "a JSON list": lambda w: session.session_file(w).write_text("[1, 2, 3]"),
+    "no deadline": lambda w: session.session_file(w).write_text(json.dumps({k: v for k, v in saved(w).items() if k != "deadline"})),
+    "a text deadline": lambda w: rewrite(w, deadline="tomorrow"),
+    "a path as id": lambda w: rewrite(w, id="../../elsewhere"),
+    "a newer format": lambda w: rewrite(w, version=99),
+}
+
+
+def _shifted(data: dict, seconds: float) -> dict:
+    moved = data | {"started_at": data["started_at"] + seconds, "deadline": data["deadline"] + seconds}
+    return moved | {"checksum": session.checksum(moved)}
+
+
+@pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
+def test_a_damaged_or_edited_file_is_refused_and_left_as_it_is(workspace, edit):
+    EDITS[edit](workspace)
+    damaged = session.session_file(workspace).read_bytes()
+    message = damage_message(workspace)
+    assert message.startswith(f"the session file {session.session_file(workspace)} is damaged (")
+    assert "\n" not in message and "nothing was changed" in message
+    assert f"is {session.backup_file(workspace)}: copy it over session.json" in message
+    assert "tfexam start --restart" in message
+    assert session.session_file(workspace).read_bytes() == damaged
+
+
+def test_the_reason_is_specific(workspace):
+    rewrite(workspace, minutes=3000)
+    assert "checksum does not match" in damage_message(workspace)
+    data = saved(workspace) | {"minutes": 3000}
+    rewrite(workspace, minutes=3000, checksum=session.checksum(data))
+    assert "the deadline is not the start plus the exam length" in damage_message(workspace)
+
+
+def test_the_offered_copy_restores_the_exam(workspace):
+    original = session.load(workspace)
+    rewrite(workspace, minutes=3000)
+    session.backup_file(workspace).replace(session.session_file(workspace))  # what the message tells the learner
+    restored = session.load(workspace)
+    assert (restored.id, restored.deadline) == (original.id, original.deadline)
+
+
+def test_a_version_1_file_without_checksum_still_loads(workspace):
+    data = {k: v for k, v in saved(workspace).items() if k != "checksum"} | {"version": 1}
+    session.session_file(workspace).write_text(json.dumps(data))
+    assert session.load(workspace).id == data["id"]
+
+
+def test_a_deleted_session_file_next_to_exam_records_is_not_a_fresh_start(workspace):
+    exam("submit", "1", "--workspace", str(workspace))  # a refusal: one record in the ledger
+    session.session_file(workspace).unlink()
+    done = exam("start", "--workspace", str(workspace), "--no-fetch")
+    assert done.returncode == 2
+    assert stderr_lines(done) == [stderr_lines(done)[0]] and "session file" in done.stderr and "is missing" in done.stderr
+    assert not session.session_file(workspace).exists(), "no fresh clock"
+
+
+def test_commands_on_a_damaged_file_are_one_line_exit_2_and_restart_archives_it(workspace):
+    rewrite(workspace, minutes=3000)
+    damaged = session.session_file(workspace).read_bytes()
+    for argv in (["status"], ["submit", "1"], ["end"], ["start", "--no-fetch"]):
+        done = exam(*argv, "--workspace", str(workspace))
+        assert done.returncode == 2, argv
+        lines = stderr_lines(done)
+        assert len(lines) == 1 and lines[0].startswith("tfexam: the session file") and "Traceback" not in done.stderr, argv
+        assert session.session_file(workspace).read_bytes() == damaged, f"{argv} changed the damaged file"
+    code, payload = exam_json("start", "--workspace", str(workspace), "--restart", "--categories", "1", "--no-fetch")
+    assert code == 0, payload
+    archived = Path(payload["archived"])
+    assert (archived / "session.json").read_bytes() == damaged and (archived / "session.json.bak").exists()
+
+
+def test_an_id_from_the_file_cannot_steer_the_archive_elsewhere(workspace):
+    rewrite(workspace, id="../../../escaped")
+    archived = session.archive(workspace)
+    assert archived.parent == session.state_dir(workspace) / "archive"
+    assert not (workspace.parent / "escaped").exists() and not list(workspace.parent.glob("escaped*"))
+
+
+SAVER = """
+import sys, time
+from pathlib import Path
+from exam import session
+workspace = Path(sys.argv[1])
+current = session.load(workspace)
+while True:
+    current.ended_at = None if current.ended_at else time.time()
+    session.save(workspace, current)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_save_killed_at_any_moment_leaves_a_readable_session(workspace):
+    first = session.load(workspace)
+    for delay in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4):
+        process = subprocess.Popen([sys.executable, "-c", SAVER, str(workspace)], env=env(), cwd=REPO_ROOT)
+        time.sleep(delay)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        for path in (session.session_file(workspace), session.backup_file(workspace)):
+            assert session.parse(path.read_bytes()).id == first.id, f"{path.name} after a kill at {delay} s"
+        assert session.load(workspace).deadline == first.deadline
