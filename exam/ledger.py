@@ -119,7 +119,7 @@ def keep_copy(workspace: Path, source: Path, label: str) -> Path:
     folder = _new_folder(store, label)
     target = folder / source.name
     if source.is_dir():
-        shutil.copytree(source, target)
+        shutil.copytree(source, target, symlinks=True)  # a link to /dev/zero is copied as a link, never read
     else:
         tmp = folder / f".{source.name}.part"
         shutil.copyfile(source, tmp)

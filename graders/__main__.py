@@ -1,4 +1,4 @@
-"""python -m graders N PATH [--json] [--question ID] [--artifacts DIR]: grade any file, no session needed."""
+"""python -m graders N PATH [--json] [--question ID] [--artifacts DIR] [--exit-with-parent]: grade any file, no session."""
 
 from __future__ import annotations
 

@@ -15,8 +15,6 @@ from graders import modelfile, rubric  # noqa: E402
 from graders.refusal import Refused  # noqa: E402
 from graders.result import ERROR, GRADED, REFUSED, Check, MetricResult, Result  # noqa: E402
 
-SAVE_HINT = {"h5": "model.save('mymodel.h5')", "keras": "model.save('mymodel.keras')"}
-FORMAT_NAMES = {"h5": "an HDF5 (.h5) model", "keras": "a .keras archive", "savedmodel": "a TensorFlow SavedModel folder"}
 
 
 def grade(path: Path | str, question: Question, artifacts: Path | None = None) -> Result:
@@ -69,13 +67,7 @@ def _require(checks: list[Check], check: Check) -> None:
 
 def load(path: Path, question: Question, checks: list[Check]):
     kind = modelfile.kind_of(path)
-    allowed = question.contract.formats
-    if kind not in allowed:
-        raise Refused("format", f"{path.name} is {FORMAT_NAMES.get(kind, kind)}; this question takes "
-                                f"{' or '.join('.' + f for f in allowed)}: save with {' or '.join(SAVE_HINT.get(f, f) for f in allowed)}")
-    if kind == "savedmodel":  # Keras 3 cannot load one as a model (only as an inference-only TFSMLayer)
-        raise Refused("format", f"{path.name} is a SavedModel folder, which Keras 3 cannot load as a model; save with "
-                                f"{' or '.join(SAVE_HINT.get(f, f) for f in allowed if f != 'savedmodel') or SAVE_HINT['h5']}")
+    modelfile.refuse_format(path, kind, question.contract.formats)
     modelfile.refuse_unsafe(modelfile.model_config(path, kind), question.contract.forbidden_layers)
     checks.append(Check("file", True, f"{path.name} is a Keras {kind} file with only built-in layers"))
 

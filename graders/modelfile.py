@@ -18,6 +18,8 @@ HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_CONFIG_BYTES = 64 * 2**20  # an architecture description; real ones are kilobytes
 SAVE_H5 = "save it with model.save('mymodel.h5')"
+SAVE_HINTS = {"h5": "model.save('mymodel.h5')", "keras": "model.save('mymodel.keras')"}
+FORMAT_NAMES = {"h5": "an HDF5 (.h5) model", "keras": "a .keras archive", "savedmodel": "a TensorFlow SavedModel folder"}
 # Layers whose config carries Python code: refused for every question, whatever its forbidden_layers say.
 CODE_CLASSES = ("Lambda", "TFOpLambda", "SlicingOpLambda", "__lambda__")
 
@@ -48,6 +50,16 @@ def kind_of(path: Path, cap: int | None = None) -> str:
     if head.startswith(ZIP_MAGIC) and zipfile.is_zipfile(path):
         return "keras"
     raise Refused("file", f"{path} is not a Keras model file (no HDF5 signature); {SAVE_H5}")
+
+
+def refuse_format(path: Path, kind: str, allowed: tuple[str, ...]) -> None:
+    """Refuse a file of a kind the question does not take, saying how to save the right one."""
+    how = " or ".join(SAVE_HINTS.get(f, f) for f in allowed if f in SAVE_HINTS) or SAVE_HINTS["h5"]
+    if kind not in allowed:
+        takes = " or ".join("." + f for f in allowed)
+        raise Refused("format", f"{path.name} is {FORMAT_NAMES.get(kind, kind)}; this question takes {takes}: save with {how}")
+    if kind == "savedmodel":  # Keras 3 loads one only as an inference-only TFSMLayer, never as a model
+        raise Refused("format", f"{path.name} is a SavedModel folder, which Keras 3 cannot load as a model; save with {how}")
 
 
 def _folder_size(folder: Path, cap: int) -> int:

@@ -171,7 +171,8 @@ def one_line(done: subprocess.CompletedProcess) -> str:
 CLI_CASES = [  # every refusal the CLI makes without TensorFlow, plus representative ones from the grading child
     ("missing", "does not exist"), ("directory", "is a directory"), ("empty", "is empty"),
     ("random bytes", "no HDF5 signature"), ("over the cap", "over the 512 MB cap"), ("pipe", "not a regular file"),
-    ("lambda", "Lambda layer"), ("truncated", "truncated.h5 is cut short"), ("keras archive", "is a .keras archive"),
+    ("saved model", "is a TensorFlow SavedModel folder"), ("keras archive", "is a .keras archive"),
+    ("lambda", "Lambda layer"), ("truncated", "truncated.h5 is cut short"),
     ("nan output", "outputs NaN or Inf"),
 ]
 

@@ -46,7 +46,8 @@ def perform(args) -> tuple[int, dict, str]:
               "late": late, "time_left_s": round(current.time_left(submitted_at), 1),
               "user": _user(), "host": socket.gethostname()}
     try:
-        modelfile.kind_of(model, chosen.file_bytes)  # cheap refusals (missing, empty, not a model file) without starting TensorFlow
+        # cheap refusals (missing, empty, not a model file, wrong format) without starting TensorFlow
+        modelfile.refuse_format(model, modelfile.kind_of(model, chosen.file_bytes), question.contract.formats)
         copy = ledger.keep_copy(workspace, model, label)
     except Refused as refusal:
         result = grading.failure(question, refusal.check, refusal.message) | {"status": "refused"}
