@@ -24,11 +24,11 @@ class Limits:
         return round(self.file_mb * 2**20)
 
 
-# field -> (environment variable, submit option)
+# field -> (environment variable, submit option, what it limits)
 SETTINGS = {
-    "seconds": ("TFEXAM_GRADE_TIMEOUT", "--timeout"),
-    "memory_mb": ("TFEXAM_GRADE_MEMORY_MB", "--memory-mb"),
-    "file_mb": ("TFEXAM_MAX_MODEL_MB", "--max-model-mb"),
+    "seconds": ("TFEXAM_GRADE_TIMEOUT", "--timeout", "seconds one grading may take"),
+    "memory_mb": ("TFEXAM_GRADE_MEMORY_MB", "--memory-mb", "MB of memory the grading may use"),
+    "file_mb": ("TFEXAM_MAX_MODEL_MB", "--max-model-mb", "MB the submitted file may have"),
 }
 
 
@@ -36,7 +36,7 @@ def current(environ: dict | None = None, **overrides: float | None) -> Limits:
     """The limits in force: an override (a command-line option) beats the environment, which beats the default."""
     environ = os.environ if environ is None else environ
     chosen = {}
-    for name, (variable, option) in SETTINGS.items():
+    for name, (variable, option, _) in SETTINGS.items():
         if overrides.get(name) is not None:
             chosen[name] = positive(overrides[name], option)
         elif environ.get(variable, "").strip():

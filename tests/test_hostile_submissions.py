@@ -250,3 +250,17 @@ def test_a_grading_child_that_dies_by_a_signal_is_a_crash_line_and_a_record(host
     assert "Traceback" not in out + err
     records = ledger.read(workspace)
     assert len(records) == before + 1 and records[-1]["stopped"] == "crash" and records[-1]["status"] == "error"
+
+
+def test_limits_an_option_beats_the_environment_which_beats_the_default():
+    from exam import limits
+    from exam.errors import ExamError
+
+    assert limits.current({}) == limits.Limits()
+    chosen = limits.current({"TFEXAM_GRADE_TIMEOUT": "20", "TFEXAM_GRADE_MEMORY_MB": "900"}, memory_mb="1500")
+    assert (chosen.seconds, chosen.memory_mb, chosen.file_mb) == (20, 1500, limits.Limits().file_mb)
+    for bad in ("abc", "0", "-3", "nan", "inf"):
+        with pytest.raises(ExamError, match="TFEXAM_MAX_MODEL_MB must be a positive number"):
+            limits.current({"TFEXAM_MAX_MODEL_MB": bad})
+    done = exam("submit", "1", "--workspace", "/nonexistent", "--timeout", "soon")
+    assert done.returncode == 2 and stderr_lines(done) == ["tfexam: --timeout must be a positive number, got 'soon'"]

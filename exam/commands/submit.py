@@ -22,12 +22,13 @@ def configure(parser):
     parser.add_argument("category", type=int, choices=questions.CATEGORIES, help="category number 1-5")
     parser.add_argument("--model", metavar="PATH", help="the file to submit (default: CategoryN/mymodel.h5)")
     defaults = limits.Limits()
-    for name, (variable, option) in limits.SETTINGS.items():
+    for name, (variable, option, what) in limits.SETTINGS.items():
         parser.add_argument(option, dest=f"limit_{name}", metavar="N",
-                            help=f"grading limit (default {getattr(defaults, name):g}, or ${variable})")
+                            help=f"{what} (default {getattr(defaults, name):g}, or set {variable})")
 
 
 def perform(args) -> tuple[int, dict, str]:
+    chosen = limits.current(**{name: getattr(args, f"limit_{name}", None) for name in limits.SETTINGS})
     workspace = paths.resolve_workspace(args.workspace)
     current = session.require(workspace)
     question_id = current.question_for(args.category)
@@ -36,7 +37,6 @@ def perform(args) -> tuple[int, dict, str]:
     question = questions.get(question_id)
     model = Path(args.model).expanduser() if args.model else paths.category_dir(workspace, args.category) / "mymodel.h5"
     model = model.resolve()
-    chosen = limits.current(**{name: getattr(args, f"limit_{name}", None) for name in limits.SETTINGS})
 
     submitted_at = time.time()
     late = current.ended or current.time_left(submitted_at) < 0
