@@ -45,6 +45,8 @@ def windowed_dataset(series, window_size=WINDOW_SIZE, batch_size=BATCH_SIZE, shu
     ds = tf.data.Dataset.from_tensor_slices(series[:, np.newaxis])
     ds = ds.window(window_size + 1, shift=1, drop_remainder=True)
     ds = ds.flat_map(lambda window: window.batch(window_size + 1))
+    # tf.data cannot count windows by itself; stating the count lets Keras show real progress from epoch 1
+    ds = ds.apply(tf.data.experimental.assert_cardinality(len(series) - window_size))
     ds = ds.shuffle(shuffle_buffer, seed=0)
     ds = ds.map(lambda window: (window[:-1], window[-1]))
     return ds.batch(batch_size).prefetch(1)
