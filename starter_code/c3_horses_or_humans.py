@@ -1,0 +1,89 @@
+"""
+Category 3 (CNN on real-world images) - Horses or humans
+Question id: c3_horses_or_humans. Weight in the total: 3.
+
+Computer-generated colour pictures of horses and of people, 300x300 pixels. Train a convolutional
+model that takes one picture resized to 150x150 RGB with pixels scaled to [0, 1] and returns one
+number: the probability that it shows a human (label 1; a horse is label 0). The grader scores
+accuracy on 256 separate validation pictures, which the training loader never returns.
+
+What the grader checks:
+  - the file is a Keras model saved as mymodel.h5 (.h5),
+  - input shape (150, 150, 3) (the batch dimension is not counted),
+  - output shape (1,),
+  - no Lambda layers (they cannot be loaded safely),
+  - the metric on hidden data: accuracy (higher is better); scores 1/5: 0.6, 2/5: 0.7, 3/5: 0.78, 4/5: 0.83, 5/5: 0.88.
+
+(Generated from hidden_tests/c3_horses_or_humans.toml; your code goes below this docstring.)
+"""
+
+import tensorflow as tf
+
+from exam.data import horse_or_human_train_dir
+
+# The grader does not run this file. It reads its own hidden pictures with the same steps as load_pictures()
+# below and feeds them to your model, so keep these settings:
+#   - IMAGE_SIZE: every 300x300 PNG is resized (bilinear) to 150x150, and color_mode="rgb" keeps the red, green
+#     and blue channels and drops the PNG's alpha (transparency) channel, so the input is (150, 150, 3);
+#   - scale(): pixels are divided by 255, so your model sees float32 values in [0, 1] (do not add a Rescaling
+#     layer on top of that, or the pixels are scaled twice);
+#   - the labels come from the folder names in alphabetical order: horses/ -> 0, humans/ -> 1. End the model
+#     with Dense(1, activation="sigmoid"): its output is the probability of "human", and above 0.5 counts as human.
+IMAGE_SIZE = (150, 150)
+CLASS_NAMES = ["horses", "humans"]
+PIXEL_SCALE = 255.0
+BATCH_SIZE = 32
+
+
+def scale(pictures, labels):
+    return pictures / PIXEL_SCALE, labels
+
+
+def load_pictures(folder, shuffle=True, seed=0):
+    """A tf.data.Dataset of (pictures float32 (batch, 150, 150, 3) in [0, 1], labels float32 (batch, 1))."""
+    dataset = tf.keras.utils.image_dataset_from_directory(
+        folder,
+        labels="inferred",            # one sub-folder per class ...
+        class_names=CLASS_NAMES,      # ... in this order, so horses are 0 and humans 1
+        label_mode="binary",
+        color_mode="rgb",
+        image_size=IMAGE_SIZE,
+        interpolation="bilinear",
+        batch_size=BATCH_SIZE,
+        shuffle=shuffle,
+        seed=seed,
+    )
+    return dataset.map(scale)
+
+
+def solution_model():
+    folder = horse_or_human_train_dir()  # holds horses/ (500 PNGs) and humans/ (527 PNGs)
+    training = load_pictures(folder).cache()  # decode once, reuse in every epoch
+
+    # YOUR CODE HERE: a convolutional model and a longer training run.
+    # The stub below runs end to end, but one epoch of a single small convolution is not enough.
+    # Tips:
+    #   - stack Conv2D + MaxPooling2D blocks (16, 32, 64 filters ...) before Flatten and a Dense layer;
+    #   - the hidden pictures are not like the training ones in every way (poses, backgrounds, size of the figure):
+    #     augmentation layers placed right after the Input, such as tf.keras.layers.RandomFlip("horizontal"),
+    #     RandomZoom(0.2) or RandomRotation(0.05), show the model varied copies while training and do nothing
+    #     when the grader predicts;
+    #   - hold some pictures back to watch for overfitting: image_dataset_from_directory(..., validation_split=0.2,
+    #     subset="training" / "validation", seed=0).
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=IMAGE_SIZE + (3,)),
+        tf.keras.layers.Conv2D(8, 3, activation="relu"),
+        tf.keras.layers.MaxPooling2D(4),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    model.fit(training, epochs=1, verbose=2)
+    return model
+
+
+# Run this file to train and save the model; then use "Submit and Test".
+# Keep the file name mymodel.h5: that is the file the grader reads.
+if __name__ == "__main__":
+    model = solution_model()
+    model.save("mymodel.h5")

@@ -1,0 +1,191 @@
+"""Category 2 on the real Fashion-MNIST files: the hidden split, the pixel scaling, baselines as models, the reference."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from clirun import exam, exam_json, run
+from exam import questions
+
+QUESTION = questions.get("c2_fashion_mnist")
+HIDDEN = QUESTION.hidden
+MIRROR_REASON = "needs the dataset mirror: set TFEXAM_DATA_MIRROR to a folder like ../shared/datasets"
+pytestmark = [pytest.mark.mirror, pytest.mark.skipif(not os.environ.get("TFEXAM_DATA_MIRROR"), reason=MIRROR_REASON)]
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def load_script(path):
+    """A starter or solution as a module: its functions and constants, without running its __main__ block."""
+    spec = importlib.util.spec_from_file_location(f"script_{path.parent.name}_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def tf():
+    import tensorflow
+
+    return tensorflow
+
+
+@pytest.fixture(scope="module")
+def data():
+    from exam.data import fashion_mnist_train
+    from exam.data.hidden import fashion_mnist_hidden
+
+    return fashion_mnist_train(), fashion_mnist_hidden()
+
+
+def grade(path, artifacts=None):
+    from graders.core import grade as grade_file
+
+    return grade_file(path, QUESTION, artifacts)
+
+
+def test_hidden_pictures_are_the_official_test_set_the_loader_never_returns(data):
+    from exam.data import split
+    from exam.data.registry import splits_disjoint
+
+    (train_x, train_y), (hidden_x, hidden_y) = data
+    assert splits_disjoint(split("fashion-mnist", "train"), split("fashion-mnist", "hidden"))
+    assert train_x.shape == (60000, 28, 28) and train_y.shape == (60000,)
+    assert hidden_x.shape == (HIDDEN["test_images"], 28, 28) and train_x.dtype == hidden_x.dtype == np.uint8
+    assert np.bincount(hidden_y).tolist() == [1000] * 10 and np.bincount(train_y).tolist() == [6000] * 10
+    seen = {picture.tobytes() for picture in train_x}
+    assert not any(picture.tobytes() in seen for picture in hidden_x)
+
+
+@pytest.mark.parametrize("kind", ["starter", "solution"])
+def test_scripts_scale_pixels_exactly_like_the_grader(data, kind):
+    from graders.images import scale_pixels
+
+    script = load_script(QUESTION.starter_path if kind == "starter" else QUESTION.solution_path)
+    assert script.PIXEL_SCALE == HIDDEN["pixel_scale"] and script.CLASS_NAMES == HIDDEN["class_names"]
+    _, (hidden_x, _) = data
+    theirs, ours = script.scale(hidden_x), scale_pixels(hidden_x, HIDDEN["pixel_scale"])
+    assert theirs.dtype == ours.dtype == np.float32 and theirs.shape == (HIDDEN["test_images"], 28, 28)
+    np.testing.assert_array_equal(theirs, ours)
+    assert ours.min() == 0.0 and ours.max() == 1.0
+
+
+def linear_model(tf, activation="softmax"):
+    return tf.keras.Sequential([
+        tf.keras.Input(shape=(28, 28)),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(10, activation=activation),
+    ])
+
+
+@pytest.mark.parametrize("answer", [0, 6, 9])
+def test_one_answer_for_every_picture_scores_0_and_says_why(tf, tmp_path, answer):
+    model = linear_model(tf)
+    bias = np.zeros(10, dtype="float32")
+    bias[answer] = 5.0
+    model.layers[-1].set_weights([np.zeros((784, 10), dtype="float32"), bias])
+    model.save(tmp_path / "constant.h5")
+    result = grade(tmp_path / "constant.h5")
+    assert result.status == "graded" and result.score == 0, result.output
+    assert result.metric.value == pytest.approx(0.1) == result.diagnostics["majority_accuracy"]
+    assert f"answers '{HIDDEN['class_names'][answer]}' for every hidden picture" in result.output
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_untrained_models_score_at_most_1(tf, tmp_path, seed):
+    tf.keras.utils.set_random_seed(seed)
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(28, 28)),
+        tf.keras.layers.Reshape((28, 28, 1)),
+        tf.keras.layers.Conv2D(32, 3, activation="relu"),
+        tf.keras.layers.MaxPooling2D(),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(128, activation="relu"),
+        tf.keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.save(tmp_path / "untrained.h5")
+    result = grade(tmp_path / "untrained.h5")
+    assert result.status == "graded" and result.score <= 1, result.output
+
+
+def test_logits_and_softmax_grade_the_same(tf, tmp_path):
+    tf.keras.utils.set_random_seed(3)
+    logits = linear_model(tf, activation=None)
+    softmax = linear_model(tf)
+    softmax.set_weights(logits.get_weights())
+    logits.save(tmp_path / "logits.h5")
+    softmax.save(tmp_path / "softmax.h5")
+    a, b = grade(tmp_path / "logits.h5"), grade(tmp_path / "softmax.h5")
+    assert a.status == b.status == "graded"
+    assert a.metric.value == b.metric.value and a.diagnostics["confusion_matrix"] == b.diagnostics["confusion_matrix"]
+
+
+def test_channel_axis_outside_the_model_is_refused_with_the_shape_it_needs(tf, tmp_path):
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(28, 28, 1)),
+        tf.keras.layers.Conv2D(8, 3, activation="relu"),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.save(tmp_path / "channels.h5")
+    result = grade(tmp_path / "channels.h5")
+    assert result.status == "refused" and "(None, 28, 28, 1)" in result.reason and "needs (28, 28)" in result.reason
+
+
+def test_diagnostics_hold_per_class_accuracy_a_confusion_matrix_and_two_pngs(tf, tmp_path):
+    tf.keras.utils.set_random_seed(5)
+    linear_model(tf).save(tmp_path / "untrained.h5")
+    result = grade(tmp_path / "untrained.h5", artifacts=tmp_path / "artifacts")
+    diagnostics = result.diagnostics
+    counts = np.array(diagnostics["confusion_matrix"])
+    assert counts.shape == (10, 10) and counts.sum() == HIDDEN["test_images"] and (counts.sum(axis=1) == 1000).all()
+    assert np.trace(counts) / counts.sum() == pytest.approx(result.metric.value)
+    assert list(diagnostics["per_class_accuracy"]) == HIDDEN["class_names"]
+    assert [diagnostics["per_class_accuracy"][n] for n in HIDDEN["class_names"]] == pytest.approx(np.diag(counts) / 1000)
+    assert "confusion matrix" in result.output and "Ankle boot (p9)" in result.output
+    written = [Path(a) for a in result.artifacts]
+    assert [a.name for a in written] == ["confusion_matrix.png", "misclassified.png"]
+    assert all(a.parent == tmp_path / "artifacts" and a.read_bytes()[:8] == PNG_MAGIC for a in written)
+
+
+@pytest.mark.slow
+def test_a_linear_model_scores_at_most_1(tf, tmp_path, data):
+    (train_x, train_y), _ = data
+    tf.keras.utils.set_random_seed(0)
+    model = linear_model(tf)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(train_x.astype("float32") / 255.0, train_y, epochs=10, batch_size=64, verbose=0)
+    model.save(tmp_path / "linear.h5")
+    result = grade(tmp_path / "linear.h5")
+    assert result.status == "graded" and result.score <= 1, result.output
+    assert result.metric.value > 0.8, "a trained linear model should get past 0.8; is the scaling the same?"
+
+
+@pytest.mark.slow
+def test_starter_runs_as_is_and_is_graded(tmp_path):
+    exam_json("start", "--workspace", str(tmp_path), "--categories", "2", "--no-fetch")
+    done = run("starter.py", cwd=tmp_path / "Category2")
+    assert done.returncode == 0, done.stderr[-2000:]
+    code, payload = exam_json("submit", "2", "--workspace", str(tmp_path))
+    assert code == 0 and payload["result"]["status"] == "graded"
+    assert payload["result"]["score"] <= 1
+
+
+@pytest.mark.slow
+def test_reference_solution_scores_5_through_submit(tmp_path):
+    exam_json("start", "--workspace", str(tmp_path), "--categories", "2", "--no-fetch")
+    solved = exam("solve", "2", "--workspace", str(tmp_path))
+    assert solved.returncode == 0, solved.stderr[-2000:]
+    code, payload = exam_json("submit", "2", "--workspace", str(tmp_path))
+    result = payload["result"]
+    assert code == 0 and result["score"] == 5, result["output"]
+    counts = np.array(result["diagnostics"]["confusion_matrix"])
+    assert counts.sum() == HIDDEN["test_images"] and np.trace(counts) / counts.sum() == pytest.approx(result["metric"]["value"])
+    assert payload["record"]["score"] == 5 and payload["record"]["diagnostics"] == result["diagnostics"]
+    pngs = [Path(a) for a in payload["record"]["artifacts"]]
+    assert sorted(p.name for p in pngs) == ["confusion_matrix.png", "misclassified.png"]
+    assert all((p if p.is_absolute() else tmp_path / p).read_bytes()[:8] == PNG_MAGIC for p in pngs)
