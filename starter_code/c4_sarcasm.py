@@ -25,13 +25,15 @@ from exam.data import sarcasm_train
 # The tokenizer settings are frozen. The grader does not run this file: it builds its own tokenizer with these
 # exact settings from the same training headlines and feeds your model the token ids it produces. Change any of
 # them and your model is graded on ids that mean something else than the ones it learned.
-VOCAB_SIZE = 1000       # the 999 most frequent words get their own id; every other word becomes OOV_TOKEN
+VOCAB_SIZE = 1000       # ids 0..999: 0 pads, 1 is OOV_TOKEN (any rarer word), 2..999 the 998 most frequent words
 OOV_TOKEN = "<OOV>"
 MAX_LENGTH = 120        # every headline becomes exactly 120 ids
 PADDING = "post"        # zeros are added after the words ...
 TRUNCATING = "post"     # ... and a longer headline loses its end
-EMBEDDING_DIM = 16
 TRAINING_SIZE = 20000   # sarcasm_train() returns the first 20,000 headlines; the grader keeps the rest
+
+# Set by the question as well, but only your model uses it: the grader sees token ids in and a probability out.
+EMBEDDING_DIM = 16
 
 
 def fit_tokenizer(sentences):
