@@ -1,0 +1,207 @@
+"""Category 3 on the real horses-or-humans PNGs: the hidden split, the shared preprocessing, baselines, refusals, the reference."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from clirun import exam, exam_json, run
+from exam import questions
+
+QUESTION = questions.get("c3_horses_or_humans")
+HIDDEN = QUESTION.hidden
+SIZE = tuple(HIDDEN["image_size"])
+MIRROR_REASON = "needs the dataset mirror: set TFEXAM_DATA_MIRROR to a folder like ../shared/datasets"
+pytestmark = [pytest.mark.mirror, pytest.mark.skipif(not os.environ.get("TFEXAM_DATA_MIRROR"), reason=MIRROR_REASON)]
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def load_script(path):
+    """A starter or solution as a module: its functions and constants, without running its __main__ block."""
+    spec = importlib.util.spec_from_file_location(f"script_{path.parent.name}_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def tf():
+    import tensorflow
+
+    return tensorflow
+
+
+@pytest.fixture(scope="module")
+def folders():
+    from exam.data import horse_or_human_train_dir
+    from exam.data.hidden import horse_or_human_hidden_dir
+
+    return horse_or_human_train_dir(), horse_or_human_hidden_dir()
+
+
+@pytest.fixture(scope="module")
+def hidden(tf):
+    from graders.category3 import hidden_pictures
+
+    return hidden_pictures(QUESTION)
+
+
+def grade(path, artifacts=None):
+    from graders.core import grade as grade_file
+
+    return grade_file(path, QUESTION, artifacts)
+
+
+def digests(folder: Path) -> set[str]:
+    return {hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*.png")}
+
+
+def test_hidden_pictures_never_come_from_the_training_loader(folders):
+    from exam.data import split
+    from exam.data.registry import splits_disjoint
+
+    train, hidden = folders
+    assert splits_disjoint(split("horse-or-human", "train"), split("horse-or-human", "hidden"))
+    assert train.resolve() != hidden.resolve()
+    assert hidden.resolve() not in train.resolve().parents and train.resolve() not in hidden.resolve().parents
+    counts = {folder: {c: len(list((folder / c).glob("*.png"))) for c in HIDDEN["class_names"]} for folder in folders}
+    assert counts[train] == {"horses": 500, "humans": 527} and counts[hidden] == {"horses": 128, "humans": 128}
+    seen = digests(train)
+    assert len(seen) == 1027 and not seen & digests(hidden)
+
+
+def test_pngs_are_rgba_and_the_grader_keeps_their_rgb_channels(tf, folders):
+    from PIL import Image
+
+    from graders.images import decode_resized
+
+    path = sorted((folders[1] / "horses").glob("*.png"))[0]
+    with Image.open(path) as picture:
+        assert picture.mode == "RGBA" and picture.size == (300, 300)
+        rgb = np.asarray(picture.convert("RGB"))
+    full = decode_resized([path], (300, 300))[0]
+    np.testing.assert_array_equal(full, rgb.astype("float32"))
+
+
+@pytest.mark.parametrize("kind", ["starter", "solution"])
+def test_scripts_preprocess_exactly_like_the_grader(tf, folders, hidden, kind):
+    script = load_script(QUESTION.starter_path if kind == "starter" else QUESTION.solution_path)
+    assert (script.IMAGE_SIZE, script.CLASS_NAMES, script.PIXEL_SCALE) == (SIZE, HIDDEN["class_names"], HIDDEN["pixel_scale"])
+    batches = list(script.load_pictures(folders[1], shuffle=False))
+    theirs = np.concatenate([x.numpy() for x, _ in batches])
+    their_labels = np.concatenate([y.numpy() for _, y in batches]).reshape(-1)
+    pixels, labels, _ = hidden
+    assert theirs.shape == (HIDDEN["validation_images"], *SIZE, 3) and theirs.dtype == np.float32
+    np.testing.assert_array_equal(their_labels, labels)
+    np.testing.assert_array_equal(theirs, pixels / np.float32(HIDDEN["pixel_scale"]))
+    assert 0.0 <= theirs.min() and theirs.max() <= 1.0
+
+
+def small_model(tf, head=None):
+    """Flatten -> one sigmoid unit; `head` replaces the unit's (kernel, bias)."""
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=SIZE + (3,)),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    if head is not None:
+        model.layers[-1].set_weights(head)
+    return model
+
+
+@pytest.mark.parametrize("bias,answer", [(-8.0, "horses"), (8.0, "humans")])
+def test_one_answer_for_every_picture_scores_0_and_says_why(tf, tmp_path, bias, answer):
+    small_model(tf, [np.zeros((SIZE[0] * SIZE[1] * 3, 1)), np.array([bias])]).save(tmp_path / "constant.h5")
+    result = grade(tmp_path / "constant.h5")
+    assert result.status == "graded" and result.score == 0, result.output
+    assert result.metric.value == 0.5 == result.diagnostics["majority_accuracy"]
+    assert f"answers '{answer}' for every hidden picture" in result.output
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_untrained_convolutional_models_score_at_most_1(tf, tmp_path, seed):
+    tf.keras.utils.set_random_seed(seed)
+    layers = [tf.keras.Input(shape=SIZE + (3,))]
+    for filters in (16, 32, 64, 64):
+        layers += [tf.keras.layers.Conv2D(filters, 3, activation="relu"), tf.keras.layers.MaxPooling2D()]
+    layers += [tf.keras.layers.Flatten(), tf.keras.layers.Dense(512, activation="relu"),
+               tf.keras.layers.Dense(1, activation="sigmoid")]
+    tf.keras.Sequential(layers).save(tmp_path / "untrained.h5")
+    result = grade(tmp_path / "untrained.h5")
+    assert result.status == "graded" and result.score <= 1, result.output
+
+
+@pytest.mark.parametrize("shape", [(300, 300, 3), (150, 150, 4), (150, 150, 1)])
+def test_a_model_built_for_another_picture_size_is_refused_with_the_size_it_needs(tf, tmp_path, shape):
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=shape),
+        tf.keras.layers.Conv2D(4, 3, activation="relu"),
+        tf.keras.layers.GlobalAveragePooling2D(),
+        tf.keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.save(tmp_path / "other_size.h5")
+    result = grade(tmp_path / "other_size.h5")
+    assert result.status == "refused"
+    assert f"(None, {', '.join(map(str, shape))})" in result.reason and "needs (150, 150, 3)" in result.reason
+
+
+def test_diagnostics_hold_per_class_accuracy_a_confusion_matrix_and_two_pngs(tf, tmp_path):
+    tf.keras.utils.set_random_seed(4)
+    small_model(tf).save(tmp_path / "untrained.h5")
+    result = grade(tmp_path / "untrained.h5", artifacts=tmp_path / "artifacts")
+    diagnostics = result.diagnostics
+    counts = np.array(diagnostics["confusion_matrix"])
+    assert counts.shape == (2, 2) and (counts.sum(axis=1) == 128).all()
+    assert np.trace(counts) / 256 == pytest.approx(result.metric.value)
+    assert diagnostics["per_class_accuracy"] == pytest.approx({"horses": counts[0, 0] / 128, "humans": counts[1, 1] / 128})
+    assert "horses (p0)" in result.output and "humans (p1)" in result.output
+    written = [Path(a) for a in result.artifacts]
+    assert [a.name for a in written] == ["confusion_matrix.png", "misclassified.png"]
+    assert all(a.parent == tmp_path / "artifacts" and a.read_bytes()[:8] == PNG_MAGIC for a in written)
+
+
+@pytest.mark.slow
+def test_a_mean_colour_model_scores_at_most_1(tf, tmp_path, folders):
+    """A model that sees only the average colour of a picture: the cheapest cue there is."""
+    script = load_script(QUESTION.starter_path)
+    tf.keras.utils.set_random_seed(0)
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=SIZE + (3,)),
+        tf.keras.layers.GlobalAveragePooling2D(),
+        tf.keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(optimizer=tf.keras.optimizers.Adam(0.05), loss="binary_crossentropy")
+    model.fit(script.load_pictures(folders[0]).cache(), epochs=10, verbose=0)
+    model.save(tmp_path / "colour.h5")
+    result = grade(tmp_path / "colour.h5")
+    assert result.status == "graded" and result.score <= 1, result.output
+
+
+@pytest.mark.slow
+def test_starter_runs_as_is_and_is_graded(tmp_path):
+    exam_json("start", "--workspace", str(tmp_path), "--categories", "3", "--no-fetch")
+    done = run("starter.py", cwd=tmp_path / "Category3")
+    assert done.returncode == 0, done.stderr[-2000:]
+    code, payload = exam_json("submit", "3", "--workspace", str(tmp_path))
+    assert code == 0 and payload["result"]["status"] == "graded"
+
+
+@pytest.mark.slow
+def test_reference_solution_scores_5_through_submit(tmp_path):
+    exam_json("start", "--workspace", str(tmp_path), "--categories", "3", "--no-fetch")
+    solved = exam("solve", "3", "--workspace", str(tmp_path))
+    assert solved.returncode == 0, solved.stderr[-2000:]
+    code, payload = exam_json("submit", "3", "--workspace", str(tmp_path))
+    result = payload["result"]
+    assert code == 0 and result["score"] == 5, result["output"]
+    counts = np.array(result["diagnostics"]["confusion_matrix"])
+    assert counts.sum() == HIDDEN["validation_images"] and np.trace(counts) / counts.sum() == pytest.approx(result["metric"]["value"])
+    assert payload["record"]["score"] == 5 and payload["record"]["diagnostics"] == result["diagnostics"]
+    pngs = [Path(a) for a in payload["record"]["artifacts"]]
+    assert sorted(p.name for p in pngs) == ["confusion_matrix.png", "misclassified.png"]
+    assert all((p if p.is_absolute() else tmp_path / p).read_bytes()[:8] == PNG_MAGIC for p in pngs)
