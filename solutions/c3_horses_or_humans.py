@@ -12,7 +12,7 @@ What the grader checks:
   - input shape (150, 150, 3) (the batch dimension is not counted),
   - output shape (1,),
   - no Lambda layers (they cannot be loaded safely),
-  - the metric on hidden data: accuracy (higher is better); scores 1/5: 0.6, 2/5: 0.7, 3/5: 0.78, 4/5: 0.83, 5/5: 0.88.
+  - the metric on hidden data: accuracy (higher is better); scores 1/5: 0.6, 2/5: 0.7, 3/5: 0.8, 4/5: 0.85, 5/5: 0.9.
 
 (Generated from hidden_tests/c3_horses_or_humans.toml; your code goes below this docstring.)
 """
@@ -25,6 +25,7 @@ IMAGE_SIZE = (150, 150)
 CLASS_NAMES = ["horses", "humans"]
 PIXEL_SCALE = 255.0
 BATCH_SIZE = 32
+SEED = 0
 
 
 def scale(pictures, labels):
@@ -48,8 +49,8 @@ def load_pictures(folder, shuffle=True, seed=0):
 
 
 def solution_model():
-    tf.keras.utils.set_random_seed(0)
-    training = load_pictures(horse_or_human_train_dir()).cache()
+    tf.keras.utils.set_random_seed(SEED)
+    training = load_pictures(horse_or_human_train_dir(), seed=SEED).cache()
 
     # Without augmentation this network fits the training pictures perfectly but swings between 0.76 and 0.93 on
     # the hidden ones from one epoch to the next: it partly learns the scenes (sand, sky, grass) instead of the

@@ -1,0 +1,93 @@
+"""Measure what the Category 2 rubric gives to the reference, the starter, trivial answers and simple models.
+
+    python benchmarks/calibrate_category2.py [--quick]
+
+Prints the table recorded in hidden_tests/CALIBRATION.md (Category 2). Every model is saved as .h5 and graded
+through graders.core.grade, the same path Submit and Test uses. --quick skips the Dense(128) comparison model.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from exam import questions  # noqa: E402
+from exam.data import fashion_mnist_train  # noqa: E402
+from graders.core import grade  # noqa: E402
+from graders.images import scale_pixels  # noqa: E402
+
+QUESTION = questions.get("c2_fashion_mnist")
+L = tf.keras.layers
+
+
+def dense(hidden_units: int = 0):
+    layers = [tf.keras.Input(shape=(28, 28)), L.Flatten()]
+    if hidden_units:
+        layers.append(L.Dense(hidden_units, activation="relu"))
+    return tf.keras.Sequential([*layers, L.Dense(10, activation="softmax")])
+
+
+def always(answer: int):
+    model = dense()
+    bias = np.zeros(10, dtype="float32")
+    bias[answer] = 5.0
+    model.layers[-1].set_weights([np.zeros((784, 10), dtype="float32"), bias])
+    return model
+
+
+def untrained_cnn(seed: int):
+    tf.keras.utils.set_random_seed(seed)
+    return tf.keras.Sequential([
+        tf.keras.Input(shape=(28, 28)), L.Reshape((28, 28, 1)), L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(),
+        L.Flatten(), L.Dense(128, activation="relu"), L.Dense(10, activation="softmax"),
+    ])
+
+
+def script(path: Path):
+    tf.keras.utils.set_random_seed(0)  # the reference sets its own seed; this fixes the starter's
+    started = time.monotonic()
+    model = runpy.run_path(str(path))["solution_model"]()
+    return model, time.monotonic() - started
+
+
+def fitted(hidden_units: int, epochs: int):
+    images, labels = fashion_mnist_train()
+    tf.keras.utils.set_random_seed(0)
+    model = dense(hidden_units)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    started = time.monotonic()
+    model.fit(scale_pixels(images, QUESTION.hidden["pixel_scale"]), labels, epochs=epochs, batch_size=64, verbose=0)
+    return model, time.monotonic() - started
+
+
+def main() -> None:
+    rows = [(f"untrained small CNN, seed {s}", untrained_cnn(s), None) for s in range(3)]
+    rows += [("majority class (any single class: 1000 each)", always(0), None),
+             ("starter as shipped (1 epoch of Flatten + Dense(10))", *script(QUESTION.starter_path)),
+             ("linear: Flatten + Dense(10), 10 epochs", *fitted(0, 10)),
+             ("linear: Flatten + Dense(10), 25 epochs", *fitted(0, 25))]
+    if "--quick" not in sys.argv:
+        rows += [("Flatten + Dense(128) + Dense(10), 10 epochs", *fitted(128, 10))]
+    rows.append(("reference solution", *script(QUESTION.solution_path)))
+    print(f"{'model':55} {'accuracy':>8} {'score':>6} {'train s':>7}")
+    with tempfile.TemporaryDirectory() as folder:
+        for i, (name, model, seconds) in enumerate(rows):
+            path = Path(folder) / f"model{i}.h5"
+            model.save(path)
+            result = grade(path, QUESTION)
+            shown = "-" if seconds is None else f"{seconds:.1f}"
+            print(f"{name:55} {result.metric.value:8.4f} {result.score:>4}/5 {shown:>7}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
