@@ -38,6 +38,8 @@ def scale(images):
 
 
 def solution_model():
+    # The 60,000 training pictures from the Fashion-MNIST IDX files: the same arrays as the training half of
+    # tf.keras.datasets.fashion_mnist.load_data(), read from the exam's dataset cache instead of the internet.
     images, labels = fashion_mnist_train()  # uint8 (60000, 28, 28) and uint8 (60000,) with values 0..9
     images = scale(images)
 
