@@ -56,7 +56,8 @@ def solution_model():
     # the hidden ones from one epoch to the next: it partly learns the scenes (sand, sky, grass) instead of the
     # figures. Random greyscale takes colour away as a cue, zooming out onto a plain white border teaches that
     # a small figure on an empty background is still a horse or a person, and flipping doubles the poses.
-    # With them the hidden accuracy stays between 0.89 and 0.96 after the second epoch.
+    # Dropout and an exponential moving average of the weights (use_ema: the saved weights average roughly the
+    # last 100 steps, three epochs) remove most of the remaining swing between epochs and between seeds.
     model = tf.keras.Sequential([
         tf.keras.Input(shape=IMAGE_SIZE + (3,)),
         tf.keras.layers.RandomFlip("horizontal"),
@@ -71,11 +72,13 @@ def solution_model():
         tf.keras.layers.Conv2D(64, 3, activation="relu"),
         tf.keras.layers.MaxPooling2D(),
         tf.keras.layers.Flatten(),
+        tf.keras.layers.Dropout(0.5),
         tf.keras.layers.Dense(512, activation="relu"),
         tf.keras.layers.Dense(1, activation="sigmoid"),
     ])
-    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
-    model.fit(training, epochs=8, verbose=2)
+    optimizer = tf.keras.optimizers.Adam(use_ema=True, ema_momentum=0.99)
+    model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"])
+    model.fit(training, epochs=8, verbose=2)  # fit() ends by copying the averaged weights into the model
     return model
 
 
