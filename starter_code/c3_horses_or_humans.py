@@ -78,7 +78,8 @@ def solution_model():
         tf.keras.layers.Dense(1, activation="sigmoid"),
     ])
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
-    model.fit(training, epochs=1, verbose=2)
+    # shuffle=False: load_pictures() already shuffles; this only stops Keras warning that it cannot shuffle a dataset
+    model.fit(training, epochs=1, shuffle=False, verbose=2)
     return model
 
 
