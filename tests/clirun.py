@@ -8,7 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
+MIRROR_REASON = "needs the dataset mirror: set TFEXAM_DATA_MIRROR to a folder like ../shared/datasets"
+# `pytestmark = real_data` in a module of tests on the real files (conftest.py sets the mirror when it can)
+real_data = [pytest.mark.mirror, pytest.mark.skipif(not os.environ.get("TFEXAM_DATA_MIRROR"), reason=MIRROR_REASON)]
 
 
 def env(**extra: str) -> dict:
@@ -38,3 +43,40 @@ def stderr_lines(done: subprocess.CompletedProcess) -> list[str]:
     """What the learner reads on stderr, minus TensorFlow's own start-up chatter."""
     noise = ("I0000", "W0000", "E0000", "WARNING: All log messages", "To enable the following")
     return [line for line in done.stderr.splitlines() if line.strip() and not line.startswith(noise)]
+
+
+def load_script(path: Path):
+    """A starter or solution as a module: its functions and constants, without running its __main__ block."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"script_{path.parent.name}_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def start_practice(workspace: Path, category: int) -> dict:
+    """A session with only this category, datasets already in the test cache."""
+    code, payload = exam_json("start", "--workspace", str(workspace), "--categories", str(category), "--no-fetch")
+    assert code == 0, payload
+    return payload
+
+
+def submit(workspace: Path, category: int) -> tuple[int, dict]:
+    return exam_json("submit", str(category), "--workspace", str(workspace))
+
+
+def train_starter_and_submit(workspace: Path, category: int) -> tuple[int, dict]:
+    """What a learner does first: run the starter as shipped (the train configuration), then Submit and Test."""
+    start_practice(workspace, category)
+    done = run("starter.py", cwd=workspace / f"Category{category}")
+    assert done.returncode == 0, done.stderr[-2000:]
+    return submit(workspace, category)
+
+
+def solve_and_submit(workspace: Path, category: int) -> tuple[int, dict]:
+    """The reference solution trained by `exam solve`, graded by the real `exam submit`."""
+    start_practice(workspace, category)
+    solved = exam("solve", str(category), "--workspace", str(workspace))
+    assert solved.returncode == 0, solved.stderr[-2000:]
+    return submit(workspace, category)

@@ -31,3 +31,11 @@ def data_cache(tmp_path_factory) -> Path:
     if "TFEXAM_DATA_DIR" not in os.environ:
         os.environ["TFEXAM_DATA_DIR"] = str(tmp_path_factory.mktemp("tfexam-data"))
     return Path(os.environ["TFEXAM_DATA_DIR"])
+
+
+@pytest.fixture(scope="session")
+def tf():
+    """TensorFlow, imported once per test run (about 3 s) and only by the tests that need it."""
+    import tensorflow
+
+    return tensorflow

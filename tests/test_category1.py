@@ -34,13 +34,6 @@ def test_starter_points_lie_on_the_declared_line_and_hidden_points_are_new():
     assert max(hidden["x"]) > max(hidden["train_x"]) and min(hidden["x"]) < min(hidden["train_x"])
 
 
-@pytest.fixture(scope="module")
-def tf():
-    import tensorflow
-
-    return tensorflow
-
-
 def save(tf, tmp_path, name, build):
     model = tf.keras.Sequential([tf.keras.Input(shape=(1,)), tf.keras.layers.Dense(1)])
     build(model)

@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from clirun import exam, exam_json, run
+from clirun import load_script, real_data, solve_and_submit, train_starter_and_submit
 from exam import questions
 
 QUESTION = questions.get("c2_fashion_mnist")
 HIDDEN = QUESTION.hidden
-MIRROR_REASON = "needs the dataset mirror: set TFEXAM_DATA_MIRROR to a folder like ../shared/datasets"
-pytestmark = [pytest.mark.mirror, pytest.mark.skipif(not os.environ.get("TFEXAM_DATA_MIRROR"), reason=MIRROR_REASON)]
+pytestmark = real_data
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def load_script(path):
-    """A starter or solution as a module: its functions and constants, without running its __main__ block."""
-    spec = importlib.util.spec_from_file_location(f"script_{path.parent.name}_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def tf():
-    import tensorflow
-
-    return tensorflow
 
 
 @pytest.fixture(scope="module")
@@ -167,20 +149,14 @@ def test_a_linear_model_scores_at_most_1(tf, tmp_path, data):
 
 @pytest.mark.slow
 def test_starter_runs_as_is_and_is_graded(tmp_path):
-    exam_json("start", "--workspace", str(tmp_path), "--categories", "2", "--no-fetch")
-    done = run("starter.py", cwd=tmp_path / "Category2")
-    assert done.returncode == 0, done.stderr[-2000:]
-    code, payload = exam_json("submit", "2", "--workspace", str(tmp_path))
+    code, payload = train_starter_and_submit(tmp_path, 2)
     assert code == 0 and payload["result"]["status"] == "graded"
     assert payload["result"]["score"] <= 1
 
 
 @pytest.mark.slow
 def test_reference_solution_scores_5_through_submit(tmp_path):
-    exam_json("start", "--workspace", str(tmp_path), "--categories", "2", "--no-fetch")
-    solved = exam("solve", "2", "--workspace", str(tmp_path))
-    assert solved.returncode == 0, solved.stderr[-2000:]
-    code, payload = exam_json("submit", "2", "--workspace", str(tmp_path))
+    code, payload = solve_and_submit(tmp_path, 2)
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     counts = np.array(result["diagnostics"]["confusion_matrix"])

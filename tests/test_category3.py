@@ -3,37 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from clirun import exam, exam_json, run
+from clirun import load_script, real_data, solve_and_submit, train_starter_and_submit
 from exam import questions
 
 QUESTION = questions.get("c3_horses_or_humans")
 HIDDEN = QUESTION.hidden
 SIZE = tuple(HIDDEN["image_size"])
-MIRROR_REASON = "needs the dataset mirror: set TFEXAM_DATA_MIRROR to a folder like ../shared/datasets"
-pytestmark = [pytest.mark.mirror, pytest.mark.skipif(not os.environ.get("TFEXAM_DATA_MIRROR"), reason=MIRROR_REASON)]
+pytestmark = real_data
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def load_script(path):
-    """A starter or solution as a module: its functions and constants, without running its __main__ block."""
-    spec = importlib.util.spec_from_file_location(f"script_{path.parent.name}_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def tf():
-    import tensorflow
-
-    return tensorflow
 
 
 @pytest.fixture(scope="module")
@@ -184,19 +166,13 @@ def test_a_mean_colour_model_scores_at_most_1(tf, tmp_path, folders):
 
 @pytest.mark.slow
 def test_starter_runs_as_is_and_is_graded(tmp_path):
-    exam_json("start", "--workspace", str(tmp_path), "--categories", "3", "--no-fetch")
-    done = run("starter.py", cwd=tmp_path / "Category3")
-    assert done.returncode == 0, done.stderr[-2000:]
-    code, payload = exam_json("submit", "3", "--workspace", str(tmp_path))
+    code, payload = train_starter_and_submit(tmp_path, 3)
     assert code == 0 and payload["result"]["status"] == "graded"
 
 
 @pytest.mark.slow
 def test_reference_solution_scores_5_through_submit(tmp_path):
-    exam_json("start", "--workspace", str(tmp_path), "--categories", "3", "--no-fetch")
-    solved = exam("solve", "3", "--workspace", str(tmp_path))
-    assert solved.returncode == 0, solved.stderr[-2000:]
-    code, payload = exam_json("submit", "3", "--workspace", str(tmp_path))
+    code, payload = solve_and_submit(tmp_path, 3)
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     counts = np.array(result["diagnostics"]["confusion_matrix"])

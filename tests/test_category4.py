@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
 
 import numpy as np
 import pytest
 
-from clirun import exam, exam_json, run
+from clirun import load_script, real_data, solve_and_submit, train_starter_and_submit
 from exam import questions
 
 QUESTION = questions.get("c4_sarcasm")
-MIRROR_REASON = "needs the dataset mirror: set TFEXAM_DATA_MIRROR to a folder like ../shared/datasets"
-pytestmark = [pytest.mark.mirror, pytest.mark.skipif(not os.environ.get("TFEXAM_DATA_MIRROR"), reason=MIRROR_REASON)]
-
-
-def load_script(path):
-    """A starter or solution as a module: its functions and constants, without running its __main__ block."""
-    spec = importlib.util.spec_from_file_location(f"script_{path.parent.name}_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def tf():
-    import tensorflow
-
-    return tensorflow
+pytestmark = real_data
 
 
 @pytest.fixture(scope="module")
@@ -121,20 +103,14 @@ def test_raw_string_model_is_refused_with_the_reason(tf, tmp_path):
 
 @pytest.mark.slow
 def test_starter_runs_as_is_and_is_graded(tmp_path):
-    exam_json("start", "--workspace", str(tmp_path), "--categories", "4", "--no-fetch")
-    done = run("starter.py", cwd=tmp_path / "Category4")
-    assert done.returncode == 0, done.stderr[-2000:]
-    code, payload = exam_json("submit", "4", "--workspace", str(tmp_path))
+    code, payload = train_starter_and_submit(tmp_path, 4)
     assert code == 0 and payload["result"]["status"] == "graded"
     assert payload["result"]["score"] <= 2
 
 
 @pytest.mark.slow
 def test_reference_solution_scores_5_through_submit(tmp_path):
-    exam_json("start", "--workspace", str(tmp_path), "--categories", "4", "--no-fetch")
-    solved = exam("solve", "4", "--workspace", str(tmp_path))
-    assert solved.returncode == 0, solved.stderr[-2000:]
-    code, payload = exam_json("submit", "4", "--workspace", str(tmp_path))
+    code, payload = solve_and_submit(tmp_path, 4)
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     diagnostics = result["diagnostics"]

@@ -108,6 +108,7 @@ def test_mnist_parts(fetched):
     need("mnist.npz")
     (x, y), (x_test, y_test) = exam.data.mnist_train(), hidden.mnist_hidden()
     assert x.shape == (60000, 28, 28) and y.shape == (60000,) and x_test.shape == (10000, 28, 28)
+    assert y_test.shape == (10000,)
 
 
 def test_corrupted_real_file_is_detected_and_fetched_again(tmp_path, monkeypatch):
