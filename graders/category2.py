@@ -23,29 +23,13 @@ def evaluate(model, question: Question, artifacts: Path | None = None) -> Evalua
     outputs = predict(model, images.scale_pixels(pixels, float(hidden["pixel_scale"])), batch_size=1000)
     predicted = outputs.argmax(axis=1)
     labels = labels.astype("int64")
-    accuracy = float((predicted == labels).mean())
-    counts = images.confusion_matrix(labels, predicted, len(names))
-    by_class = images.per_class_accuracy(counts, names)
-    majority = float(np.bincount(labels).max() / len(labels))
-
-    details = [
-        f"{len(labels)} hidden test pictures; accuracy {accuracy:.4f} (always answering one class: {majority:.4f})",
-        images.worst_classes_line(by_class),
-        "per-class accuracy: " + ", ".join(f"{name} {value:.3f}" for name, value in by_class.items()),
-        "confusion matrix (rows: true class, columns: predicted class p0..p9):",
-        *("  " + line for line in images.confusion_lines(counts, names)),
-    ]
+    details, diagnostics = images.classification(labels, predicted, names, "hidden test pictures")
+    accuracy, by_class = diagnostics["accuracy"], diagnostics["per_class_accuracy"]
+    counts = np.array(diagnostics["confusion_matrix"])
+    details.insert(1, images.worst_classes_line(by_class))
     hint = images.same_answer_line(predicted, names)
     if hint:
         details.append(hint)
-    diagnostics = {
-        "accuracy": accuracy,
-        "hidden_images": len(labels),
-        "per_class_accuracy": by_class,
-        "confusion_matrix": counts.tolist(),
-        "class_names": names,
-        "majority_accuracy": majority,
-    }
     written = []
     if artifacts is not None:
         artifacts = Path(artifacts)

@@ -30,17 +30,9 @@ def evaluate(model, question: Question, artifacts: Path | None = None) -> Evalua
     outputs = predict(model, pixels / np.float32(hidden["pixel_scale"]), batch_size=64).reshape(-1)
     threshold = float(hidden["decision_threshold"])
     predicted = (outputs > threshold).astype("int64")
-    accuracy = float((predicted == labels).mean())
-    counts = images.confusion_matrix(labels, predicted, len(names))
-    by_class = images.per_class_accuracy(counts, names)
-    majority = float(np.bincount(labels).max() / len(labels))
-
-    details = [
-        f"{len(labels)} hidden validation pictures; accuracy {accuracy:.4f} (always answering one class: {majority:.4f})",
-        "per-class accuracy: " + ", ".join(f"{name} {value:.3f}" for name, value in by_class.items()),
-        "confusion matrix (rows: true class, columns: predicted class):",
-        *("  " + line for line in images.confusion_lines(counts, names)),
-    ]
+    details, diagnostics = images.classification(labels, predicted, names, "hidden validation pictures")
+    accuracy, by_class = diagnostics["accuracy"], diagnostics["per_class_accuracy"]
+    counts = np.array(diagnostics["confusion_matrix"])
     if outputs.min() < 0 or outputs.max() > 1:
         details.append("outputs leave [0, 1]: end the model with Dense(1, activation='sigmoid'); "
                        f"the grader reads the output as the probability of '{names[1]}' (above {threshold:g})")
@@ -51,14 +43,6 @@ def evaluate(model, question: Question, artifacts: Path | None = None) -> Evalua
         weak = min(by_class, key=by_class.get)
         details.append(f"the model calls most {weak} {names[1 - names.index(weak)]}: it may rely on the scenery of "
                        "the training pictures more than on the figures (augmentation helps)")
-    diagnostics = {
-        "accuracy": accuracy,
-        "hidden_images": len(labels),
-        "per_class_accuracy": by_class,
-        "confusion_matrix": counts.tolist(),
-        "class_names": names,
-        "majority_accuracy": majority,
-    }
     written = []
     if artifacts is not None:
         artifacts = Path(artifacts)

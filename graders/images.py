@@ -67,6 +67,29 @@ def confusion_lines(counts: np.ndarray, class_names: list[str]) -> list[str]:
     return lines
 
 
+def classification(labels: np.ndarray, predicted: np.ndarray, class_names: list[str], subject: str) -> tuple[list[str], dict]:
+    """What every image category reports: (detail lines, diagnostics) for accuracy, per class, confusion matrix."""
+    counts = confusion_matrix(labels, predicted, len(class_names))
+    by_class = per_class_accuracy(counts, class_names)
+    accuracy = float(np.trace(counts) / len(labels))
+    majority = float(np.bincount(labels).max() / len(labels))
+    lines = [
+        f"{len(labels)} {subject}; accuracy {accuracy:.4f} (always answering one class: {majority:.4f})",
+        "per-class accuracy: " + ", ".join(f"{name} {value:.3f}" for name, value in by_class.items()),
+        "confusion matrix (rows: true class, columns: predicted class p0, p1, ...):",
+        *("  " + line for line in confusion_lines(counts, class_names)),
+    ]
+    diagnostics = {
+        "accuracy": accuracy,
+        "hidden_images": len(labels),
+        "per_class_accuracy": by_class,
+        "confusion_matrix": counts.tolist(),
+        "class_names": class_names,
+        "majority_accuracy": majority,
+    }
+    return lines, diagnostics
+
+
 def same_answer_line(predicted: np.ndarray, class_names: list[str]) -> str | None:
     """A hint when the model gives one answer to every picture, the usual sign that it learned nothing."""
     answers = np.unique(predicted)
