@@ -24,7 +24,7 @@ from exam.data import sarcasm_train
 
 # The tokenizer settings are frozen. The grader does not run this file: it builds its own tokenizer with these
 # exact settings from the same training headlines and feeds your model the token ids it produces. Change any of
-# them and your model is graded on ids that mean something else than the ones it learned.
+# them and your model is graded on ids that mean something other than the ones it learned.
 VOCAB_SIZE = 1000       # ids 0..999: 0 pads, 1 is OOV_TOKEN (any rarer word), 2..999 the 998 most frequent words
 OOV_TOKEN = "<OOV>"
 MAX_LENGTH = 120        # every headline becomes exactly 120 ids
