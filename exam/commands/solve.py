@@ -32,12 +32,16 @@ def perform(args) -> tuple[int, dict, str]:
     before = target.stat().st_mtime_ns if target.exists() else None
     progress(args, f"Training the reference solution for {question.id} in {folder} ...")
     started = time.monotonic()
-    quiet = getattr(args, "json", False)
+    # --json keeps stdout for the one object; the demo keeps TensorFlow's start-up chatter out of its transcript
+    quiet = getattr(args, "json", False) or getattr(args, "quiet", False)
+    pipe = subprocess.PIPE if quiet else None
     done = subprocess.run([sys.executable, str(question.solution_path)], cwd=folder, env=grading.child_env(),
-                          stdout=sys.stderr if quiet else None, stderr=subprocess.PIPE if quiet else None, text=True)
+                          stdout=pipe, stderr=pipe, text=True)
     seconds = round(time.monotonic() - started, 1)
     if done.returncode != 0:
-        raise ExamError(f"the reference solution for {question.id} failed (exit {done.returncode}); run it by hand: "
+        last = (done.stderr or "").strip().splitlines()[-1:] if quiet else []
+        reason = f": {last[0][:200]}" if last else ""
+        raise ExamError(f"the reference solution for {question.id} failed (exit {done.returncode}{reason}); run it by hand: "
                         f"cd {folder} && {sys.executable} {question.solution_path}")
     if not target.exists() or target.stat().st_mtime_ns == before:
         raise ExamError(f"the reference solution for {question.id} finished but did not save {target}")
