@@ -16,7 +16,6 @@ from graders.refusal import Refused  # noqa: E402
 from graders.result import ERROR, GRADED, REFUSED, Check, MetricResult, Result  # noqa: E402
 
 
-
 def grade(path: Path | str, question: Question, artifacts: Path | None = None) -> Result:
     """Grade one file for one question. Never raises for anything the submitted file does."""
     started = time.monotonic()
@@ -59,10 +58,9 @@ def out_of_memory(error: BaseException) -> bool:
 
 
 def _require(checks: list[Check], check: Check) -> None:
-    checks.append(check)
     if not check.passed:
-        checks.pop()
-        raise Refused(check.name, check.message)
+        raise Refused(check.name, check.message)  # grade() records the failed check with the refusal
+    checks.append(check)
 
 
 def load(path: Path, question: Question, checks: list[Check]):
