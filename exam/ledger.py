@@ -6,13 +6,12 @@ A copy of every submitted file is kept under .tfexam/submissions/, so overwritin
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
 from pathlib import Path
 
-from exam import atomic
+from exam import files
 from exam.paths import state_dir
 
 try:
@@ -91,7 +90,7 @@ def append(workspace: Path, record: dict) -> dict:
             handle.write(line.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
-        atomic.fsync_dir(path.parent)
+        files.fsync_dir(path.parent)
     return record
 
 
@@ -101,14 +100,6 @@ def _ends_with_newline(path: Path) -> bool:
         return handle.read(1) == b"\n"
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def keep_copy(workspace: Path, source: Path, label: str) -> Path:
     """Copy a submitted file (or SavedModel folder) to submissions/<label>/<its name>, fsynced; never overwrites.
 
@@ -116,7 +107,7 @@ def keep_copy(workspace: Path, source: Path, label: str) -> Path:
     """
     store = submissions_dir(workspace)
     store.mkdir(parents=True, exist_ok=True)
-    folder = _new_folder(store, label)
+    folder = files.unique_folder(store, label)
     target = folder / source.name
     if source.is_dir():
         shutil.copytree(source, target, symlinks=True)  # a link to /dev/zero is copied as a link, never read
@@ -126,18 +117,6 @@ def keep_copy(workspace: Path, source: Path, label: str) -> Path:
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, target)
-    atomic.fsync_dir(folder)
-    atomic.fsync_dir(store)
+    files.fsync_dir(folder)
+    files.fsync_dir(store)
     return target
-
-
-def _new_folder(store: Path, label: str) -> Path:
-    """A folder nobody else has: mkdir is atomic, so two submits racing for one label get different folders."""
-    for attempt in range(1, 1000):
-        folder = store / (label if attempt == 1 else f"{label}-{attempt}")
-        try:
-            folder.mkdir()
-            return folder
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"{store / label} and 998 alternatives already exist")

@@ -13,11 +13,11 @@ import re
 import shutil
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from exam import atomic
+from exam import files, ledger
 from exam.errors import ExamError
 from exam.paths import state_dir
 
@@ -36,7 +36,6 @@ class Session:
     questions: dict[str, str]  # category number (as text, JSON keys) -> question id
     ended_at: float | None = None
     version: int = FORMAT_VERSION
-    archived_from: list[str] = field(default_factory=list)
 
     def time_left(self, now: float | None = None) -> float:
         return self.deadline - (time.time() if now is None else now)
@@ -84,7 +83,7 @@ def load(workspace: Path) -> Session | None:
     """The workspace's session, None if there is none. A damaged file is an error, never a fresh clock."""
     path = session_file(workspace)
     if not path.exists():
-        if backup_file(workspace).exists() or (state_dir(workspace) / "ledger.jsonl").exists():
+        if backup_file(workspace).exists() or ledger.ledger_file(workspace).exists():
             raise ExamError(f"the session file {path} is missing, but this workspace holds an exam's records; "
                             f"nothing was changed. {_way_out(workspace)}")
         return None
@@ -147,11 +146,8 @@ def parse(raw: bytes) -> Session:
     ended_at = data.get("ended_at")
     if ended_at is not None and not (_number(ended_at) and ended_at >= data["started_at"]):
         raise ValueError("ended_at is not a time after the start")
-    archived_from = data.get("archived_from", [])
-    if not (isinstance(archived_from, list) and all(isinstance(a, str) for a in archived_from)):
-        raise ValueError("archived_from is not a list of names")
     return Session(id=data["id"], started_at=data["started_at"], deadline=data["deadline"], minutes=data["minutes"],
-                   questions=dict(questions), ended_at=ended_at, archived_from=archived_from)
+                   questions=dict(questions), ended_at=ended_at)
 
 
 def _number(value) -> bool:
@@ -168,8 +164,8 @@ def require(workspace: Path) -> Session:
 def save(workspace: Path, session: Session) -> None:
     """Write the copy first, then the file: a kill between the two leaves both readable."""
     data = session.to_json()
-    atomic.write_json(backup_file(workspace), data)
-    atomic.write_json(session_file(workspace), data)
+    files.write_json(backup_file(workspace), data)
+    files.write_json(session_file(workspace), data)
 
 
 def new(questions: dict[int, str], minutes: float = DEFAULT_MINUTES, now: float | None = None) -> Session:
@@ -199,15 +195,9 @@ def archive(workspace: Path) -> Path | None:
             continue
     label = re.sub(r"[^\w.-]", "_", label)[:80].lstrip(".") or "damaged"  # the id comes from the file: no ../ here
     (state / "archive").mkdir(exist_ok=True)
-    target = state / "archive" / f"{label}-archived-{int(time.time())}"
-    for attempt in range(2, 100):  # two restarts in one second
-        try:
-            target.mkdir()
-            break
-        except FileExistsError:
-            target = target.with_name(f"{label}-archived-{int(time.time())}-{attempt}")
+    target = files.unique_folder(state / "archive", f"{label}-archived-{int(time.time())}")  # two restarts in a second
     for item in state.iterdir():
         if item.name != "archive":
             shutil.move(str(item), target / item.name)
-    atomic.fsync_dir(state)
+    files.fsync_dir(state)
     return target

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from clirun import REPO_ROOT, env, exam, exam_json
-from exam import ledger, session
+from exam import files, ledger, session
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
@@ -76,7 +76,7 @@ def test_two_submits_at_once_both_land(workspace):
     assert all(r["status"] == "graded" and r["score"] == 5 for r in records)
     copies = {r["model_copy"] for r in records}
     assert len(copies) == 2, "each submit keeps its own copy"
-    assert all((workspace / c).is_file() and ledger.sha256(workspace / c) == r["model_sha256"] for c, r in zip(copies, records))
+    assert all((workspace / c).is_file() and files.sha256_file(workspace / c) == r["model_sha256"] for c, r in zip(copies, records))
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="looks for orphaned grading processes in /proc")

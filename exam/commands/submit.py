@@ -8,7 +8,7 @@ import socket
 import time
 from pathlib import Path
 
-from exam import grading, ledger, limits, paths, questions, session
+from exam import files, grading, ledger, limits, paths, questions, session
 from exam.errors import REFUSED, ExamError
 from exam.output import emit, progress
 from exam.session import format_duration
@@ -55,7 +55,7 @@ def perform(args) -> tuple[int, dict, str]:
         message = f"{model} could not be read ({error.strerror or error}); check the file and submit again"
         result = grading.failure(question, "file", message) | {"status": "refused"}
     else:
-        record |= {"model_sha256": ledger.sha256(copy) if copy.is_file() else None, "model_copy": str(copy.relative_to(workspace))}
+        record |= {"model_sha256": files.sha256_file(copy) if copy.is_file() else None, "model_copy": str(copy.relative_to(workspace))}
         progress(args, f"Grading {model.name} for category {args.category} ({question.title})...")
         result = grading.grade_in_child(copy, question, copy.parent / "artifacts", chosen)
     record |= {"status": result["status"], "score": result["score"], "max_score": result["max_score"],

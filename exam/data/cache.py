@@ -12,6 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from exam import files
 from exam.data.registry import DataFile
 
 ENV_DIR = "TFEXAM_DATA_DIR"
@@ -62,11 +63,7 @@ def write_stamp(file: DataFile, *, sha256: str, source: str, verified: str, extr
              **_identity(file_path(file))}
     if extracted is not None:
         stamp["extracted"] = extracted
-    path = _stamp_path(file)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(stamp), encoding="utf-8")
-    os.replace(temporary, path)
+    files.write_json(_stamp_path(file), stamp)
 
 
 def read_stamp(file: DataFile, *, trust_mtime: bool = True) -> dict | None:

@@ -7,13 +7,13 @@ cached file by its size and mtime while `fetch` re-hashes it.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from exam import files
 from exam.data import cache
 from exam.data.checks import CheckFailed
 from exam.data.download import DownloadError, download
@@ -23,7 +23,6 @@ from exam.data.progress import Progress
 from exam.data.registry import DataFile, resolve, resolve_all
 from exam.errors import USAGE, ExamError
 
-HASH_CHUNK = 1 << 20
 NO_MIRROR_HINT = (f"To work offline, set {ENV_MIRROR} to a folder or http(s) URL holding the files under their "
                   "canonical names and a MANIFEST.tsv")
 MIRROR_HINT = ("Add the file and its MANIFEST.tsv line to the mirror, or connect to the internet and run "
@@ -54,12 +53,6 @@ class Row:
         return asdict(self)
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _candidates(file: DataFile, tried: list[str]):
@@ -107,7 +100,7 @@ def _verify(file: DataFile, part: Path, sha256: str | None, size: int | None, so
     actual = part.stat().st_size
     if size is not None and actual != size:
         raise Rejected(f"{actual} bytes where {size} were expected")
-    digest = sha256_of(part)
+    digest = files.sha256_file(part)
     if sha256 and digest != sha256:
         raise Rejected(f"sha256 {digest[:16]}... does not match the expected {sha256[:16]}...")
     if not file.is_archive:
@@ -184,7 +177,7 @@ def recheck(file: DataFile) -> Row | None:
     path = cache.file_path(file)
     if stamp is None or not path.is_file():
         return None
-    good = sha256_of(path) == stamp["sha256"]
+    good = files.sha256_file(path) == stamp["sha256"]
     if good and file.is_archive:
         good = fingerprint(cache.extracted_path(file)) == stamp.get("extracted")
     if not good:
