@@ -131,35 +131,35 @@ def _parse_config(path: Path, raw) -> dict:
     return config
 
 
+def _objects(config):
+    """Every JSON object in a model config, depth first: layers, nested models, initializers, dtype policies."""
+    if isinstance(config, dict):
+        yield config
+        values = config.values()
+    elif isinstance(config, list):
+        values = config
+    else:
+        return
+    for value in values:
+        yield from _objects(value)
+
+
 def layer_classes(config) -> list[tuple[str, str]]:
     """Every (class_name, layer name) in a model config, nested models included."""
-    found = []
-    if isinstance(config, dict):
-        if "class_name" in config and isinstance(config.get("config"), dict):
-            found.append((str(config["class_name"]), str(config["config"].get("name", ""))))
-        for value in config.values():
-            found.extend(layer_classes(value))
-    elif isinstance(config, list):
-        for value in config:
-            found.extend(layer_classes(value))
-    return found
+    return [(str(o["class_name"]), str(o["config"].get("name", "")))
+            for o in _objects(config) if "class_name" in o and isinstance(o.get("config"), dict)]
 
 
 def custom_objects(config) -> list[str]:
     """Names of classes or functions the config takes from outside Keras: the learner's own code, or any module."""
     found = []
-    if isinstance(config, dict):
-        module, registered = config.get("module"), config.get("registered_name")
-        name = str(config.get("class_name", "?"))
+    for o in _objects(config):
+        module, registered = o.get("module"), o.get("registered_name")
+        name = str(o.get("class_name", "?"))
         if isinstance(module, str) and module != "keras" and not module.startswith("keras."):
             found.append(f"{module}.{name}")
         elif ">" in name or (isinstance(registered, str) and ">" in registered):
             found.append(registered if isinstance(registered, str) and ">" in registered else name)
-        for value in config.values():
-            found.extend(custom_objects(value))
-    elif isinstance(config, list):
-        for value in config:
-            found.extend(custom_objects(value))
     return found
 
 
