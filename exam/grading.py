@@ -19,6 +19,7 @@ from exam import limits as limits_module
 from exam.limits import Limits
 from exam.paths import REPO_ROOT
 from exam.questions import Question
+from graders.result import ERROR, Check, Result
 
 POLL_S = 0.05  # how often the watcher samples the child's memory; a model fills well under 1 GB in this time
 STOPPED_CHECKS = ("timeout", "memory", "crash")
@@ -34,9 +35,9 @@ def child_env(limits: Limits | None = None) -> dict:
 
 
 def failure(question: Question, check: str, message: str) -> dict:
-    return {"question": question.id, "category": question.category, "status": "error", "score": 0, "max_score": 5,
-            "checks": [{"name": check, "passed": False, "message": message}], "metric": None, "diagnostics": {},
-            "artifacts": [], "output": message, "elapsed": 0.0}
+    """A result the grader never produced (stopped, crashed, or refused before it started), in its own format."""
+    return Result(question=question.id, category=question.category, status=ERROR,
+                  checks=[Check(check, False, message)], output=message).to_json()
 
 
 def crash_message(signal_number: int) -> str:
