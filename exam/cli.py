@@ -9,6 +9,7 @@ import os
 import sys
 
 from exam.errors import USAGE, ExamError
+from exam.output import emit
 
 COMMANDS = ("start", "status", "submit", "end", "solve", "demo", "fetch")
 
@@ -38,14 +39,16 @@ def build_parser() -> Parser:
         module = importlib.import_module(f"exam.commands.{name}")
         sub = commands.add_parser(name, parents=[common], help=module.HELP, description=module.HELP)
         module.configure(sub)
-        sub.set_defaults(run=module.run)
+        sub.set_defaults(perform=module.perform)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        code, payload, text = args.perform(args)
+        emit(args, payload, text)
+        return code
     except ExamError as error:
         fail(str(error), error.exit_code, args.json)
     except KeyboardInterrupt:

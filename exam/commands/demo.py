@@ -6,7 +6,7 @@ import argparse
 import tempfile
 
 from exam.commands import end, solve, start, submit
-from exam.output import emit, transcript
+from exam.output import transcript
 
 HELP = "run a complete Category 1 exam in a temporary workspace and print the report"
 
@@ -28,9 +28,3 @@ def perform(args) -> tuple[int, dict, str]:
         if code != 0:
             return code, {"workspace": workspace, "steps": steps}, f"The demo stopped at `{name}` (exit {code})."
     return 0, {"workspace": workspace, "steps": steps}, f"\nDemo workspace (ledger, submitted copies): {workspace}"
-
-
-def run(args) -> int:
-    code, payload, text = perform(args)
-    emit(args, payload, text)
-    return code

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 from exam import ledger, paths, report, session
-from exam.output import emit
 
 HELP = "end the exam and print the report"
 
@@ -27,9 +26,3 @@ def perform(args) -> tuple[int, dict, str]:
     text = "\n".join(filter(None, [note, f"Exam report - session {current.id}", report.render(current, records)]))
     payload = {"workspace": str(workspace), "session": current.to_json(), "report": report.summary(current, records)}
     return 0, payload, text
-
-
-def run(args) -> int:
-    code, payload, text = perform(args)
-    emit(args, payload, text)
-    return code

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from exam.errors import ExamError
@@ -28,7 +27,7 @@ def table(rows: list[dict]) -> str:
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in cells)
 
 
-def run(args) -> int:
+def perform(args) -> tuple[int, dict, str]:
     from exam import data
     from exam.data.registry import DATASETS
 
@@ -40,15 +39,12 @@ def run(args) -> int:
     as_json = getattr(args, "json", False)
     rows = data.fetch(names, progress=not as_json, force=args.force)
     missing = [row for row in rows if not row["ok"]]
-    if as_json:
-        print(json.dumps({"rows": rows, "cache": str(data.cache_dir())}, indent=2))
-        return 2 if missing else 0
+    lines = []
     if len(missing) < len(rows):  # when nothing could be had, the error lines say it all
-        print(table(rows))
-        for row in rows:
-            if row["message"] and row["ok"]:
-                print(f"note: {row['name']}: {row['message']}")
-        print(f"cache: {data.cache_dir()}")
-    for row in missing:
-        print(row["message"], file=sys.stderr)
-    return 2 if missing else 0
+        lines.append(table(rows))
+        lines += [f"note: {row['name']}: {row['message']}" for row in rows if row["message"] and row["ok"]]
+        lines.append(f"cache: {data.cache_dir()}")
+    if not as_json:
+        for row in missing:
+            print(row["message"], file=sys.stderr)
+    return (2 if missing else 0), {"rows": rows, "cache": str(data.cache_dir())}, "\n".join(lines)

@@ -8,7 +8,7 @@ import time
 
 from exam import grading, paths, questions, session
 from exam.errors import ExamError
-from exam.output import emit, progress
+from exam.output import progress
 
 HELP = "train the reference solution for category N into CategoryN/mymodel.h5 (to see a 5/5 run)"
 
@@ -47,9 +47,3 @@ def perform(args) -> tuple[int, dict, str]:
         raise ExamError(f"the reference solution for {question.id} finished but did not save {target}")
     payload = {"question": question.id, "model": str(target), "train_seconds": seconds}
     return 0, payload, f"Saved {target} ({seconds:.1f} s of training). Submit it with: tfexam submit {args.category}"
-
-
-def run(args) -> int:
-    code, payload, text = perform(args)
-    emit(args, payload, text)
-    return code

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from exam import paths, questions, session
 from exam.errors import ExamError
-from exam.output import emit, progress
+from exam.output import progress
 
 HELP = "start a timed exam session (default 300 minutes) and copy the starter scripts"
 
@@ -102,9 +102,3 @@ def _prefetch(args, chosen: dict[int, str]) -> list[str]:
 
     progress(args, f"Preparing datasets: {', '.join(names)}")
     return data.prefetch(names)
-
-
-def run(args) -> int:
-    code, payload, text = perform(args)
-    emit(args, payload, text)
-    return code

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from exam import ledger, paths, questions, report, session
-from exam.output import emit
 
 HELP = "show the time left and the best score per category"
 
@@ -23,9 +22,3 @@ def perform(args) -> tuple[int, dict, str]:
                "session": current.to_json(), "report": report.summary(current, records),
                "questions": {c: questions.get(q).title for c, q in current.questions.items()}}
     return 0, payload, "\n".join(lines)
-
-
-def run(args) -> int:
-    code, payload, text = perform(args)
-    emit(args, payload, text)
-    return code

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from exam import files, grading, ledger, limits, paths, questions, session
 from exam.errors import REFUSED, ExamError
-from exam.output import emit, progress
+from exam.output import progress
 from exam.session import format_duration
 from graders import modelfile
 from graders.refusal import Refused
@@ -91,9 +91,3 @@ def _user() -> str:
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return "unknown"
-
-
-def run(args) -> int:
-    code, payload, text = perform(args)
-    emit(args, payload, text)
-    return code
