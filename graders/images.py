@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from graders import plots
+
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 CONFUSION_PNG = "confusion_matrix.png"
 MISCLASSIFIED_PNG = "misclassified.png"
@@ -104,17 +106,8 @@ def worst_classes_line(accuracy: dict[str, float], shown: int = 3) -> str:
     return "hardest classes: " + ", ".join(f"{name} {value:.3f}" for name, value in ranked)
 
 
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def save_confusion_png(path: Path, counts: np.ndarray, class_names: list[str], title: str) -> Path:
-    plt = _pyplot()
+    plt = plots.pyplot()
     n = len(class_names)
     figure, axes = plt.subplots(figsize=(1.6 + 0.75 * n, 1.2 + 0.65 * n))
     shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
@@ -145,7 +138,7 @@ def save_mistakes_png(path: Path, images: np.ndarray, captions: list[str], title
 
     One mosaic in one axes: a subplot per picture costs about a second for 25 of them, most of a grading budget.
     """
-    plt = _pyplot()
+    plt = plots.pyplot()
     images = np.asarray(images, dtype="uint8")
     if images.ndim == 3:
         images = np.repeat(images[..., np.newaxis], 3, axis=-1)

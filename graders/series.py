@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 
+from graders import plots
+
 
 def normalise(values: np.ndarray) -> np.ndarray:
     """Min-max normalisation over the whole series, as the starter states."""
@@ -46,11 +48,7 @@ def retired_exam_score(mae: float) -> int:
 
 
 def plot(path, months: np.ndarray, actual: np.ndarray, forecast: np.ndarray, persistence: np.ndarray, title: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = plots.pyplot()
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6), sharex=True, height_ratios=(3, 1))
     top.plot(months, actual, color="black", linewidth=1.2, label="actual")
     top.plot(months, forecast, color="tab:blue", linewidth=1.2, label="your forecast")
