@@ -9,10 +9,7 @@ through graders.core.grade, the same path Submit and Test uses.
 from __future__ import annotations
 
 import os
-import runpy
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -21,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from calibration import graded, train_script  # noqa: E402
 from exam import questions  # noqa: E402
-from graders.core import grade  # noqa: E402
 
 QUESTION = questions.get("c1_line")
 
@@ -34,12 +31,6 @@ def linear(weights=None):
     return model
 
 
-def trained(path: Path):
-    started = time.monotonic()
-    model = runpy.run_path(str(path))["solution_model"]()
-    return model, time.monotonic() - started
-
-
 def main() -> None:
     hidden = QUESTION.hidden
     mean_y = float(np.mean([hidden["slope"] * x + hidden["intercept"] for x in hidden["train_x"]]))
@@ -48,17 +39,12 @@ def main() -> None:
         tf.keras.utils.set_random_seed(seed)
         rows.append((f"untrained Dense(1), seed {seed}", linear(), None))
     rows.append(("constant: mean of the training ys", linear((0.0, mean_y)), None))
-    tf.keras.utils.set_random_seed(0)
-    rows.append(("starter as shipped (1 epoch)", *trained(QUESTION.starter_path)))
-    rows.append(("reference solution", *trained(QUESTION.solution_path)))
+    rows.append(("starter as shipped (1 epoch)", *train_script(QUESTION.starter_path)))
+    rows.append(("reference solution", *train_script(QUESTION.solution_path)))
     print(f"{'model':40} {'mae':>10} {'score':>6} {'train s':>8}")
-    with tempfile.TemporaryDirectory() as folder:
-        for i, (name, model, seconds) in enumerate(rows):
-            path = Path(folder) / f"m{i}.h5"
-            model.save(path)
-            result = grade(path, QUESTION)
-            train = "" if seconds is None else f"{seconds:.1f}"
-            print(f"{name:40} {result.metric.value:>10.4g} {result.score:>4}/5 {train:>8}")
+    for name, model, seconds, result in graded(rows, QUESTION):
+        train = "" if seconds is None else f"{seconds:.1f}"
+        print(f"{name:40} {result.metric.value:>10.4g} {result.score:>4}/5 {train:>8}")
 
 
 if __name__ == "__main__":

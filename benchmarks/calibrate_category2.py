@@ -9,9 +9,7 @@ through graders.core.grade, the same path Submit and Test uses. --quick skips th
 from __future__ import annotations
 
 import os
-import runpy
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -21,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from calibration import graded, train_script  # noqa: E402
 from exam import questions  # noqa: E402
 from exam.data import fashion_mnist_train  # noqa: E402
-from graders.core import grade  # noqa: E402
 from graders.images import scale_pixels  # noqa: E402
 
 QUESTION = questions.get("c2_fashion_mnist")
@@ -53,13 +51,6 @@ def untrained_cnn(seed: int):
     ])
 
 
-def script(path: Path):
-    tf.keras.utils.set_random_seed(0)  # the reference sets its own seed; this fixes the starter's
-    started = time.monotonic()
-    model = runpy.run_path(str(path))["solution_model"]()
-    return model, time.monotonic() - started
-
-
 def fitted(hidden_units: int, epochs: int):
     images, labels = fashion_mnist_train()
     tf.keras.utils.set_random_seed(0)
@@ -73,20 +64,16 @@ def fitted(hidden_units: int, epochs: int):
 def main() -> None:
     rows = [(f"untrained small CNN, seed {s}", untrained_cnn(s), None) for s in range(3)]
     rows += [("majority class (any single class: 1000 each)", always(0), None),
-             ("starter as shipped (1 epoch of Flatten + Dense(10))", *script(QUESTION.starter_path)),
+             ("starter as shipped (1 epoch of Flatten + Dense(10))", *train_script(QUESTION.starter_path)),
              ("linear: Flatten + Dense(10), 10 epochs", *fitted(0, 10)),
              ("linear: Flatten + Dense(10), 25 epochs", *fitted(0, 25))]
     if "--quick" not in sys.argv:
         rows += [("Flatten + Dense(128) + Dense(10), 10 epochs", *fitted(128, 10))]
-    rows.append(("reference solution", *script(QUESTION.solution_path)))
+    rows.append(("reference solution", *train_script(QUESTION.solution_path)))
     print(f"{'model':55} {'accuracy':>8} {'score':>6} {'train s':>7}")
-    with tempfile.TemporaryDirectory() as folder:
-        for i, (name, model, seconds) in enumerate(rows):
-            path = Path(folder) / f"model{i}.h5"
-            model.save(path)
-            result = grade(path, QUESTION)
-            shown = "-" if seconds is None else f"{seconds:.1f}"
-            print(f"{name:55} {result.metric.value:8.4f} {result.score:>4}/5 {shown:>7}", flush=True)
+    for name, model, seconds, result in graded(rows, QUESTION):
+        shown = "-" if seconds is None else f"{seconds:.1f}"
+        print(f"{name:55} {result.metric.value:8.4f} {result.score:>4}/5 {shown:>7}", flush=True)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import runpy
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -22,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from calibration import graded, train_script  # noqa: E402
 from exam import questions  # noqa: E402
 from exam.data import sarcasm_train  # noqa: E402
-from graders.core import grade  # noqa: E402
 
 QUESTION = questions.get("c4_sarcasm")
 L = tf.keras.layers
@@ -42,13 +41,6 @@ def constant(bias: float):
     model = average_embedding()
     model.layers[-1].set_weights([np.zeros((16, 1)), np.array([bias])])
     return model
-
-
-def trained(path: Path, seed: int = 0):
-    tf.keras.utils.set_random_seed(seed)
-    started = time.monotonic()
-    model = runpy.run_path(str(path))["solution_model"]()
-    return model, time.monotonic() - started
 
 
 def classic(epochs: int):
@@ -72,19 +64,15 @@ def main() -> None:
     rows += [("constant 0.5 (counts as 'plain')", constant(0.0), None),
              ("majority class: always 'plain'", constant(-8.0), None),
              ("always 'sarcastic'", constant(8.0), None),
-             ("starter as shipped (1 epoch)", *trained(QUESTION.starter_path)),
-             ("reference solution", *trained(QUESTION.solution_path))]
+             ("starter as shipped (1 epoch)", *train_script(QUESTION.starter_path)),
+             ("reference solution", *train_script(QUESTION.solution_path))]
     if "--quick" not in sys.argv:
         rows += [(f"average-embedding + Dense(24), {e} epochs", *classic(e)) for e in (10, 30)]
     print(f"{'model':48} {'accuracy':>8} {'score':>6} {'train s':>7}")
-    with tempfile.TemporaryDirectory() as folder:
-        for i, (name, model, seconds) in enumerate(rows):
-            path = Path(folder) / f"m{i}.h5"
-            model.save(path)
-            result = grade(path, QUESTION)
-            train = "" if seconds is None else f"{seconds:.1f}"
-            print(f"{name:48} {result.metric.value:>8.4f} {result.score:>4}/5 {train:>7}")
-            n = result.diagnostics["hidden_records"]
+    for name, model, seconds, result in graded(rows, QUESTION):
+        train = "" if seconds is None else f"{seconds:.1f}"
+        print(f"{name:48} {result.metric.value:>8.4f} {result.score:>4}/5 {train:>7}")
+        n = result.diagnostics["hidden_records"]
     p = 0.8
     print(f"\nNoise: {n} hidden headlines, so an accuracy near {p} has a standard error of {np.sqrt(p * (1 - p) / n):.4f}")
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import runpy
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,11 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from calibration import graded, train_script  # noqa: E402
 from exam import questions  # noqa: E402
 from exam.data import sunspots_train  # noqa: E402
 from exam.data.hidden import sunspots_series  # noqa: E402
 from graders import series as ts  # noqa: E402
-from graders.core import grade, predict  # noqa: E402
+from graders.core import predict  # noqa: E402
 
 QUESTION = questions.get("c5_sunspots")
 WINDOW, SPLIT = QUESTION.hidden["window"], QUESTION.hidden["split"]
@@ -50,13 +50,6 @@ def last(k):
 
 def conv_lstm():
     return [L.Conv1D(32, 5, padding="causal", activation="relu"), L.LSTM(32), L.Dense(16, activation="relu"), L.Dense(1)]
-
-
-def trained(path: Path, seed: int = 0):
-    tf.keras.utils.set_random_seed(seed)
-    started = time.monotonic()
-    model = runpy.run_path(str(path))["solution_model"]()
-    return model, time.monotonic() - started
 
 
 def fit(layers, learning_rate, epochs=40, seed=7):
@@ -90,8 +83,8 @@ def main() -> None:
     rows.append(("naive persistence (last month)", window_weights(last(1)), None))
     for k in (2, 3, 4, 6, 12):
         rows.append((f"moving average of the last {k}", window_weights(last(k)), None))
-    rows.append(("starter as shipped (1 epoch)", *trained(QUESTION.starter_path)))
-    rows.append(("reference solution", *trained(QUESTION.solution_path)))
+    rows.append(("starter as shipped (1 epoch)", *train_script(QUESTION.starter_path)))
+    rows.append(("reference solution", *train_script(QUESTION.solution_path)))
     if not quick:
         rows.append(("same network, constant lr 1e-3, 40 epochs", *fit(conv_lstm(), 1e-3)))
         rows.append(("linear autoregression, cosine lr, 40 epochs",
@@ -102,19 +95,15 @@ def main() -> None:
     persistence_errors = np.abs(series[SPLIT - 1 : -1] - actual)
     print(f"{'model':46} {'MAE':>7} {'x pers.':>7} {'95% CI of MAE - persistence':>28} {'ours':>5} {'retired':>7} {'train s':>7}")
     noise = []
-    with tempfile.TemporaryDirectory() as folder:
-        for i, (name, model, seconds) in enumerate(rows):
-            path = Path(folder) / f"m{i}.h5"
-            model.save(path)
-            result = grade(path, QUESTION)
-            d = result.diagnostics
-            low, high = d["difference_to_persistence_ci95"]
-            train = "" if seconds is None else f"{seconds:.1f}"
-            print(f"{name:46} {result.metric.value:>7.4f} {d['ratio_to_persistence']:>7.3f} {low:>+13.4f} .. {high:>+8.4f}   "
-                  f"{result.score:>2}/5 {ts.retired_exam_score(result.metric.value):>5}/5 {train:>7}")
-            if seconds is not None and name != "starter as shipped (1 epoch)":
-                forecast = predict(model, inputs)[:, 0]
-                noise.append((name, np.abs(forecast - actual) - persistence_errors))
+    for name, model, seconds, result in graded(rows, QUESTION):
+        d = result.diagnostics
+        low, high = d["difference_to_persistence_ci95"]
+        train = "" if seconds is None else f"{seconds:.1f}"
+        print(f"{name:46} {result.metric.value:>7.4f} {d['ratio_to_persistence']:>7.3f} {low:>+13.4f} .. {high:>+8.4f}   "
+              f"{result.score:>2}/5 {ts.retired_exam_score(result.metric.value):>5}/5 {train:>7}")
+        if seconds is not None and name != "starter as shipped (1 epoch)":
+            forecast = predict(model, inputs)[:, 0]
+            noise.append((name, np.abs(forecast - actual) - persistence_errors))
     print("\nNoise of the hidden months: standard deviation of mean(model error - persistence error) over resamples")
     for name, difference in noise:
         spreads = ", ".join(f"blocks of {b}: {block_bootstrap_sd(difference, b):.5f}" for b in (1, 6, 12, 24))
