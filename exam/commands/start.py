@@ -78,7 +78,7 @@ def perform(args) -> tuple[int, dict, str]:
     if not args.no_fetch:  # datasets first, clock second: nothing on the clock is spent downloading
         _prefetch(args, chosen)
     archived = session.archive(workspace)
-    notes = lay_out(workspace, chosen)
+    notes = lay_out(workspace, chosen) + _pycharm_project(workspace)
     started = session.new(chosen, args.minutes)
     session.save(workspace, started)
 
@@ -95,6 +95,16 @@ def perform(args) -> tuple[int, dict, str]:
     payload = {"workspace": str(workspace), "session": started.to_json(), "archived": str(archived) if archived else None,
                "notes": notes, "datasets_fetched": not args.no_fetch}
     return 0, payload, "\n".join(lines)
+
+
+def _pycharm_project(workspace: Path) -> list[str]:
+    """Any exam folder but the checkout's own project gets the run configurations, so it opens in PyCharm too."""
+    if workspace == paths.CHECKOUT_PROJECT:
+        return []
+    from exam import pycharm
+
+    written, _ = pycharm.write_project(workspace, replace_modules=False)
+    return [f"PyCharm: open {workspace} as a project (run configurations in .run/)"] if written else []
 
 
 def needed_datasets(chosen: dict[int, str]) -> list[str]:
