@@ -36,7 +36,7 @@ def warnings_due(time_left: float, already: set[int]) -> list[int]:
 
 
 def run(workspace: Path, out, *, live_terminal: bool, poll: float = 1.0, line_every: float = LINE_EVERY_S,
-        now=time.time) -> tuple[int, str]:
+        now=time.time, sleep=time.sleep) -> tuple[int, str]:
     """Show the clock until the time is up, the exam ends, or the user stops it; returns (exit code, last words)."""
     previous_handler = _stop_on_sigterm()
     warned: set[int] = set()
@@ -63,7 +63,7 @@ def run(workspace: Path, out, *, live_terminal: bool, poll: float = 1.0, line_ev
                     out.write(f"[{time.strftime('%H:%M')}] {text}\n")
                     last_text, last_line_at = text, now()
             out.flush()
-            time.sleep(poll)
+            sleep(poll)
     except (KeyboardInterrupt, Stopped):
         _newline(out, live_terminal)
         current = session.require(workspace)
