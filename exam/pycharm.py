@@ -123,11 +123,18 @@ def expected_files() -> dict[str, str]:
     return {f"{c.file_stem}.run.xml": render(c) for c in configurations()}
 
 
+# tfexam 0.1 wrote these files without the mark, naming the module after the folder
+LEGACY_MODULE = '<module name="pycharm_project" />'
+LEGACY_STEMS = {"start_exam", "time_left", "end_exam"} | {f"category{c}_{v}" for c in range(1, 6) for v in ("train", "submit")}
+
+
 def is_generated(path: Path) -> bool:
     try:
-        return GENERATED_MARK in path.read_text(encoding="utf-8", errors="replace")
+        text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
+    legacy = path.name.removesuffix(".run.xml") in LEGACY_STEMS and LEGACY_MODULE in text
+    return GENERATED_MARK in text or legacy
 
 
 def write_run_configurations(project: Path) -> tuple[list[Path], list[Path]]:
