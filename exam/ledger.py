@@ -11,8 +11,6 @@ import os
 import shutil
 from pathlib import Path
 
-from filelock import FileLock
-
 from exam import files
 from exam.paths import state_dir
 
@@ -30,6 +28,8 @@ def locked(workspace: Path):
 
     No timeout: another Submit and Test may legitimately hold the lock for the length of a copy and an fsync.
     """
+    from filelock import FileLock  # imported here: ~0.1 s that status and the clock never need
+
     path = state_dir(workspace) / "ledger.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(path):
