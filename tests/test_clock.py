@@ -75,6 +75,12 @@ def test_live_status_runs_to_the_deadline_without_tensorflow(tmp_path):
     assert "Time is up" in done.stdout and lines[-1] == "no TF 0"
 
 
+def test_live_with_json_is_a_usage_error(tmp_path):
+    start_practice(tmp_path, 1)
+    done = run("-m", "exam", "status", "--live", "--json", "--workspace", str(tmp_path))
+    assert done.returncode == 2 and "one JSON object" in done.stderr
+
+
 def test_stop_from_the_ide_ends_the_clock_cleanly(tmp_path):
     start_practice(tmp_path, 1)
     for stop in (signal.SIGINT, signal.SIGTERM):  # PyCharm's Stop sends SIGINT; a task manager SIGTERM

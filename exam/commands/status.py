@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from exam import ledger, paths, questions, report, session
+from exam.errors import ExamError
 
 HELP = "show the time left and the best score per category"
 
@@ -17,6 +18,8 @@ def live(args) -> tuple[int, dict, str]:
 
     from exam import clock
 
+    if args.json:
+        raise ExamError("--live keeps a changing display on screen; `tfexam status --json` prints one JSON object")
     workspace = paths.resolve_workspace(args.workspace)
     session.require(workspace)
     code, text = clock.run(workspace, sys.stdout, live_terminal=sys.stdout.isatty())
