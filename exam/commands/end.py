@@ -49,8 +49,9 @@ def confirmed(current: session.Session) -> bool:
         answer = sys.stdin.readline() if sys.stdin is not None else ""
     except (OSError, ValueError):  # stdin closed or not readable
         answer = ""
+    if not answer or not sys.stdin.isatty():  # a piped answer is not echoed: end the prompt's line ourselves
+        print(file=sys.stderr, flush=True)
     if not answer:  # end of input: nobody can answer here
-        print(file=sys.stderr)
         raise ExamError(f"End exam needs you to type {CONFIRM_WORD}, but there is no input to read from (stdin is "
                         "closed); nothing was changed. Run End exam in PyCharm and type it in the Run window, or use "
                         "`tfexam end --yes`")
