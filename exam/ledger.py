@@ -14,13 +14,6 @@ from pathlib import Path
 from exam import files
 from exam.paths import state_dir
 
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None
-    import msvcrt
-
-
 def ledger_file(workspace: Path) -> Path:
     return state_dir(workspace) / "ledger.jsonl"
 
@@ -31,35 +24,16 @@ def submissions_dir(workspace: Path) -> Path:
 
 @contextlib.contextmanager
 def locked(workspace: Path):
+    """One writer at a time, across processes, on every OS (filelock: flock on POSIX, msvcrt on Windows).
+
+    No timeout: another Submit and Test may legitimately hold the lock for the length of a copy and an fsync.
+    """
+    from filelock import FileLock  # imported here: ~0.1 s that status and the clock never need
+
     path = state_dir(workspace) / "ledger.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as handle:
-        _lock(handle)
-        try:
-            yield
-        finally:
-            _unlock(handle)
-
-
-def _lock(handle) -> None:
-    if fcntl:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        return
-    while True:  # msvcrt gives up after about 10 s; another submit may legitimately hold the lock that long
-        try:
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
-            return
-        except OSError:
-            continue
-
-
-def _unlock(handle) -> None:
-    if fcntl:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-    else:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+    with FileLock(path):
+        yield
 
 
 def read(workspace: Path) -> list[dict]:

@@ -1,34 +1,68 @@
-"""Where things live: the repository, the default workspace, a workspace's private folder."""
+"""Where things live: the shipped content (starters, declarations, solutions), the workspace, its private folder.
+
+In a checkout (or an editable install) the content folders are the repository's top-level folders. A regular
+install ships the same folders as package data inside `exam/` (pyproject.toml maps them there), so the exam works
+from any folder without the checkout.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-STARTER_DIR = REPO_ROOT / "starter_code"
-HIDDEN_DIR = REPO_ROOT / "hidden_tests"
-SOLUTION_DIR = REPO_ROOT / "solutions"
-DEFAULT_WORKSPACE = REPO_ROOT / "pycharm_project"
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
 STATE_DIRNAME = ".tfexam"
 MARKER = ".tfexam-workspace"  # committed in pycharm_project/ so a copied project still finds itself
+PROJECT_DIRNAME = "pycharm_project"
+
+
+def _content_dir(name: str) -> Path:
+    """The checkout's top-level folder, else the copy a regular install ships inside the package."""
+    checkout = REPO_ROOT / name
+    return checkout if checkout.is_dir() else PACKAGE_DIR / name
+
+
+STARTER_DIR = _content_dir("starter_code")
+HIDDEN_DIR = _content_dir("hidden_tests")
+SOLUTION_DIR = _content_dir("solutions")
+CHECKOUT_PROJECT = REPO_ROOT / PROJECT_DIRNAME
+IS_CHECKOUT = (CHECKOUT_PROJECT / MARKER).is_file()
+# The default workspace: the checkout's PyCharm project; an installed package without a checkout uses the current
+# folder (see find_workspace), so `tfexam start` in an empty folder makes that folder the exam.
+DEFAULT_WORKSPACE = CHECKOUT_PROJECT if IS_CHECKOUT else None
 
 
 def state_dir(workspace: Path) -> Path:
     return workspace / STATE_DIRNAME
 
 
+def is_workspace(folder: Path) -> bool:
+    return (folder / STATE_DIRNAME).is_dir() or (folder / MARKER).is_file()
+
+
 def find_workspace(start: Path | None = None) -> Path:
-    """The workspace holding `start` (a folder with .tfexam/ or the marker above it), else pycharm_project/."""
+    """The workspace holding `start` (a folder with .tfexam/ or the marker above it), else the default one."""
     here = Path(start or os.getcwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / STATE_DIRNAME).is_dir() or (folder / MARKER).is_file():
+        if is_workspace(folder):
             return folder
-    return DEFAULT_WORKSPACE
+    return DEFAULT_WORKSPACE or here
 
 
 def resolve_workspace(option: str | None) -> Path:
-    return Path(option).expanduser().resolve() if option else find_workspace()
+    """--workspace DIR, else the workspace around the current folder.
+
+    A folder that is no workspace but holds pycharm_project/ with its marker is a repository root (PyCharm's
+    $PROJECT_DIR$ when the learner opened the root): the exam lives in its pycharm_project/.
+    """
+    if not option:
+        return find_workspace()
+    folder = Path(option).expanduser().resolve()
+    inner = folder / PROJECT_DIRNAME
+    if not is_workspace(folder) and (inner / MARKER).is_file():
+        return inner
+    return folder
 
 
 def category_dir(workspace: Path, category: int) -> Path:

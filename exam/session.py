@@ -104,7 +104,7 @@ def _reason(error: Exception) -> str:
 
 def _way_out(workspace: Path) -> str:
     backup, path = backup_file(workspace), session_file(workspace)
-    restart = "run `tfexam start --restart` to archive it and begin a new exam"
+    restart = "run `tfexam start --restart` in a terminal to archive it and begin a new exam"
     try:
         saved = parse(backup.read_bytes())
     except (OSError, ValueError):
@@ -157,7 +157,8 @@ def _number(value) -> bool:
 def require(workspace: Path) -> Session:
     session = load(workspace)
     if session is None:
-        raise ExamError(f"no exam session in {workspace}; run `tfexam start` (or pass --workspace DIR)")
+        raise ExamError(f"no exam session in {workspace}; run Start exam (or `tfexam start`) first, "
+                         "or pass --workspace DIR")
     return session
 
 

@@ -23,9 +23,12 @@ def env(**extra: str) -> dict:
     return merged
 
 
-def run(*args: str, cwd: Path | None = None, timeout: float = 600, **extra: str) -> subprocess.CompletedProcess:
+def run(*args: str, cwd: Path | None = None, timeout: float = 600, input: str | None = None,
+        **extra: str) -> subprocess.CompletedProcess:
+    """stdin is `input`, else empty (closed): a command that asks a question never waits on the test's terminal."""
+    stdin = {"input": input} if input is not None else {"stdin": subprocess.DEVNULL}
     return subprocess.run([sys.executable, *args], cwd=cwd or REPO_ROOT, env=env(**extra), capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, **stdin)
 
 
 def exam(*args: str, **kwargs) -> subprocess.CompletedProcess:

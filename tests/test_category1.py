@@ -103,7 +103,7 @@ def test_late_submission_is_graded_but_does_not_count(tmp_path):
     code, payload = exam_json("submit", "1", "--workspace", str(tmp_path))
     assert code == 0
     assert payload["record"]["late"] is True and payload["result"]["score"] == 5
-    code, report = exam_json("end", "--workspace", str(tmp_path))
+    code, report = exam_json("end", "--workspace", str(tmp_path), "--yes")
     assert report["report"]["categories"][0]["best"] is None and report["report"]["passed"] is False
     assert report["report"]["categories"][0]["late_attempts"] == 1
 

@@ -47,7 +47,8 @@ def test_a_second_start_is_refused_and_restart_archives(workspace):
 def test_submit_without_a_session_is_one_line_exit_2(tmp_path):
     done = exam("submit", "1", "--workspace", str(tmp_path))
     assert done.returncode == 2
-    assert stderr_lines(done) == [f"tfexam: no exam session in {tmp_path}; run `tfexam start` (or pass --workspace DIR)"]
+    assert stderr_lines(done) == [f"tfexam: no exam session in {tmp_path}; run Start exam (or `tfexam start`) first, "
+                                  "or pass --workspace DIR"]
     assert "Traceback" not in done.stderr
 
 
@@ -63,6 +64,7 @@ def test_missing_model_is_refused_in_one_line_and_recorded(workspace):
     assert done.returncode == 1
     lines = done.stdout.strip().splitlines()
     assert len(lines) == 1 and "mymodel.h5 does not exist" in lines[0] and "time left" in lines[0]
+    assert "run Category 1 - 1. Train (or `tfexam train 1`)" in lines[0], "the button and the command"
     records = [json.loads(line) for line in (workspace / ".tfexam" / "ledger.jsonl").read_text().splitlines()]
     assert [(r["status"], r["score"], r["category"]) for r in records] == [("refused", 0, 1)]
 
@@ -80,13 +82,13 @@ def test_tfexam_cli_never_imports_tensorflow(workspace):
         "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
         "print('TF' if 'tensorflow' in sys.modules else 'no TF')\n"
     )
-    for argv in (["status"], ["submit", "1"], ["end"]):
+    for argv in (["status"], ["submit", "1"], ["end", "--yes"]):
         done = run("-c", probe, *argv, "--workspace", str(workspace))
         assert done.stdout.strip().splitlines()[-1] == "no TF", (argv, done.stdout, done.stderr)
 
 
 def test_end_closes_the_session_and_reports(workspace):
-    code, payload = exam_json("end", "--workspace", str(workspace))
+    code, payload = exam_json("end", "--workspace", str(workspace), "--yes")
     assert code == 0
     assert payload["report"]["passed"] is False and payload["report"]["percent"] == 0.0
     assert payload["session"]["ended_at"] is not None

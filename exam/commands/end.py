@@ -1,16 +1,23 @@
-"""tfexam end: close the session (for good) and print the result."""
+"""tfexam end: close the session (for good) and print the result.
+
+Ending cannot be undone, so a running exam ends only after the learner types END (in PyCharm's Run console or a
+terminal) or passes --yes. Without readable input (closed stdin, a script) it refuses instead of waiting.
+"""
 
 from __future__ import annotations
 
+import sys
 import time
 
 from exam import ledger, paths, report, session
+from exam.errors import ExamError
 
-HELP = "end the exam and print the report"
+HELP = "end the exam (asks you to type END; --yes for scripts) and print the report"
+CONFIRM_WORD = "END"
 
 
 def configure(parser):
-    pass
+    parser.add_argument("--yes", action="store_true", help="end without asking (for scripts)")
 
 
 def perform(args) -> tuple[int, dict, str]:
@@ -19,10 +26,33 @@ def perform(args) -> tuple[int, dict, str]:
     note = ""
     if current.ended:
         note = f"This exam already ended at {session.iso(current.ended_at)}."
+    elif not (getattr(args, "yes", False) or confirmed(current)):
+        text = (f"The exam was NOT ended: it goes on ({session.format_duration(current.time_left())} left). "
+                f"Run End exam again and type {CONFIRM_WORD} when you are sure.")
+        return 0, {"workspace": str(workspace), "ended": False, "session": current.to_json()}, text
     else:
         current.ended_at = time.time()
         session.save(workspace, current)
     records = ledger.read(workspace)
     text = "\n".join(filter(None, [note, f"Exam report - session {current.id}", report.render(current, records)]))
-    payload = {"workspace": str(workspace), "session": current.to_json(), "report": report.summary(current, records)}
+    payload = {"workspace": str(workspace), "ended": True, "session": current.to_json(),
+               "report": report.summary(current, records)}
     return 0, payload, text
+
+
+def confirmed(current: session.Session) -> bool:
+    """Ask on stderr (stdout keeps the one result), read one line from stdin."""
+    print(f"End the exam now, with {session.format_duration(current.time_left())} left? Your best scores so far "
+          f"become final; this cannot be undone.\nType {CONFIRM_WORD} and press Enter to end it (anything else keeps "
+          "the exam running): ", end="", file=sys.stderr, flush=True)
+    try:
+        answer = sys.stdin.readline() if sys.stdin is not None else ""
+    except (OSError, ValueError):  # stdin closed or not readable
+        answer = ""
+    if not answer or not sys.stdin.isatty():  # a piped answer is not echoed: end the prompt's line ourselves
+        print(file=sys.stderr, flush=True)
+    if not answer:  # end of input: nobody can answer here
+        raise ExamError(f"End exam needs you to type {CONFIRM_WORD}, but there is no input to read from (stdin is "
+                        "closed); nothing was changed. Run End exam in PyCharm and type it in the Run window, or use "
+                        "`tfexam end --yes`")
+    return answer.strip().upper() == CONFIRM_WORD

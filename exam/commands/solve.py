@@ -46,4 +46,5 @@ def perform(args) -> tuple[int, dict, str]:
     if not target.exists() or target.stat().st_mtime_ns == before:
         raise ExamError(f"the reference solution for {question.id} finished but did not save {target}")
     payload = {"question": question.id, "model": str(target), "train_seconds": seconds}
-    return 0, payload, f"Saved {target} ({seconds:.1f} s of training). Submit it with: tfexam submit {args.category}"
+    return 0, payload, (f"Saved {target} ({seconds:.1f} s of training). Submit it with Category {args.category} - "
+                        f"2. Submit and Test (or `tfexam submit {args.category}`)")

@@ -72,14 +72,15 @@ def perform(args) -> tuple[int, dict, str]:
     if current and not current.ended and not args.restart:
         raise ExamError(
             f"an exam is already running in {workspace} ({session.format_duration(current.time_left())} left); "
-            "see `tfexam status`, or `tfexam start --restart` to archive it and start over"
+            "see Time left (or `tfexam status`); `tfexam start --restart` archives it and starts over"
         )
-    archived = session.archive(workspace)
     chosen = choose_questions(args.categories, args.question)
-    notes = lay_out(workspace, chosen)
+    if not args.no_fetch:  # datasets first, clock second: nothing on the clock is spent downloading
+        _prefetch(args, chosen)
+    archived = session.archive(workspace)
+    notes = lay_out(workspace, chosen) + _pycharm_project(workspace)
     started = session.new(chosen, args.minutes)
     session.save(workspace, started)
-    missing = [] if args.no_fetch else _prefetch(args, chosen)
 
     lines = [f"Exam started in {workspace}", f"Session {started.id}: {session.format_duration(started.time_left())} on the clock "
              f"(deadline {session.iso(started.deadline)}); it cannot be paused."]
@@ -88,17 +89,41 @@ def perform(args) -> tuple[int, dict, str]:
         lines.append(f"  Category{category}/starter.py  {question.category_name}: {question.title}")
     if archived:
         lines.append(f"The previous session was archived in {archived}")
-    lines += notes + [f"Missing dataset: {line}" for line in missing]
+    lines += notes
+    lines.append("Next: complete solution_model() in a starter, then run Category N - 1. Train and "
+                 "Category N - 2. Submit and Test; Time left (live) keeps the clock on screen.")
     payload = {"workspace": str(workspace), "session": started.to_json(), "archived": str(archived) if archived else None,
-               "notes": notes, "missing_datasets": missing}
+               "notes": notes, "datasets_fetched": not args.no_fetch}
     return 0, payload, "\n".join(lines)
 
 
-def _prefetch(args, chosen: dict[int, str]) -> list[str]:
-    names = sorted({name for q in chosen.values() for name in questions.get(q).datasets})
-    if not names:
+def _pycharm_project(workspace: Path) -> list[str]:
+    """Any exam folder but the checkout's own project gets the run configurations, so it opens in PyCharm too."""
+    if workspace == paths.CHECKOUT_PROJECT:
         return []
+    from exam import pycharm
+
+    written, _ = pycharm.write_project(workspace, replace_modules=False)
+    return [f"PyCharm: open {workspace} as a project (run configurations in .run/)"] if written else []
+
+
+def needed_datasets(chosen: dict[int, str]) -> list[str]:
+    return sorted({name for q in chosen.values() for name in questions.get(q).datasets})
+
+
+def _prefetch(args, chosen: dict[int, str]) -> None:
+    """Fetch and verify the session's datasets; if any cannot be had, stop before the clock starts."""
+    names = needed_datasets(chosen)
+    if not names:
+        return
     from exam import data
 
-    progress(args, f"Preparing datasets: {', '.join(names)}")
-    return data.prefetch(names)
+    progress(args, f"Preparing the datasets before the clock starts: {', '.join(names)}")
+    problems = data.prefetch(names)
+    if problems:
+        raise ExamError(
+            f"the exam did NOT start (no clock is running): it needs the dataset(s) {', '.join(names)}, and "
+            f"{len(problems)} file(s) could not be had. "
+            f"{problems[0]}{f' (and {len(problems) - 1} more)' if len(problems) > 1 else ''} "
+            "Then run Start exam again (or `tfexam start`); `tfexam start --no-fetch` starts the clock anyway, "
+            "and training will need the files later")

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 from exam import ledger, paths, questions, report, session
+from exam.errors import ExamError
 
 HELP = "show the time left and the best score per category"
 
 
 def configure(parser):
-    pass
+    parser.add_argument("--live", action="store_true",
+                        help="keep the clock and best scores on screen until the time is up or you stop it (Ctrl-C)")
+
+
+def live(args) -> tuple[int, dict, str]:
+    import sys
+
+    from exam import clock
+
+    if args.json:
+        raise ExamError("--live keeps a changing display on screen; `tfexam status --json` prints one JSON object")
+    workspace = paths.resolve_workspace(args.workspace)
+    session.require(workspace)
+    code, text = clock.run(workspace, sys.stdout, live_terminal=sys.stdout.isatty())
+    return code, {"workspace": str(workspace)}, text
 
 
 def perform(args) -> tuple[int, dict, str]:
+    if getattr(args, "live", False):
+        return live(args)
     workspace = paths.resolve_workspace(args.workspace)
     current = session.require(workspace)
     records = ledger.read(workspace)

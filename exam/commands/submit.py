@@ -47,6 +47,9 @@ def perform(args) -> tuple[int, dict, str]:
               "user": _user(), "host": socket.gethostname()}
     try:
         # cheap refusals (missing, empty, not a model file, wrong format) without starting TensorFlow
+        if not model.exists():  # name the button and the command that make the file
+            raise Refused("file", f"{model} does not exist; run Category {args.category} - 1. Train "
+                                  f"(or `tfexam train {args.category}`) first: your script saves mymodel.h5")
         modelfile.refuse_format(model, modelfile.kind_of(model, chosen.file_bytes), question.contract.formats)
         copy = ledger.keep_copy(workspace, model, label)
     except Refused as refusal:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
+
+import platformdirs
 
 from exam import files
 from exam.data.registry import DataFile
@@ -19,13 +20,12 @@ ENV_DIR = "TFEXAM_DATA_DIR"
 
 
 def cache_dir() -> Path:
+    """TFEXAM_DATA_DIR, else the per-user cache folder of this OS (platformdirs): ~/.cache/tfexam (or
+    $XDG_CACHE_HOME/tfexam) on Linux, ~/Library/Caches/tfexam on macOS, %LOCALAPPDATA%\\tfexam\\Cache on Windows."""
     chosen = os.environ.get(ENV_DIR)
     if chosen:
         return Path(chosen).expanduser()
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "tfexam"
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "tfexam"
+    return Path(platformdirs.PlatformDirs("tfexam", appauthor=False).user_cache_dir)
 
 
 def file_path(file: DataFile) -> Path:

@@ -1,11 +1,13 @@
-"""A one-line progress bar with size and speed; on a non-terminal it prints only the finished line."""
+"""Download progress: a redrawn one-line bar in a terminal; elsewhere (PyCharm's Run window, a log) a plain line
+with percent and MB every few seconds, then the finished line."""
 
 from __future__ import annotations
 
 import time
 
 BAR_WIDTH = 24
-REDRAW_EVERY = 0.1  # seconds
+REDRAW_EVERY = 0.1  # seconds, in a terminal
+LINE_EVERY = 3.0  # seconds between plain lines where nothing can be redrawn
 
 
 def human_size(size: int | None) -> str:
@@ -53,6 +55,9 @@ class Progress:
         if self.live and now - self.drawn >= REDRAW_EVERY:
             self.drawn = now
             self._draw(self.line(), "")
+        elif not self.live and self.out and now - max(self.drawn, self.began) >= LINE_EVERY:
+            self.drawn = now
+            self._draw(self.line(), "\n")
 
     def finish(self, note: str = "") -> None:
         if not self.out:

@@ -1,0 +1,84 @@
+"""The live clock ("Time left (live)"): time left and the best score per category, refreshed until stopped.
+
+PyCharm's Run window is no terminal, so there the clock prints a new line each minute and whenever something
+changes (a score, a warning); in a terminal it redraws one line every second. Warnings at 30 and 5 minutes left.
+It reads the session and the ledger only (no TensorFlow), and Ctrl-C or PyCharm's Stop ends it without a traceback.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+from exam import ledger, report, session
+from exam.questions import MAX_SCORE
+
+WARN_AT_MINUTES = (30, 5)
+LINE_EVERY_S = 60.0  # a console without a terminal gets a fresh line this often
+
+
+class Stopped(Exception):
+    pass
+
+
+def scores_line(current: session.Session, records: list[dict]) -> str:
+    cells = []
+    for line in report.category_lines(current, records):
+        best = "-" if line.best is None else f"{line.best}/{MAX_SCORE}"
+        cells.append(f"C{line.category} {best}")
+    return "  ".join(cells)
+
+
+def warnings_due(time_left: float, already: set[int]) -> list[int]:
+    """The warning thresholds (minutes) crossed and not yet announced; the earliest crossing only matters once."""
+    return [m for m in WARN_AT_MINUTES if time_left <= m * 60 and m not in already]
+
+
+def run(workspace: Path, out, *, live_terminal: bool, poll: float = 1.0, line_every: float = LINE_EVERY_S,
+        now=time.time, sleep=time.sleep) -> tuple[int, str]:
+    """Show the clock until the time is up, the exam ends, or the user stops it; returns (exit code, last words)."""
+    previous_handler = _stop_on_sigterm()
+    warned: set[int] = set()
+    last_text, last_line_at = None, float("-inf")
+    try:
+        while True:
+            current = session.require(workspace)
+            left = current.time_left(now())
+            scores = scores_line(current, ledger.read(workspace))
+            if current.ended:
+                return 0, f"The exam has ended. Best scores: {scores}"
+            due = warnings_due(left, warned)
+            warned.update(due)
+            if due and left > 0:  # several at once (a late start of the clock): the most urgent one
+                _newline(out, live_terminal)
+                out.write(f"*** WARNING: {min(due)} minutes left or less: submit your best models now ***\n")
+            if left <= 0:
+                return 0, f"Time is up. Submissions from now on are recorded as late. Best scores: {scores}"
+            if live_terminal:
+                out.write(f"\rTime left {session.format_duration(left)}   {scores}   (Ctrl-C stops the clock)")
+            else:
+                text = f"Time left {session.format_duration(left)[:-3]}   {scores}"  # minutes: a line when it changes
+                if text != last_text or now() - last_line_at >= line_every:
+                    out.write(f"[{time.strftime('%H:%M')}] {text}\n")
+                    last_text, last_line_at = text, now()
+            out.flush()
+            sleep(poll)
+    except (KeyboardInterrupt, Stopped):
+        _newline(out, live_terminal)
+        current = session.require(workspace)
+        return 0, f"Clock stopped; the exam goes on ({session.format_duration(current.time_left(now()))} left)."
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
+
+
+def _newline(out, live_terminal: bool) -> None:
+    if live_terminal:
+        out.write("\n")
+
+
+def _stop_on_sigterm():
+    def stop(signum, frame):
+        raise Stopped()
+
+    return signal.signal(signal.SIGTERM, stop)
