@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from exam import ledger, paths, report, session
+from exam import ledger, paths, report, report_page, session
 
 HELP = "end the exam and print the report"
 
@@ -25,4 +25,5 @@ def perform(args) -> tuple[int, dict, str]:
     records = ledger.read(workspace)
     text = "\n".join(filter(None, [note, f"Exam report - session {current.id}", report.render(current, records)]))
     payload = {"workspace": str(workspace), "session": current.to_json(), "report": report.summary(current, records)}
+    text += "\n" + report_page.publish(workspace, current, records, payload)
     return 0, payload, text
