@@ -41,7 +41,7 @@ class Verdict:
     details: dict = field(default_factory=dict)
 
     def line(self, width: int = 10) -> str:
-        fix = f"  -> {self.fix}" if self.fix and self.verdict != OK else ""
+        fix = f"  -> {self.fix}" if self.fix and self.verdict != OK else ""  # a skipped check says how to run it
         return f"{self.verdict.upper():<5} {self.name:<{width}} {self.message}{fix}"
 
 

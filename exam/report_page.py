@@ -248,8 +248,9 @@ def _timeline(session: Session, found: list[report.Attempt], shown: dict[int, di
         colour = CATEGORY_COLOURS.get(category, "#888")
         parts.append(f"<line x1=\"{at:.1f}\" x2=\"{at:.1f}\" y1=\"{top}\" y2=\"{top + plot_h}\" stroke=\"{colour}\" "
                      "stroke-width=\"1.5\" stroke-dasharray=\"1 3\"/>")
-        parts.append(f"<text x=\"{at + 3:.1f}\" y=\"{top + plot_h - 6}\" font-size=\"11\" fill=\"#9a5b00\" "
-                     f"transform=\"rotate(-90 {at + 3:.1f} {top + plot_h - 6})\">C{category} reference shown</text>")
+        label = at - 4  # rotated text reads upwards with its glyphs left of this x: beside the line, not on it
+        parts.append(f"<text x=\"{label:.1f}\" y=\"{top + plot_h - 6}\" font-size=\"11\" fill=\"#9a5b00\" "
+                     f"transform=\"rotate(-90 {label:.1f} {top + plot_h - 6})\">C{category} reference shown</text>")
     for attempt in found:
         parts.append(_marker(attempt, x(attempt.at), y(attempt.score if attempt.status == "graded" else 0)))
     parts.append("</svg>")
@@ -279,7 +280,7 @@ def _marker(attempt: report.Attempt, cx: float, cy: float) -> str:
                 "fill=\"#b42318\">late</text></g>")
     ring = (f"<circle cx=\"{cx:.1f}\" cy=\"{cy:.1f}\" r=\"11\" fill=\"none\" stroke=\"#1d2330\" stroke-width=\"1.5\"/>"
             if attempt.best else "")
-    flag = (f"<text x=\"{cx + 12:.1f}\" y=\"{cy - 8:.1f}\" font-size=\"11\" fill=\"#9a5b00\">ref</text>"
+    flag = (f"<text x=\"{cx + 14:.1f}\" y=\"{cy + 4:.1f}\" font-size=\"11\" fill=\"#9a5b00\">ref</text>"
             if attempt.flagged else "")
     return (f"<g class=\"attempt graded\">{title}{ring}<circle cx=\"{cx:.1f}\" cy=\"{cy:.1f}\" r=\"7\" "
             f"fill=\"{colour}\"/>{flag}</g>")
