@@ -259,7 +259,8 @@ def _timeline(session: Session, found: list[report.Attempt], shown: dict[int, di
         legend.append(f"<span><span class=\"dot\" style=\"background:{CATEGORY_COLOURS.get(category, '#888')}\"></span>"
                       f"Category {category}</span>")
     legend += ["<span>&#9679; graded on time &middot; &#9711; late (does not count) &middot; &#10005; refused or "
-               "stopped &middot; ringed: best on-time attempt</span>", "</div>"]
+               "stopped &middot; ringed: best on-time attempt &middot; <span style=\"color:#e08a00\">dashed orange ring</span>: "
+               "after the reference was shown</span>", "</div>"]
     empty = "" if found else "<p class=\"muted\">No submissions yet.</p>"
     return "\n".join(["<section id=\"timeline\">", "<h2>Attempts over time</h2>", empty, *parts, *legend, "</section>"])
 
@@ -274,16 +275,16 @@ def _marker(attempt: report.Attempt, cx: float, cy: float) -> str:
         return (f"<g class=\"attempt refused\" stroke=\"{colour}\" stroke-width=\"3\">{title}"
                 f"<line x1=\"{cx - 6:.1f}\" y1=\"{cy - 6:.1f}\" x2=\"{cx + 6:.1f}\" y2=\"{cy + 6:.1f}\"/>"
                 f"<line x1=\"{cx - 6:.1f}\" y1=\"{cy + 6:.1f}\" x2=\"{cx + 6:.1f}\" y2=\"{cy - 6:.1f}\"/></g>")
+    flag = (f"<circle cx=\"{cx:.1f}\" cy=\"{cy:.1f}\" r=\"15\" fill=\"none\" stroke=\"#e08a00\" stroke-width=\"2\" "
+            "stroke-dasharray=\"3 2\"/>" if attempt.flagged else "")
     if attempt.late:
-        return (f"<g class=\"attempt late\">{title}<circle cx=\"{cx:.1f}\" cy=\"{cy:.1f}\" r=\"7\" fill=\"#fff\" "
-                f"stroke=\"{colour}\" stroke-width=\"2.5\"/><text x=\"{cx + 10:.1f}\" y=\"{cy + 4:.1f}\" font-size=\"11\" "
-                "fill=\"#b42318\">late</text></g>")
+        return (f"<g class=\"attempt late\">{title}{flag}<circle cx=\"{cx:.1f}\" cy=\"{cy:.1f}\" r=\"7\" fill=\"#fff\" "
+                f"stroke=\"{colour}\" stroke-width=\"2.5\"/><text x=\"{cx + 18:.1f}\" y=\"{cy + 4:.1f}\" "
+                "font-size=\"11\" fill=\"#b42318\">late</text></g>")
     ring = (f"<circle cx=\"{cx:.1f}\" cy=\"{cy:.1f}\" r=\"11\" fill=\"none\" stroke=\"#1d2330\" stroke-width=\"1.5\"/>"
             if attempt.best else "")
-    flag = (f"<text x=\"{cx + 14:.1f}\" y=\"{cy + 4:.1f}\" font-size=\"11\" fill=\"#9a5b00\">ref</text>"
-            if attempt.flagged else "")
-    return (f"<g class=\"attempt graded\">{title}{ring}<circle cx=\"{cx:.1f}\" cy=\"{cy:.1f}\" r=\"7\" "
-            f"fill=\"{colour}\"/>{flag}</g>")
+    return (f"<g class=\"attempt graded\">{title}{ring}{flag}<circle cx=\"{cx:.1f}\" cy=\"{cy:.1f}\" r=\"7\" "
+            f"fill=\"{colour}\"/></g>")
 
 
 def _category_section(workspace: Path, session: Session, line: report.CategoryLine, found: list[report.Attempt],
