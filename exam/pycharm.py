@@ -61,6 +61,7 @@ def configurations() -> list[RunConfig]:
             RunConfig(f"Category {category} - 2. Submit and Test", f"category{category}_submit",
                       f"submit {category} {workspace}", folder),
         ]
+    configs.append(RunConfig("Report", "report", f"report {workspace}", "Results"))
     configs.append(RunConfig("End exam", "end_exam", f"end {workspace}", None))
     return configs
 

@@ -90,7 +90,10 @@ def test_demo_trains_the_reference_and_reports_5_of_5(tmp_path):
     assert code == 0, payload
     assert payload["steps"]["submit"]["result"]["score"] == 5
     assert payload["steps"]["end"]["report"]["passed"] is True
-    record = json.loads((tmp_path / "demo" / ".tfexam" / "ledger.jsonl").read_text().splitlines()[0])
+    shown, record = map(json.loads, (tmp_path / "demo" / ".tfexam" / "ledger.jsonl").read_text().splitlines()[:2])
+    assert shown["event"] == "reference_shown", "the demo runs `solve 1` during its sitting: the ledger says so"
+    assert payload["steps"]["end"]["report"]["reference_shown"] == [1]
+    assert (tmp_path / "demo" / "report.html").is_file()
     assert record["score"] == 5 and record["late"] is False and len(record["model_sha256"]) == 64
     assert (tmp_path / "demo" / record["model_copy"]).is_file()
     assert time.monotonic() - started < 600

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 
-from exam import ledger, paths, report, session
+from exam import ledger, paths, report, report_page, session
 from exam.errors import ExamError
 
 HELP = "end the exam (asks you to type END; --yes for scripts) and print the report"
@@ -37,6 +37,7 @@ def perform(args) -> tuple[int, dict, str]:
     text = "\n".join(filter(None, [note, f"Exam report - session {current.id}", report.render(current, records)]))
     payload = {"workspace": str(workspace), "ended": True, "session": current.to_json(),
                "report": report.summary(current, records)}
+    text += "\n" + report_page.publish(workspace, current, records, payload)
     return 0, payload, text
 
 

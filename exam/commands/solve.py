@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
 
-from exam import grading, paths, questions, session
+from exam import grading, ledger, paths, questions, report, session
 from exam.errors import ExamError
 from exam.output import progress
 
@@ -30,6 +31,11 @@ def perform(args) -> tuple[int, dict, str]:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "mymodel.h5"
     before = target.stat().st_mtime_ns if target.exists() else None
+    shown = bool(current and not current.ended and current.time_left() > 0)
+    if shown:
+        mark_reference_shown(workspace, current, question)
+        progress(args, f"Recorded in the ledger: the reference solution for category {args.category} was shown during "
+                       "the exam; later submissions in this category are flagged in the report.")
     progress(args, f"Training the reference solution for {question.id} in {folder} ...")
     started = time.monotonic()
     # --json keeps stdout for the one object; the demo keeps TensorFlow's start-up chatter out of its transcript
@@ -45,6 +51,17 @@ def perform(args) -> tuple[int, dict, str]:
                         f"cd {folder} && {sys.executable} {question.solution_path}")
     if not target.exists() or target.stat().st_mtime_ns == before:
         raise ExamError(f"the reference solution for {question.id} finished but did not save {target}")
-    payload = {"question": question.id, "model": str(target), "train_seconds": seconds}
+    payload = {"question": question.id, "model": str(target), "train_seconds": seconds, "reference_shown": shown}
     return 0, payload, (f"Saved {target} ({seconds:.1f} s of training). Submit it with Category {args.category} - "
                         f"2. Submit and Test (or `tfexam submit {args.category}`)")
+
+
+def mark_reference_shown(workspace, current, question) -> dict:
+    """Recorded before training starts: once the command ran, the reference model may be on disk."""
+    from exam.commands.submit import _user
+
+    now = time.time()
+    return ledger.append(workspace, {"event": report.REFERENCE_SHOWN, "session": current.id,
+                                     "category": question.category, "question": question.id,
+                                     "shown_at": session.iso(now), "time_left_s": round(current.time_left(now), 1),
+                                     "user": _user(), "host": socket.gethostname()})

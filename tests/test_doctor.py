@@ -1,0 +1,103 @@
+"""tfexam doctor: the real command on this machine, on an empty cache with a broken mirror, and its verdict rules."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from clirun import exam, exam_json, real_data, stderr_lines
+from exam import doctor, questions
+
+VERDICTS = {doctor.OK, doctor.WARN, doctor.FAIL, doctor.SKIP}
+
+
+def by_name(payload: dict) -> dict[str, dict]:
+    return {check["name"]: check for check in payload["checks"]}
+
+
+def test_doctor_reports_every_check_on_this_machine():
+    code, payload = exam_json("doctor", "--no-speed")
+    checks = by_name(payload)
+    assert list(checks) == ["python", "tensorflow", "keras", "tf-keras", "datasets", "mirror", "disk", "pycharm", "h5"]
+    assert all(c["verdict"] in VERDICTS and c["message"] for c in checks.values())
+    assert all(c["fix"] for c in checks.values() if c["verdict"] in (doctor.WARN, doctor.FAIL))
+    assert checks["tensorflow"]["verdict"] == doctor.OK and checks["keras"]["verdict"] == doctor.OK
+    assert checks["h5"]["verdict"] == doctor.OK, checks["h5"]
+    assert checks["h5"]["details"]["keras3_h5"] is True and checks["h5"]["details"]["keras2_h5"] is True
+    assert checks["pycharm"]["verdict"] == doctor.OK, "the committed run configurations are what exam.pycharm renders"
+    assert code == (2 if payload["verdict"] == doctor.FAIL else 0)
+    text = exam("doctor", "--no-speed")
+    lines = text.stdout.strip().splitlines()
+    assert len(lines) == len(checks) + 1 and lines[-1].startswith(("Ready", "Usable", "Not ready"))
+
+
+def test_no_data_and_a_broken_mirror_are_verdicts_not_a_crash(tmp_path):
+    done = exam("doctor", TFEXAM_DATA_DIR=str(tmp_path / "empty cache"),
+                TFEXAM_DATA_MIRROR=str(tmp_path / "no such mirror"))
+    assert "Traceback" not in done.stderr
+    lines = {line.split()[1]: line for line in done.stdout.splitlines() if line[:4] in ("OK  ", "WARN", "FAIL", "SKIP")}
+    assert lines["datasets"].startswith("WARN") and "0 of" in lines["datasets"] and "tfexam fetch --all" in lines["datasets"]
+    assert lines["mirror"].startswith("FAIL") and "no such mirror" in lines["mirror"]
+    assert lines["speed"].startswith("SKIP") and "-> tfexam fetch horse-or-human" in lines["speed"]
+    assert done.returncode == 2 and stderr_lines(done)[-1].startswith("Checking this machine")
+
+
+def result(epoch_s: float, first_run_s: float, epochs: int = 8) -> dict:
+    return {"question": "c3_horses_or_humans", "one_epoch_run_s": first_run_s, "epoch_s": epoch_s, "epochs": epochs}
+
+
+def test_speed_extrapolates_every_reference_from_the_measured_epoch():
+    verdict = doctor.speed_check(result(4.0, 7.5), "", cached=True)
+    predicted = verdict.details["predicted_reference_s"]
+    assert set(predicted) == {q.id for q in questions.all_questions().values() if q.ready}
+    factor = (7.5 + 7 * 4.0) / doctor.reference_seconds(questions.get("c3_horses_or_humans"))
+    assert predicted["c2_fashion_mnist"] == pytest.approx(89.0 * factor, abs=0.1)
+    assert verdict.verdict == doctor.OK and "fast enough" in verdict.message
+
+
+def test_a_machine_twenty_times_slower_is_told_plainly():
+    verdict = doctor.speed_check(result(90.0, 150.0), "", cached=True)
+    assert verdict.verdict == doctor.FAIL and verdict.message.startswith("TOO SLOW for a 5-hour sitting")
+    assert "c2_fashion_mnist" in verdict.message and verdict.fix
+
+
+def test_a_declared_reference_time_takes_precedence():
+    class Declared:
+        id = "c1_line"
+        reference_seconds = 3.0
+
+    assert doctor.reference_seconds(Declared()) == 3.0
+    assert doctor.reference_seconds(questions.get("c1_line")) == doctor.REFERENCE_SECONDS["c1_line"]
+
+
+def test_version_drift_is_a_warning_with_the_pip_line():
+    checks = {v.name: v for v in doctor.package_checks({"tensorflow": "2.0.0", "keras": doctor._installed("keras")})}
+    assert checks["tensorflow"].verdict == doctor.WARN and checks["tensorflow"].fix == "python -m pip install tensorflow==2.0.0"
+    assert checks["keras"].verdict == doctor.OK
+
+
+def test_stale_run_configurations_are_found(tmp_path, monkeypatch):
+    from exam import pycharm
+
+    project = tmp_path / "pycharm_project"
+    shutil.copytree(pycharm.RUN_DIR.parent, project)
+    (project / ".run" / "end_exam.run.xml").write_text("<component/>")
+    (project / ".run" / "old.run.xml").write_text("<component/>")
+    monkeypatch.setattr(pycharm, "RUN_DIR", project / ".run")
+    verdict = doctor.pycharm_check()
+    assert verdict.verdict == doctor.WARN and verdict.fix == "python -m exam.pycharm"
+    assert verdict.details["stale"] == ["end_exam.run.xml"] and verdict.details["extra"] == ["old.run.xml"]
+
+
+@pytest.mark.slow
+@real_data[0]
+@real_data[1]
+def test_speed_trains_one_epoch_of_the_category3_reference():
+    assert exam("fetch", "horse-or-human").returncode == 0
+    code, payload = exam_json("doctor")
+    speed = by_name(payload)["speed"]
+    assert speed["verdict"] in (doctor.OK, doctor.WARN, doctor.FAIL), speed
+    details = speed["details"]
+    assert details["epochs"] == 8 and 0 < details["epoch_s"] <= details["one_epoch_run_s"]
+    assert len(details["predicted_reference_s"]) == len([q for q in questions.all_questions().values() if q.ready])
