@@ -40,8 +40,8 @@ def configurations() -> list[RunConfig]:
     for category in questions.available_categories():
         folder = f"{PROJECT}/Category{category}"
         configs += [
-            RunConfig(f"Category {category} - train", f"category{category}_train", f"{folder}/starter.py", "", folder,
-                      False, f"Category {category}"),
+            RunConfig(f"Category {category} - train", f"category{category}_train", "exam",
+                      f'train {category} --workspace "$PROJECT_DIR$"', PROJECT, True, f"Category {category}"),
             RunConfig(f"Category {category} - Submit and Test", f"category{category}_submit", "exam",
                       f"submit {category} {workspace}", PROJECT, True, f"Category {category}"),
         ]

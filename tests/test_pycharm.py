@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -44,7 +45,7 @@ def command(path: Path, project_dir: Path) -> tuple[list[str], Path, dict]:
     config = parse(path)
     options = {k: v.replace("$PROJECT_DIR$", str(project_dir)) for k, v in config["options"].items()}
     target = ["-m", options["SCRIPT_NAME"]] if options["MODULE_MODE"] == "true" else [options["SCRIPT_NAME"]]
-    argv = [sys.executable, *target, *options["PARAMETERS"].split()]
+    argv = [sys.executable, *target, *shlex.split(options["PARAMETERS"])]  # PyCharm honours quotes
     env = child_env(**config["envs"])
     if options["ADD_CONTENT_ROOTS"] == "true":  # PyCharm puts the project on PYTHONPATH
         env["PYTHONPATH"] = os.pathsep.join([str(project_dir), env["PYTHONPATH"]])
