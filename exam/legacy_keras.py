@@ -19,7 +19,6 @@ from pathlib import Path
 
 SHIM_DIR = Path(__file__).resolve().parent / "keras2_shim"
 ALIASES = {"keras": "tf_keras", "keras_preprocessing": "tf_keras.preprocessing"}
-DATA_UTILS = "tf_keras.src.utils.data_utils"
 
 
 def child_env(env: dict) -> dict:
@@ -37,14 +36,14 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         root = name.split(".")[0]
         if root in ALIASES:
             return importlib.util.spec_from_loader(name, self)
-        if name == DATA_UTILS:
+        if name in PATCHES:
             spec = importlib.machinery.PathFinder.find_spec(name, path)
             if spec is not None and spec.loader is not None:
                 plain = spec.loader.exec_module
 
                 def exec_module(module, plain=plain):
                     plain(module)
-                    _serve_datasets(module)
+                    PATCHES[module.__name__](module)
 
                 spec.loader.exec_module = exec_module
             return spec
@@ -85,6 +84,26 @@ def _serve_datasets(data_utils) -> None:
 
     get_file.__doc__ = plain.__doc__
     data_utils.get_file = get_file
+
+
+def _honour_lr(optimizer_module) -> None:
+    """`SGD(lr=0.01)` means learning_rate=0.01, as in the TensorFlow 2.4-2.10 the course was written for; tf-keras
+    2.11+ only logs a warning and silently trains with the default rate instead."""
+    base = optimizer_module._BaseOptimizer
+    process, build = base._process_kwargs, base._build_learning_rate
+
+    def _process_kwargs(self, kwargs):
+        if kwargs.get("lr") is not None:
+            self.__dict__["_exam_era_lr"] = kwargs.pop("lr")
+        return process(self, kwargs)
+
+    def _build_learning_rate(self, learning_rate):
+        return build(self, self.__dict__.pop("_exam_era_lr", learning_rate))
+
+    base._process_kwargs, base._build_learning_rate = _process_kwargs, _build_learning_rate
+
+
+PATCHES = {"tf_keras.src.utils.data_utils": _serve_datasets, "tf_keras.src.optimizers.optimizer": _honour_lr}
 
 
 def _registry_file(name: str, cache_subdir: str) -> str | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from clirun import REPO_ROOT, env, exam_json, real_data, start_practice
+from clirun import REPO_ROOT, env, exam_json, needs_real_data, start_practice
 from exam import questions
 
 MAX_DIFFERENCE = 1e-5
@@ -96,12 +96,6 @@ def test_a_keras_2_lambda_submitted_through_the_cli_never_runs(corpus, tmp_path)
     assert not (corpus["folder"] / "lambda-ran").exists()
 
 
-def needs_mirror(test):
-    for mark in real_data:
-        test = mark(test)
-    return test
-
-
 def submit_keras2(corpus, workspace: Path, name: str) -> dict:
     category = corpus["index"]["models"][name]["category"]
     start_practice(workspace, category)
@@ -119,7 +113,7 @@ def test_keras_2_category_1_through_submit_scores_5(corpus, tmp_path):
     assert result["score"] == 5, result["output"]
 
 
-@needs_mirror
+@needs_real_data
 @pytest.mark.parametrize("name", ["sunspots_lstm", "sunspots_seq2seq"])
 def test_keras_2_category_5_with_input_none_1_is_graded_through_submit(corpus, tmp_path, name):
     result = submit_keras2(corpus, tmp_path, name)
@@ -129,13 +123,13 @@ def test_keras_2_category_5_with_input_none_1_is_graded_through_submit(corpus, t
         assert result["diagnostics"]["output_form"] == "sequence"
 
 
-@needs_mirror
+@needs_real_data
 def test_keras_2_category_4_with_embedding_input_length_is_graded_through_submit(corpus, tmp_path):
     submit_keras2(corpus, tmp_path, "sarcasm_lstm")
 
 
 @pytest.mark.slow
-@needs_mirror
+@needs_real_data
 @pytest.mark.parametrize("name", ["fashion_cnn", "mobilenet_transfer"])
 def test_keras_2_categories_2_and_3_are_graded_through_submit(corpus, tmp_path, name):
     submit_keras2(corpus, tmp_path, name)
