@@ -135,7 +135,7 @@ def train_and_submit(workspace: Path, category: int, kind: str) -> dict:
 
 
 def keras2_case(category: int, kind: str):
-    marks = [] if category in (1, 4) else [pytest.mark.slow]
+    marks = [pytest.mark.timeout(1800)] + ([] if category in (1, 4) else [pytest.mark.slow])
     if category != 1:
         marks += real_data
     return pytest.param(category, kind, marks=marks, id=f"category{category}-{kind}")
