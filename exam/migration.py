@@ -247,9 +247,13 @@ class _Reader(ast.NodeVisitor):
         if callee == "save_weights" and _string(path) and not path.value.endswith(".weights.h5"):
             self.add(node, f"save_weights({path.value!r})",
                      f"Keras 3 needs a name ending in .weights.h5: save_weights({_weights_name(path.value)!r})")
-        if callee == "save" and isinstance(node.func, ast.Attribute) and _string(path) and "." not in Path(path.value).name:
+        if callee == "save" and self._on_a_model(node.func) and _string(path) and "." not in Path(path.value).name:
             self.add(node, f"save({path.value!r})", f"Keras 3 needs a file extension: save('{path.value}.h5') "
                                                     "(the exam grades mymodel.h5)")
+
+    def _on_a_model(self, func) -> bool:
+        """A method call on an object of the script's own (a model), not a function of an imported module (np.save)."""
+        return isinstance(func, ast.Attribute) and not (isinstance(func.value, ast.Name) and func.value.id in self.aliases)
 
     def _call_keras2(self, node: ast.Call, last: str, origin: str, keywords: dict):
         if last in OPTIMIZERS and "decay" in keywords and ".legacy." not in origin:

@@ -97,6 +97,11 @@ def test_removed_everywhere_constructs_are_named_under_both():
         assert "np.argmax(model.predict(x), axis=-1)" in found[0].fix and "input_shape=(120,)" in found[1].fix
 
 
+def test_look_alikes_are_left_alone():
+    code = PRELUDE + "np.save('array', xs)\nlayer = tf.keras.layers.Dense(1)\nmodel.predict(np.array([10.0]))\n"
+    assert migration.check_source(code, 3) == migration.check_source(code, 2) == []
+
+
 def test_the_name_tables_match_the_installed_packages():
     import keras
     import keras._tf_keras.keras as tf_keras_3
