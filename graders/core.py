@@ -80,7 +80,8 @@ def load(path: Path, question: Question, checks: list[Check]):
         if out_of_memory(error):
             raise
         text = " ".join(str(error).split())
-        raise Refused("load", (generation == 2 and keras2.failure(text)) or _load_failure(text, type(error).__name__)) from None
+        explain = keras2.failure if generation == 2 else _load_failure
+        raise Refused("load", explain(text, type(error).__name__)) from None
     checks.append(Check("load", True, f"loaded with {keras2.WRITER if generation == 2 else 'Keras 3'}, compile=False, safe_mode=True"))
     return model
 

@@ -23,10 +23,11 @@ def load(path: Path):
     return tf_keras.models.load_model(path, compile=False, safe_mode=True)
 
 
-def failure(text: str) -> str | None:
-    """The learner's version of a tf-keras load error that a new save cannot fix, or None."""
-    if "Unknown layer" in text or "Could not locate class" in text or "Unknown " in text:
+def failure(text: str, error_name: str) -> str:
+    """Why tf-keras could not rebuild a Keras 2 file, in the learner's terms (saving it again would not help)."""
+    if "Unknown" in text or "Could not locate class" in text:
         name = text.split("'")[1] if "'" in text else "a custom class"
-        return (f"the model uses a class Keras 2 does not know ({name}): a custom layer or one from a newer Keras; "
+        return (f"the model uses a class Keras 2 does not know ({name}): a custom layer, or one from a newer Keras; "
                 "build it from tf.keras.layers only")
-    return None
+    return (f"this Keras 2 file names something tf-keras 2.21 cannot rebuild ({error_name}: {text[:160]}); "
+            "build the model from built-in tf.keras layers and train it again with `tfexam train`")

@@ -89,6 +89,27 @@ def test_a_keras_2_lambda_is_refused_and_its_code_never_runs(corpus):
     assert not (corpus["folder"] / "lambda-ran").exists(), "the Keras 2 Lambda's code ran while grading"
 
 
+@pytest.mark.parametrize("edit,words", [
+    ({"class_name": "NoSuchLayer"}, "the model uses a class Keras 2 does not know (NoSuchLayer)"),
+    ({"config": {"name": "dense", "units": "many"}}, "this Keras 2 file names something tf-keras 2.21 cannot rebuild"),
+])
+def test_a_keras_2_file_tf_keras_cannot_rebuild_is_refused_in_the_learners_terms(corpus, tmp_path, edit, words):
+    import h5py
+
+    from graders.core import grade
+
+    path = tmp_path / "edited.h5"
+    shutil.copyfile(corpus["folder"] / "line.h5", path)
+    with h5py.File(path, "r+") as handle:
+        config = json.loads(handle.attrs["model_config"])
+        dense = next(layer for layer in config["config"]["layers"] if layer["class_name"] == "Dense")
+        dense.update(edit)
+        handle.attrs["model_config"] = json.dumps(config)
+    result = grade(path, questions.get("c1_line"))
+    assert result.status == "refused" and [c.name for c in result.checks if not c.passed] == ["load"]
+    assert words in result.reason and "save it again" not in result.reason, result.reason
+
+
 def test_a_keras_2_lambda_submitted_through_the_cli_never_runs(corpus, tmp_path):
     start_practice(tmp_path, 1)
     code, payload = exam_json("submit", "1", "--workspace", str(tmp_path), "--model", str(corpus["folder"] / "lambda.h5"))
