@@ -131,6 +131,7 @@ def train_and_submit(workspace: Path, category: int, kind: str) -> dict:
     result = payload["result"]
     assert code == 0 and result["status"] == "graded", result["output"]
     assert any("Keras 2" in c["message"] for c in result["checks"])
+    print(f"\nCategory {category} {kind} under Keras 2: {result['score']}/5, {result['output'].splitlines()[0]}")
     return result
 
 
