@@ -79,7 +79,7 @@ def perform(args) -> tuple[int, dict, str]:
     archived = session.archive(workspace)
     chosen = choose_questions(args.categories, args.question)
     notes = lay_out(workspace, chosen)
-    started = session.new(chosen, args.minutes, keras=args.keras)
+    started = session.new(chosen, args.minutes, keras=getattr(args, "keras", session.DEFAULT_KERAS))
     session.save(workspace, started)
     missing = [] if args.no_fetch else _prefetch(args, chosen)
 
