@@ -11,7 +11,7 @@ import sys
 from exam.errors import USAGE, ExamError
 from exam.output import emit
 
-COMMANDS = ("start", "status", "train", "submit", "end", "report", "solve", "demo", "fetch", "doctor")
+COMMANDS = ("start", "status", "check", "train", "submit", "end", "report", "solve", "demo", "fetch", "doctor")
 
 
 class Parser(argparse.ArgumentParser):

@@ -22,6 +22,8 @@ from exam.errors import ExamError
 from exam.paths import state_dir
 
 DEFAULT_MINUTES = 300
+DEFAULT_KERAS = 3
+KERAS_CHOICES = (2, 3)
 FORMAT_VERSION = 2  # 2 added the checksum; version 1 files are still read (without it)
 FUTURE_SLACK_S = 600  # a start this far ahead of the system clock was not written by this machine's tfexam
 DERIVED = ("checksum", "started_at_iso", "deadline_iso")
@@ -36,6 +38,7 @@ class Session:
     questions: dict[str, str]  # category number (as text, JSON keys) -> question id
     ended_at: float | None = None
     version: int = FORMAT_VERSION
+    keras: int = DEFAULT_KERAS  # which Keras the learner's scripts train under: 3, or 2 (exam-era tf.keras = tf-keras)
 
     def time_left(self, now: float | None = None) -> float:
         return self.deadline - (time.time() if now is None else now)
@@ -146,8 +149,11 @@ def parse(raw: bytes) -> Session:
     ended_at = data.get("ended_at")
     if ended_at is not None and not (_number(ended_at) and ended_at >= data["started_at"]):
         raise ValueError("ended_at is not a time after the start")
+    keras = data.get("keras", DEFAULT_KERAS)  # files written before the field existed trained under Keras 3
+    if keras not in KERAS_CHOICES or isinstance(keras, bool):
+        raise ValueError(f"keras is {keras!r}, not one of {', '.join(map(str, KERAS_CHOICES))}")
     return Session(id=data["id"], started_at=data["started_at"], deadline=data["deadline"], minutes=data["minutes"],
-                   questions=dict(questions), ended_at=ended_at)
+                   questions=dict(questions), ended_at=ended_at, keras=keras)
 
 
 def _number(value) -> bool:
@@ -169,7 +175,12 @@ def save(workspace: Path, session: Session) -> None:
     files.write_json(session_file(workspace), data)
 
 
-def new(questions: dict[int, str], minutes: float = DEFAULT_MINUTES, now: float | None = None) -> Session:
+def keras_label(keras: int) -> str:
+    return "Keras 2 (exam-era: tf.keras is tf-keras)" if keras == 2 else "Keras 3 (tf.keras is Keras 3)"
+
+
+def new(questions: dict[int, str], minutes: float = DEFAULT_MINUTES, now: float | None = None,
+        keras: int = DEFAULT_KERAS) -> Session:
     if not minutes > 0:
         raise ExamError(f"--minutes must be positive, got {minutes:g}")
     now = time.time() if now is None else now
@@ -179,6 +190,7 @@ def new(questions: dict[int, str], minutes: float = DEFAULT_MINUTES, now: float 
         deadline=now + minutes * 60,
         minutes=minutes,
         questions={str(c): q for c, q in sorted(questions.items())},
+        keras=keras,
     )
 
 

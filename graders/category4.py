@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from exam.questions import Question
-from graders import text
+from graders import hints, text
 from graders.core import predict
 from graders.result import Evaluation
 
@@ -44,6 +44,7 @@ def evaluate(model, question: Question, artifacts=None) -> Evaluation:
     if probabilities.min() < 0 or probabilities.max() > 1:
         details.append("outputs leave [0, 1]: end the model with Dense(1, activation='sigmoid'); "
                        "the grader reads the output as a probability")
+    details += filter(None, [hints.frozen_tokenizer(question.hidden, accuracy, majority)])
     if examples:
         details.append("most confident mistakes:")
         details += [f"  p={e['probability']:.2f} label={e['label']}  {e['headline']}" for e in examples]

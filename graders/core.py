@@ -11,7 +11,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from exam import limits  # noqa: E402
 from exam.questions import MAX_SCORE, Question, format_shape  # noqa: E402
-from graders import modelfile, rubric  # noqa: E402
+from graders import hints, keras2, modelfile, rubric  # noqa: E402
 from graders.refusal import Refused  # noqa: E402
 from graders.result import ERROR, GRADED, REFUSED, Check, MetricResult, Result  # noqa: E402
 
@@ -67,28 +67,32 @@ def load(path: Path, question: Question, checks: list[Check]):
     kind = modelfile.kind_of(path)
     modelfile.refuse_format(path, kind, question.contract.formats)
     modelfile.refuse_unsafe(modelfile.model_config(path, kind), question.contract.forbidden_layers)
-    checks.append(Check("file", True, f"{path.name} is a Keras {kind} file with only built-in layers"))
-
-    import tensorflow as tf
-
+    generation = modelfile.keras_generation(path, kind)
+    checks.append(Check("file", True, f"{path.name} is a Keras {generation} {kind} file with only built-in layers"))
     try:
-        model = tf.keras.models.load_model(path, compile=False, safe_mode=True)
+        if generation == 2:  # loaded by the framework that wrote it: same layers, same numbers
+            model = keras2.load(path)
+        else:
+            import tensorflow as tf
+
+            model = tf.keras.models.load_model(path, compile=False, safe_mode=True)
     except Exception as error:
         if out_of_memory(error):
             raise
-        raise Refused("load", _load_failure(error)) from None
-    checks.append(Check("load", True, "loaded with compile=False, safe_mode=True"))
+        text = " ".join(str(error).split())
+        explain = keras2.failure if generation == 2 else _load_failure
+        raise Refused("load", explain(text, type(error).__name__)) from None
+    checks.append(Check("load", True, f"loaded with {keras2.WRITER if generation == 2 else 'Keras 3'}, compile=False, safe_mode=True"))
     return model
 
 
-def _load_failure(error: Exception) -> str:
-    text = " ".join(str(error).split())
+def _load_failure(text: str, error_name: str) -> str:
     if "Could not locate class" in text or "Unknown layer" in text:
         name = text.split("'")[1] if "'" in text else "a custom class"
         return f"the model uses a custom or unknown layer class ({name}); only built-in Keras layers can be graded"
     if "Lambda" in text:
         return "the model has a Lambda layer, which the grader will not load (it carries Python code); use built-in layers instead"
-    return f"the file could not be loaded as a Keras model ({type(error).__name__}: {text[:160]}); save it again with model.save('mymodel.h5')"
+    return f"the file could not be loaded as a Keras model ({error_name}: {text[:160]}); save it again with model.save('mymodel.h5')"
 
 
 def _single_shape(shape, what: str) -> tuple:
@@ -110,14 +114,46 @@ def check_contract(model, question: Question, checks: list[Check]) -> None:
     if any(str(getattr(t, "dtype", "")) == "string" for t in getattr(model, "inputs", None) or []):
         raise Refused("input_dtype", "the model takes raw strings, but a .h5 file cannot hold a TextVectorization "
                       f"vocabulary; tokenise outside the model and start it with tf.keras.Input(shape={need_in})")
-    if input_shape[1:] != contract.input_shape:
-        raise Refused("input_shape", f"input shape is {_show(input_shape)}; this question needs {need_in} (batch dimension not counted)")
-    checks.append(Check("input_shape", True, f"input shape {_show(input_shape)} matches {need_in}"))
-    if output_shape[1:] not in contract.output_shapes:
+    if not _fits(input_shape[1:], contract.input_shape):
+        raise Refused("input_shape", f"input shape is {_show(input_shape)}; this question needs {need_in} (batch dimension "
+                                     f"not counted){hints.input_shape_fix(input_shape[1:], contract.input_shape)}")
+    if not any(_fits(output_shape[1:], s) for s in contract.output_shapes):
         need_out = " or ".join(format_shape(s) for s in contract.output_shapes)
         raise Refused("output_shape", f"output shape is {_show(output_shape)}; this question needs {need_out} "
                                       f"(batch dimension not counted){_units_hint(output_shape, contract.output_shapes)}")
+    if None in input_shape[1:] or None in output_shape[1:]:
+        output_shape = _probe(model, input_shape, contract)
+        checks.append(Check("input_shape", True, f"input shape {_show(input_shape)} runs on {need_in} (probed with one batch)"))
+    else:
+        checks.append(Check("input_shape", True, f"input shape {_show(input_shape)} matches {need_in}"))
     checks.append(Check("output_shape", True, f"output shape {_show(output_shape)} accepted"))
+
+
+def _fits(shape: tuple, declared) -> bool:
+    """Same rank, and every size equal to the declared one or left open (None)."""
+    declared = tuple(declared)
+    return len(shape) == len(declared) and all(s is None or s == d for s, d in zip(shape, declared))
+
+
+def _probe(model, input_shape: tuple, contract) -> tuple:
+    """Run one batch of the declared shape through a model with open sizes; the output shape it really gives."""
+    import numpy as np
+
+    batch = input_shape[0] or 1
+    need_in = format_shape(contract.input_shape)
+    try:
+        output = np.asarray(model.predict(np.zeros((batch, *contract.input_shape), dtype="float32"), verbose=0))
+    except Exception as error:
+        if out_of_memory(error):
+            raise
+        raise Refused("input_shape", f"input shape is {_show(input_shape)}, but the model does not run on {need_in} "
+                                     f"({type(error).__name__}); start it with tf.keras.Input(shape={need_in})") from None
+    produced = (None, *output.shape[1:])
+    if output.shape[1:] not in contract.output_shapes:
+        need_out = " or ".join(format_shape(s) for s in contract.output_shapes)
+        raise Refused("output_shape", f"on {need_in} inputs the model outputs {_show(produced)}; this question needs "
+                                      f"{need_out} (batch dimension not counted)")
+    return produced
 
 
 def _units_hint(output_shape: tuple, accepted) -> str:

@@ -85,16 +85,32 @@ def model_config(path: Path, kind: str) -> dict:
 
 
 def h5_model_config(path: Path) -> dict:
+    raw = _h5_attrs(path).get("model_config")
+    if raw is None:
+        raise Refused("file", f"{path.name} is HDF5 but holds no Keras model (only weights?); save the whole model with model.save('mymodel.h5')")
+    return _parse_config(path, raw)
+
+
+def keras_generation(path: Path, kind: str) -> int:
+    """2 for a .h5 written by Keras 2 (tf.keras in TF 2.4-2.15, or tf-keras), else 3. Read from the file's own
+    `keras_version` attribute; files so old that they have none were written by Keras 2 as well."""
+    if kind != "h5":
+        return 3
+    version = _h5_attrs(path).get("keras_version")
+    if isinstance(version, bytes):
+        version = version.decode("utf-8", "replace")
+    major = re.match(r"\s*(\d+)\.", str(version)) if version is not None else None
+    return 2 if major is None or int(major.group(1)) < 3 else 3
+
+
+def _h5_attrs(path: Path) -> dict:
     import h5py
 
     try:
         with h5py.File(path, "r") as handle:
-            raw = handle.attrs.get("model_config")
+            return {key: handle.attrs.get(key) for key in ("model_config", "keras_version")}
     except OSError as error:
         raise Refused("file", _damaged_hdf5(path, str(error))) from None
-    if raw is None:
-        raise Refused("file", f"{path.name} is HDF5 but holds no Keras model (only weights?); save the whole model with model.save('mymodel.h5')")
-    return _parse_config(path, raw)
 
 
 def _damaged_hdf5(path: Path, text: str) -> str:

@@ -16,6 +16,13 @@ MIRROR_REASON = "needs the dataset mirror: set TFEXAM_DATA_MIRROR to a folder li
 real_data = [pytest.mark.mirror, pytest.mark.skipif(not os.environ.get("TFEXAM_DATA_MIRROR"), reason=MIRROR_REASON)]
 
 
+def needs_real_data(test):
+    """The `real_data` marks on one test."""
+    for mark in real_data:
+        test = mark(test)
+    return test
+
+
 def env(**extra: str) -> dict:
     merged = dict(os.environ)
     merged["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), merged.get("PYTHONPATH")]))

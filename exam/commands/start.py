@@ -19,6 +19,8 @@ def configure(parser):
     parser.add_argument("--question", action="append", default=[], metavar="ID",
                         help="set a specific question for its category (repeatable)")
     parser.add_argument("--no-fetch", action="store_true", help="do not download the session's datasets now")
+    parser.add_argument("--keras", type=int, choices=session.KERAS_CHOICES, default=session.DEFAULT_KERAS,
+                        help="train your scripts under Keras 3 (default) or 2 (exam-era tf.keras, via tf-keras)")
 
 
 def _categories(text: str) -> list[int]:
@@ -79,11 +81,12 @@ def perform(args) -> tuple[int, dict, str]:
         _prefetch(args, chosen)
     archived = session.archive(workspace)
     notes = lay_out(workspace, chosen) + _pycharm_project(workspace)
-    started = session.new(chosen, args.minutes)
+    started = session.new(chosen, args.minutes, keras=getattr(args, "keras", session.DEFAULT_KERAS))
     session.save(workspace, started)
 
     lines = [f"Exam started in {workspace}", f"Session {started.id}: {session.format_duration(started.time_left())} on the clock "
-             f"(deadline {session.iso(started.deadline)}); it cannot be paused."]
+             f"(deadline {session.iso(started.deadline)}); it cannot be paused.",
+             f"Training runs under {session.keras_label(started.keras)}."]
     for category, question_id in chosen.items():
         question = questions.get(question_id)
         lines.append(f"  Category{category}/starter.py  {question.category_name}: {question.title}")

@@ -33,9 +33,9 @@ def perform(args) -> tuple[int, dict, str]:
     current = session.require(workspace)
     records = ledger.read(workspace)
     state = "ended" if current.ended else ("over time" if current.time_left() < 0 else "running")
-    lines = [f"Session {current.id} in {workspace}: {state}"]
+    lines = [f"Session {current.id} in {workspace}: {state}", f"Training runs under {session.keras_label(current.keras)}"]
     lines.append(report.render(current, records))
     payload = {"workspace": str(workspace), "state": state, "time_left_s": round(current.time_left(), 1),
-               "session": current.to_json(), "report": report.summary(current, records),
+               "session": current.to_json(), "keras": current.keras, "report": report.summary(current, records),
                "questions": {c: questions.get(q).title for c, q in current.questions.items()}}
     return 0, payload, "\n".join(lines)

@@ -1,0 +1,45 @@
+"""tfexam check N: name each construct in CategoryN/starter.py that will fail under the session's Keras, with the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from exam import migration, paths, questions, session
+from exam.errors import ExamError
+
+HELP = "read CategoryN/starter.py and name what will fail under this session's Keras (2 or 3), with the fix"
+
+
+def configure(parser):
+    parser.add_argument("category", type=int, choices=questions.CATEGORIES, help="category number 1-5")
+    parser.add_argument("--keras", type=int, choices=session.KERAS_CHOICES,
+                        help="check against this Keras instead of the session's")
+    parser.add_argument("--file", type=Path, metavar="PATH", help="the script to read (default: CategoryN/starter.py)")
+
+
+def session_keras(workspace: Path) -> int:
+    """The session's Keras; 3 without a session, or when the session file cannot be read (training is never blocked)."""
+    try:
+        current = session.load(workspace)
+    except ExamError:
+        current = None
+    return current.keras if current else session.DEFAULT_KERAS
+
+
+def script_of(workspace: Path, category: int) -> Path:
+    return paths.category_dir(workspace, category) / "starter.py"
+
+
+def findings(script: Path, keras: int) -> list[str]:
+    return migration.check_file(script, keras) if script.is_file() else []
+
+
+def perform(args) -> tuple[int, dict, str]:
+    workspace = paths.resolve_workspace(args.workspace)
+    keras = args.keras or session_keras(workspace)
+    script = (args.file.expanduser().resolve() if args.file else script_of(workspace, args.category))
+    if not script.is_file():
+        raise ExamError(f"{script} does not exist; run `tfexam start` first, or pass --file PATH")
+    lines = findings(script, keras)
+    payload = {"script": str(script), "keras": keras, "findings": lines}
+    return 0, payload, "\n".join(lines)

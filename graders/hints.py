@@ -1,0 +1,43 @@
+"""Hints for the mistakes candidates really make: each one a short line added to a refusal or a result.
+
+Kept apart from the graders so that any grader can add one with a single call.
+"""
+
+from __future__ import annotations
+
+from exam.questions import format_shape
+
+# A model whose accuracy is within this of always answering the majority class learned (almost) nothing.
+NEAR_CHANCE = 0.05
+
+
+def input_shape_fix(got: tuple, need: tuple) -> str:
+    """What to change when the model's input (without batch) differs from the declared one, or ''."""
+    need = tuple(need)
+    if len(got) == len(need) + 1 and got[:-1] == need and got[-1] in (1, None):
+        return (f": the grader feeds {format_shape(need)} arrays with no channel axis (as the exam did); start the model "
+                f"with tf.keras.Input(shape={format_shape(need)}) and put "
+                f"tf.keras.layers.Reshape({format_shape(need + (1,))}) right after it")
+    if len(got) == 1 and len(need) > 1 and got[0] == _product(need):
+        return (f": the grader feeds {format_shape(need)} arrays, not flattened ones; start the model with "
+                f"tf.keras.Input(shape={format_shape(need)}) and put tf.keras.layers.Flatten() right after it")
+    return f": start the model with tf.keras.Input(shape={format_shape(need)})"
+
+
+def _product(shape: tuple) -> int:
+    total = 1
+    for size in shape:
+        total *= int(size)
+    return total
+
+
+def frozen_tokenizer(hidden: dict, accuracy: float, majority: float) -> str | None:
+    """Category 4 near chance: the usual cause is a tokenizer other than the frozen one the grader rebuilds."""
+    if accuracy > majority + NEAR_CHANCE:
+        return None
+    return (f"accuracy is close to always answering the majority class: was the model trained on the frozen "
+            f"tokenizer? The grader rebuilds Tokenizer(num_words={hidden['vocab_size']}, oov_token="
+            f"'{hidden['oov_token']}') fitted on the first {int(hidden['train_records']):,} headlines, then "
+            f"pad_sequences(maxlen={hidden['max_length']}, padding='{hidden['padding']}', "
+            f"truncating='{hidden['truncating']}'); a different vocabulary size, OOV token, padding or fitting set "
+            "gives the model other numbers than it learned")

@@ -1,0 +1,188 @@
+"""`tfexam check N`: each migration rule names a construct that really fails under one Keras and runs under the other
+(both proven by running the snippets under Keras 3 and under the exam-era mode `tfexam train` uses), and nothing is
+said about the shipped starters and solutions."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from clirun import env, exam, exam_json, start_practice
+from exam import legacy_keras, migration
+from exam.paths import SOLUTION_DIR, STARTER_DIR
+
+PRELUDE = """\
+import numpy as np
+import tensorflow as tf
+"""
+# name -> (snippet, the Keras it fails under, words of the fix)
+CASES = {
+    "predict on a list": ("model.predict([10.0])", 3, "model.predict(np.array([10.0]))"),
+    "optimizer lr=": ("tf.keras.optimizers.RMSprop(lr=0.001)", 3, "RMSprop(learning_rate=0.001)"),
+    "metrics as a bare string": ("model.compile(optimizer='sgd', loss='mse', metrics='accuracy')\n"
+                                 "model.fit(xs, ys, epochs=1, verbose=0)", 3, "metrics=['accuracy']"),
+    "Input(shape=int)": ("tf.keras.Input(shape=120)", 3, "Input(shape=(120,))"),
+    "ModelCheckpoint to .ckpt": ("tf.keras.callbacks.ModelCheckpoint('x.ckpt', save_weights_only=True)", 3,
+                                 "ModelCheckpoint('x.weights.h5', save_weights_only=True)"),
+    "metrics.mean_absolute_error": ("metric = tf.keras.metrics.mean_absolute_error", 3, "'mae'"),
+    "keras.preprocessing.image": ("from keras.preprocessing.image import ImageDataGenerator", 3,
+                                  "tf.keras.preprocessing.image.ImageDataGenerator"),
+    "keras_preprocessing": ("import keras_preprocessing", 3, "tf.keras.preprocessing"),
+    "fit_generator": ("fit = model.fit_generator", 3, "call fit() with the same arguments"),
+    "layers.experimental": ("tf.keras.layers.experimental.preprocessing.Rescaling(1 / 255.0)", 3, "tf.keras.layers.Rescaling"),
+    "optimizer.lr": ("rate = model.optimizer.lr", 3, "model.optimizer.learning_rate"),
+    "save without extension": ("model.save('saved')", 3, "save('saved.h5')"),
+    "save_weights to .ckpt": ("model.save_weights('w.ckpt')", 3, "save_weights('w.weights.h5')"),
+    "optimizers.legacy": ("tf.keras.optimizers.legacy.Adam(learning_rate=0.001)", 3, "tf.keras.optimizers.Adam"),
+    "decay=": ("tf.keras.optimizers.Adam(learning_rate=0.001, decay=1e-6)", 2, "tf.keras.optimizers.legacy.Adam"),
+    "RandomGrayscale": ("tf.keras.layers.RandomGrayscale(factor=0.5)", 2, "start the exam with --keras 3"),
+    "keras.ops": ("import keras\nkeras.ops.sum(np.ones(3))", 2, "TensorFlow's own ops"),
+    "PyDataset": ("base = tf.keras.utils.PyDataset", 2, "tf.keras.utils.Sequence"),
+}
+RUNNER = """
+import json, sys
+import numpy as np
+import tensorflow as tf
+cases = json.loads(open(sys.argv[1]).read())
+outcome = {}
+for name, code in cases.items():
+    xs = np.array([0.0, 1.0, 2.0]); ys = 2 * xs
+    model = tf.keras.Sequential([tf.keras.Input(shape=(1,)), tf.keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    try:
+        exec(code, {"np": np, "tf": tf, "xs": xs, "ys": ys, "model": model})
+        outcome[name] = "runs"
+    except Exception as error:
+        outcome[name] = f"{type(error).__name__}: {error}"[:200]
+print(json.dumps(outcome))
+"""
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory) -> dict[int, dict[str, str]]:
+    """Every snippet run under Keras 3 and under exam-era Keras 2 (the environment `tfexam train` gives a script)."""
+    folder = tmp_path_factory.mktemp("snippets")
+    (folder / "cases.json").write_text(json.dumps({name: case[0] for name, case in CASES.items()}))
+    keras3 = env()
+    keras3.pop("TF_USE_LEGACY_KERAS", None)
+    found = {}
+    for keras, environment in ((3, keras3), (2, legacy_keras.child_env(env()))):
+        done = subprocess.run([sys.executable, "-c", RUNNER, str(folder / "cases.json")], cwd=folder, env=environment,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        found[keras] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_each_rule_names_a_construct_that_fails_under_one_keras_and_runs_under_the_other(outcomes, name):
+    code, fails_under, fix = CASES[name]
+    other = 5 - fails_under
+    assert outcomes[fails_under][name] != "runs", f"{name} runs under Keras {fails_under}: the rule is wrong"
+    assert outcomes[other][name] == "runs", f"{name} fails under Keras {other} too: {outcomes[other][name]}"
+    found = migration.check_source(PRELUDE + code, fails_under)
+    assert len(found) == 1 and fix in found[0].fix, found
+    assert migration.check_source(PRELUDE + code, other) == [], f"Keras {other} would be warned needlessly"
+
+
+def test_removed_everywhere_constructs_are_named_under_both():
+    for keras in (2, 3):
+        found = migration.check_source(PRELUDE + "model.predict_classes(xs)\nlayer = tf.keras.layers.Dense(1, input_shape=120)", keras)
+        assert [f.line for f in found] == [3, 4], found
+        assert "np.argmax(model.predict(x), axis=-1)" in found[0].fix and "input_shape=(120,)" in found[1].fix
+
+
+def test_look_alikes_are_left_alone():
+    code = PRELUDE + "np.save('array', xs)\nlayer = tf.keras.layers.Dense(1)\nmodel.predict(np.array([10.0]))\n"
+    assert migration.check_source(code, 3) == migration.check_source(code, 2) == []
+
+
+def test_the_name_tables_match_the_installed_packages():
+    import keras
+    import keras._tf_keras.keras as tf_keras_3
+    import tf_keras
+
+    for module, names in migration.KERAS3_ONLY.items():
+        mine, theirs = (getattr(keras, module), getattr(tf_keras, module)) if module else (keras, tf_keras)
+        for name in names:
+            assert hasattr(mine, name) and not hasattr(theirs, name), f"{module}.{name}"
+    for module, names in migration.KERAS2_ONLY.items():
+        for name in names - {"legacy"}:  # tf.keras.optimizers.legacy exists in Keras 3 only to raise on use
+            assert hasattr(getattr(tf_keras, module), name) and not hasattr(getattr(tf_keras_3, module), name), f"{module}.{name}"
+    for module, names in migration.KERAS3_PREPROCESSING_DROPPED.items():
+        theirs = getattr(keras.preprocessing, module, None)
+        assert theirs is None if names is None else not any(hasattr(theirs, n) for n in names), module
+
+
+@pytest.mark.parametrize("keras", [2, 3])
+def test_nothing_is_said_about_the_shipped_starters_and_solutions(keras):
+    scripts = sorted(STARTER_DIR.glob("*.py")) + sorted(SOLUTION_DIR.glob("*.py"))
+    assert len(scripts) >= 10
+    for script in scripts:
+        assert migration.check_file(script, keras) == [], script
+
+
+COURSE_CATEGORY_1 = textwrap.dedent("""\
+    import numpy as np
+    import tensorflow as tf
+
+    xs = np.array([-2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0], dtype=float)
+    ys = np.array([-4.0, -1.0, 2.0, 5.0, 8.0, 11.0, 14.0], dtype=float)
+
+    model = tf.keras.Sequential([tf.keras.layers.Dense(units=1, input_shape=[1])])
+    model.compile(optimizer=tf.keras.optimizers.RMSprop(lr=0.05), loss="mean_squared_error")
+    model.fit(xs, ys, epochs=500, verbose=0)
+    print(model.predict([10.0]))
+    model.save("mymodel.h5")
+""")
+
+
+def test_check_1_under_keras_3_names_both_fixes(tmp_path):
+    start_practice(tmp_path, 1)
+    (tmp_path / "Category1" / "starter.py").write_text(COURSE_CATEGORY_1)
+    done = exam("check", "1", "--workspace", str(tmp_path))
+    assert done.returncode == 0
+    lines = done.stdout.strip().splitlines()
+    assert lines == [
+        "starter.py:8: RMSprop(lr=...) fails under Keras 3: Keras 3 optimizers take learning_rate=, not lr=: "
+        "RMSprop(learning_rate=0.05)",
+        "starter.py:10: model.predict([10.0]) fails under Keras 3: Keras 3 does not accept a Python list; "
+        "use model.predict(np.array([10.0]))",
+    ], lines
+    code, payload = exam_json("check", "1", "--workspace", str(tmp_path), "--keras", "2")
+    assert code == 0 and payload == {"script": str(tmp_path / "Category1" / "starter.py"), "keras": 2, "findings": []}
+
+
+def test_check_never_blocks_and_says_what_it_could_not_read(tmp_path):
+    start_practice(tmp_path, 1)
+    (tmp_path / "Category1" / "starter.py").write_text("def solution_model(:\n")
+    done = exam("check", "1", "--workspace", str(tmp_path))
+    assert done.returncode == 0 and "starter.py:1: Python cannot read this line" in done.stdout
+    missing = exam("check", "2", "--workspace", str(tmp_path))
+    assert missing.returncode == 2 and "Category2/starter.py does not exist" in missing.stderr
+
+
+def test_check_follows_the_session_and_old_sessions_mean_keras_3(tmp_path):
+    from exam import session
+
+    code, payload = exam_json("start", "--workspace", str(tmp_path), "--categories", "1", "--no-fetch", "--keras", "2")
+    assert code == 0 and payload["session"]["keras"] == 2
+    assert session.load(tmp_path).keras == 2
+    data = json.loads(session.session_file(tmp_path).read_text())
+    del data["keras"]
+    data["checksum"] = session.checksum(data)
+    session.session_file(tmp_path).write_text(json.dumps(data))
+    assert session.load(tmp_path).keras == 3  # written before the field existed
+    code, status = exam_json("status", "--workspace", str(tmp_path))
+    assert code == 0 and status["keras"] == 3
+    assert "Training runs under Keras 3" in exam("status", "--workspace", str(tmp_path)).stdout
+    data["keras"] = 4
+    data["checksum"] = session.checksum(data)
+    session.session_file(tmp_path).write_text(json.dumps(data))
+    broken = exam("status", "--workspace", str(tmp_path))
+    assert broken.returncode == 2 and "keras is 4, not one of 2, 3" in broken.stderr
