@@ -21,14 +21,11 @@ HELP = "Submit and Test: grade the category's mymodel.h5 on hidden data and reco
 def configure(parser):
     parser.add_argument("category", type=int, choices=questions.CATEGORIES, help="category number 1-5")
     parser.add_argument("--model", metavar="PATH", help="the file to submit (default: CategoryN/mymodel.h5)")
-    defaults = limits.Limits()
-    for name, (variable, option, what) in limits.SETTINGS.items():
-        parser.add_argument(option, dest=f"limit_{name}", metavar="N",
-                            help=f"{what} (default {getattr(defaults, name):g}, or set {variable})")
+    limits.add_options(parser)
 
 
 def perform(args) -> tuple[int, dict, str]:
-    chosen = limits.current(**{name: getattr(args, f"limit_{name}", None) for name in limits.SETTINGS})
+    chosen = limits.from_args(args)
     workspace = paths.resolve_workspace(args.workspace)
     current = session.require(workspace)
     question_id = current.question_for(args.category)
