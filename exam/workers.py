@@ -31,7 +31,7 @@ from exam.questions import Question
 POLL_S = 0.05  # how often the watcher samples memory; a model fills well under 1 GB in this time
 CLOSE_S = 5.0  # a worker told to stop (stdin closed) exits at once; after this long it is killed
 MAX_JOBS = 100  # a warm worker is replaced after this many files, bounding any slow leak in the framework
-KEEP_BELOW = 0.5  # ... or when, between jobs, it holds more than this share of the memory limit
+KEEP_BELOW = 0.8  # ... or when, between jobs, it holds more than this share of the memory limit
 
 
 def child_env(limits: Limits | None = None) -> dict:
@@ -109,7 +109,7 @@ class Worker:
     def __init__(self, limits: Limits, warm: bool = False):
         self.limits = limits
         self.jobs_done = 0
-        self.usable = True
+        self._usable = True
         self._stderr = tempfile.TemporaryFile()
         command = [sys.executable, "-m", "graders", "--worker", *(["--warm"] if warm else [])]
         # stdin stays open between jobs: when this process dies, the worker sees EOF and exits (graders/isolation.py)
@@ -118,6 +118,16 @@ class Worker:
         self._watched = psutil.Process(self.process.pid)
         self._answers: queue.Queue[bytes | None] = queue.Queue()
         threading.Thread(target=self._read_answers, name=f"worker-{self.process.pid}", daemon=True).start()
+
+    @property
+    def usable(self) -> bool:
+        """Alive and never retired: a worker that died between jobs (e.g. the system's OOM killer) is replaced
+        before it is handed a file, so that file is not blamed for it."""
+        return self._usable and self.process.poll() is None
+
+    @usable.setter
+    def usable(self, value: bool) -> None:
+        self._usable = value
 
     def _read_answers(self) -> None:
         for line in self.process.stdout:
