@@ -77,7 +77,11 @@ def grade_many(jobs: list[Job], limits: Limits | None = None, workers: int = 2, 
             return failure(job.question, refusal.check, refusal.message) | {"status": REFUSED, "stopped": None,
                                                                                "usage": {"seconds": 0.0, "peak_mb": 0.0}}
         worker = worker_for()
-        result = interpret(job.question, limits, worker.run(job))
+        outcome = worker.run(job)
+        if not (outcome.taken or outcome.stopped):  # the worker died before it took the file: not the file's doing
+            worker = worker_for()
+            outcome = worker.run(job)
+        result = interpret(job.question, limits, outcome)
         if worker.usable and not leaves_worker_clean(result):
             worker.stop()
         return result

@@ -62,6 +62,7 @@ class Outcome:
     answer: str | None
     exit_code: int | None  # None while the worker lives on
     stopped: str | None  # "timeout" or "memory" when the watcher killed it
+    taken: bool  # False: the worker was gone before it started the job, so the file had no part in its end
     stderr_tail: str
     usage: dict
 
@@ -81,9 +82,10 @@ def tree_rss_mb(process: psutil.Process) -> float | None:
     return total / 2**20
 
 
-def kill_tree(pid: int) -> None:
+def kill_tree(pid: int, process_group: bool = os.name == "posix") -> None:
     """Kill a process and every descendant (psutil: the same on Windows, macOS and Linux). The caller reaps `pid`
-    itself (Popen.wait), so that its real exit status is not taken by psutil."""
+    itself (Popen.wait), so that its real exit status is not taken by psutil. `process_group`: also kill the
+    process group `pid` leads (POSIX, where workers start their own session)."""
     try:
         root = psutil.Process(pid)
         descendants = root.children(recursive=True)
@@ -96,7 +98,7 @@ def kill_tree(pid: int) -> None:
         except psutil.Error:
             pass
     psutil.wait_procs(descendants, timeout=CLOSE_S)
-    if os.name == "posix":  # a grandchild that double-forked left the tree but not the session's process group
+    if process_group:  # a grandchild that double-forked left the tree but not the session's process group
         try:
             os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -138,7 +140,7 @@ class Worker:
         """Send one job and watch it until its answer, the worker's end, or a limit."""
         started = time.monotonic()
         stderr_from = os.fstat(self._stderr.fileno()).st_size
-        peak, stopped, answer = 0.0, None, None
+        peak, stopped, answer, taken = 0.0, None, None, False
         try:
             self.process.stdin.write(job.line())
             self.process.stdin.flush()
@@ -148,7 +150,10 @@ class Worker:
             while True:
                 try:
                     answer = self._answers.get(timeout=POLL_S)
-                    break
+                    if answer is None or not answer.startswith(b'{"taken"'):
+                        break
+                    taken, answer = True, None
+                    continue
                 except queue.Empty:
                     pass
                 rss = tree_rss_mb(self._watched)
@@ -177,7 +182,7 @@ class Worker:
             self.usable = False
         usage = {"seconds": round(time.monotonic() - started, 2), "peak_mb": round(peak, 1)}
         text = None if answer is None else answer.decode("utf-8", "replace")
-        return Outcome(text, code, stopped, self._stderr_since(stderr_from), usage)
+        return Outcome(text, code, stopped, taken or text is not None, self._stderr_since(stderr_from), usage)
 
     def _stderr_since(self, offset: int) -> str:
         self._stderr.seek(offset)

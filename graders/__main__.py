@@ -1,8 +1,8 @@
 """python -m graders N PATH [--json] [--question ID] [--artifacts DIR]: grade any file, no session.
 
 python -m graders --worker [--warm]: the grading worker exam/workers.py drives. It reads one job per line on stdin
-({"category", "question", "path", "artifacts"}), writes one Result JSON per line on stdout, and exits when stdin
-closes. `--warm` imports TensorFlow before the first job, so a pool pays that start once per worker, not per file.
+({"category", "question", "path", "artifacts"}), answers {"taken": true} when it starts the job and then one Result
+JSON line on stdout, and exits when stdin closes. `--warm` imports TensorFlow before the first job, so a pool pays that start once per worker, not per file.
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ def serve(warm: bool) -> int:
         _warm_up()
     while True:
         job = json.loads(jobs.get())
+        results.write('{"taken": true}\n')  # the parent can tell "died before this job" from "died on this job"
         try:
             question = _question(int(job["category"]), job.get("question"))
         except (ExamError, KeyError, ValueError) as error:
