@@ -139,9 +139,15 @@ serve(False)
 def test_the_worker_protocol_keeps_stray_prints_off_the_result_line(files):
     """Whatever grading writes to stdout (Keras, native code) goes to stderr: exactly one answer line per job."""
     job = grading.Job(files["good"], QUESTION).line()
-    done = subprocess.run([sys.executable, "-c", NOISY_WORKER], input=job + job, capture_output=True,
-                          env=workers.child_env(Limits()), cwd=workers.REPO_ROOT, timeout=300)
-    lines = [json.loads(line) for line in done.stdout.decode().splitlines()]
-    assert lines[0] == lines[2] == {"taken": True}, done.stdout[-500:]  # each job: taken, then its one result
+    worker = subprocess.Popen([sys.executable, "-c", NOISY_WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=workers.child_env(Limits()), cwd=workers.REPO_ROOT)
+    worker.stdin.write(job + job)
+    worker.stdin.flush()
+    answers = [worker.stdout.readline() for _ in range(4)]
+    worker.stdin.close()  # end of work: the worker exits at once
+    stderr = worker.stderr.read().decode()
+    assert worker.wait(timeout=60) == 3
+    lines = [json.loads(line) for line in answers]
+    assert lines[0] == lines[2] == {"taken": True}, answers  # each job: taken, then its one result
     assert lines[1]["score"] == lines[3]["score"] == 5 and len(lines) == 4
-    assert done.stderr.decode().count("native noise") == 2 and done.stderr.decode().count("python noise") == 2
+    assert stderr.count("native noise") == 2 and stderr.count("python noise") == 2
