@@ -63,6 +63,20 @@ def grade_in_child(path: Path, question: Question, artifacts: Path | None, limit
         return interpret(question, limits, worker.run(Job(Path(path), question, artifacts)))
 
 
+def grade_submission(path: Path, question: Question, artifacts: Path | None, limits: Limits, workspace: Path,
+                     keep_warm: bool = True) -> dict:
+    """Submit and Test: the workspace's warm worker when one serves these limits (exam/warm.py), else a fresh one;
+    then, if `keep_warm`, make sure a warm worker is getting ready for the next submit. Same result as grade_in_child."""
+    from exam import warm
+
+    result = warm.ask(workspace, Job(Path(path), question, artifacts), limits)
+    if result is None:
+        result = grade_in_child(path, question, artifacts, limits)
+    if keep_warm:
+        warm.ensure(workspace, limits)
+    return result
+
+
 def grade_many(jobs: list[Job], limits: Limits | None = None, workers: int = 2, on_done=None) -> tuple[list[dict], int]:
     """Grade many files with `workers` warm workers; (results in job order, workers started). A file refused from
     its bytes is answered here without a worker. on_done(index, job, result) reports progress as files finish."""

@@ -54,7 +54,7 @@ def perform(args) -> tuple[int, dict, str]:
     else:
         record |= {"model_sha256": files.sha256_file(copy) if copy.is_file() else None, "model_copy": str(copy.relative_to(workspace))}
         progress(args, f"Grading {model.name} for category {args.category} ({question.title})...")
-        result = grading.grade_in_child(copy, question, copy.parent / "artifacts", chosen)
+        result = grading.grade_submission(copy, question, copy.parent / "artifacts", chosen, workspace, keep_warm=not late)
     record |= {"status": result["status"], "score": result["score"], "max_score": result["max_score"],
                "metric": result.get("metric"), "checks": result["checks"], "artifacts": result.get("artifacts", []),
                "elapsed_s": result.get("elapsed"), "diagnostics": result.get("diagnostics", {}),
