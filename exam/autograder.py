@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import stat
 import sys
 import time
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
-from exam import files, gradescope, grading, questions
+from exam import files, gradescope, grading, paths, questions
 from exam.paths import REPO_ROOT
 from exam.questions import Question
 
-SHIPPED = ("exam", "graders", "hidden_tests", "starter_code", "pyproject.toml")  # what grading needs, nothing else
-NOT_RUNTIME = ("pytest", "-e ")  # requirements lines the autograder does not need
+RUNTIME = ("tensorflow", "keras", "h5py", "numpy", "pandas", "requests", "matplotlib", "pillow", "psutil", "filelock",
+           "platformdirs")  # what grading imports (the pins come from requirements.txt when there is one)
+PIN = re.compile(r"^([A-Za-z0-9_.-]+)==\S+$")
 MODEL_SUFFIXES = (".h5", ".keras")
 
 SETUP = """#!/usr/bin/env bash
@@ -57,10 +60,25 @@ cd "$ROOT"
 
 
 def requirements() -> str:
-    """The project's pinned requirements, without test tools and the editable install."""
-    lines = (REPO_ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    kept = [line for line in lines if line.strip() and not line.startswith("#") and not line.startswith(NOT_RUNTIME)]
-    return "# pinned as in tfexam's requirements.txt (tested with Python 3.11)\n" + "\n".join(kept) + "\n"
+    """The project's pins (requirements.txt in a checkout, else the versions installed here), without test tools."""
+    source = REPO_ROOT / "requirements.txt"
+    if source.is_file():
+        lines = [line.strip() for line in source.read_text(encoding="utf-8").splitlines()]
+        pins = [line for line in lines if (match := PIN.match(line)) and not match[1].startswith("pytest")]
+    else:
+        pins = []
+        for name in RUNTIME:
+            try:
+                pins.append(f"{name}=={metadata.version(name)}")
+            except metadata.PackageNotFoundError:
+                pass
+    return "# pinned as tfexam is tested (Python 3.11)\n" + "\n".join(pins) + "\n"
+
+
+def shipped() -> dict[str, Path]:
+    """What grading needs, and nothing else: the two packages and the question declarations (starters for headers)."""
+    return {"exam": REPO_ROOT / "exam", "graders": REPO_ROOT / "graders", "hidden_tests": paths.HIDDEN_DIR,
+            "starter_code": paths.STARTER_DIR}
 
 
 def build(question: Question, out: Path) -> list[str]:
@@ -77,10 +95,10 @@ def build(question: Question, out: Path) -> list[str]:
             info.external_attr = (stat.S_IFREG | 0o755) << 16  # executable when Gradescope extracts it
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, text.replace("\r\n", "\n"))
-        for top in SHIPPED:
-            for path in sorted([REPO_ROOT / top] if (REPO_ROOT / top).is_file() else (REPO_ROOT / top).rglob("*")):
+        for top, folder in shipped().items():
+            for path in sorted(folder.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                    archive.write(path, "tfexam/" + path.relative_to(REPO_ROOT).as_posix())
+                    archive.write(path, f"tfexam/{top}/{path.relative_to(folder).as_posix()}")
         names = archive.namelist()
     os.replace(partial, out)
     return names
