@@ -1,37 +1,38 @@
-"""Run the grader in a watched child process: TensorFlow and the submitted file never touch the CLI's process.
+"""Grade submissions in watched worker processes: TensorFlow and the submitted file never touch the CLI's process.
 
-The child gets a wall-time limit and a memory limit (exam/limits.py). A child that hangs, grows past the limit or
-dies by a signal becomes a result with one clear line and status "error"; `stopped` says which limit or crash.
+Every file is graded the same way: by a worker (exam/workers.py) under a wall-time limit per file, a memory limit on
+the worker's whole process tree and the file-size cap (exam/limits.py). Submit and Test uses one cold worker for one
+file (`grade_in_child`); batch grading keeps warm workers (`grade_many`). A job that hangs, grows past the limit or
+kills its worker becomes a result with one clear line and status "error"; `stopped` says which limit or crash.
+
+Both return, per file, a dict = graders.result.Result.to_json() plus two extras: `stopped` (None, "timeout",
+"memory" or "crash") and `usage` ({"seconds", "peak_mb"}); `Result.from_json(without the extras)` rebuilds it.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
 from exam import limits as limits_module
 from exam.limits import Limits
-from exam.paths import REPO_ROOT
 from exam.questions import Question
-from graders.result import ERROR, Check, Result
+from exam.workers import Job, Outcome, Pool, Worker, child_env  # noqa: F401  (child_env: used by other commands)
+from graders import modelfile
+from graders.refusal import Refused
+from graders.result import ERROR, GRADED, REFUSED, Check, Result
 
-POLL_S = 0.05  # how often the watcher samples the child's memory; a model fills well under 1 GB in this time
 STOPPED_CHECKS = ("timeout", "memory", "crash")
+EXTRAS = ("stopped", "usage")
 
-
-def child_env(limits: Limits | None = None) -> dict:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    if limits is not None:
-        env.update(limits_module.as_env(limits))
-    return env
+# When may a warm worker take the next file? After a graded file, or a refusal from one of these checks: the file's
+# bytes and stored description were refused before Keras built anything (file, file_size, format, layers), or the
+# model was built by a safe load of built-in layers only, exactly as for a graded file, and then failed the contract
+# (shapes, dtype, NaN outputs). Anything else (a load that failed half way, a grader error, a limit, a crash) could
+# have touched the worker's state: that worker is killed and replaced.
+CLEAN_REFUSALS = frozenset({"file", "file_size", "format", "layers", "input_shape", "input_dtype", "output_shape",
+                            "output_values"})
 
 
 def failure(question: Question, check: str, message: str) -> dict:
@@ -55,94 +56,82 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
-def resident_mb(pid: int) -> float | None:
-    """The child's resident memory from /proc (Linux); None where there is no /proc or the child is gone."""
-    try:
-        with open(f"/proc/{pid}/status", "rb") as handle:
-            for line in handle:
-                if line.startswith(b"VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
 def grade_in_child(path: Path, question: Question, artifacts: Path | None, limits: Limits | None = None) -> dict:
-    """The grader's Result as a dict, plus `stopped` (None or a limit/crash name) and `usage` (seconds, peak MB)."""
+    """Grade one file in a fresh worker (Submit and Test): the Result dict plus `stopped` and `usage`."""
     limits = limits or limits_module.current()
-    command = [sys.executable, "-m", "graders", str(question.category), str(path), "--json", "--question", question.id,
-               "--exit-with-parent"]
-    if artifacts is not None:
-        command += ["--artifacts", str(artifacts)]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        code, stopped, usage = _watch(command, limits, out, err)
-        out.seek(0)
-        err.seek(0)
-        result = _interpret(question, limits, code, stopped, out.read().decode("utf-8", "replace"),
-                            err.read().decode("utf-8", "replace"))
-    failed = next((c["name"] for c in result.get("checks", []) if not c.get("passed")), None)
-    result["stopped"] = failed if result.get("status") == "error" and failed in STOPPED_CHECKS else None
-    result["usage"] = usage
+    with Worker(limits) as worker:
+        return interpret(question, limits, worker.run(Job(Path(path), question, artifacts)))
+
+
+def grade_submission(path: Path, question: Question, artifacts: Path | None, limits: Limits, workspace: Path,
+                     keep_warm: bool = True) -> dict:
+    """Submit and Test: the workspace's warm worker when one serves these limits (exam/warm.py), else a fresh one;
+    then, if `keep_warm`, make sure a warm worker is getting ready for the next submit. Same result as grade_in_child."""
+    from exam import warm
+
+    result = warm.ask(workspace, Job(Path(path), question, artifacts), limits)
+    if result is None:
+        result = grade_in_child(path, question, artifacts, limits)
+    if keep_warm:
+        warm.ensure(workspace, limits)
     return result
 
 
-def _watch(command: list[str], limits: Limits, out, err) -> tuple[int, str | None, dict]:
-    """Run the child to its end or until a limit; (exit code, limit that stopped it or None, usage)."""
-    started = time.monotonic()
-    peak = 0.0
-    stopped = None
-    # stdin stays open and unused: when this process dies, the child sees EOF and exits (graders/isolation.py).
-    child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=out, stderr=err, env=child_env(limits),
-                             cwd=REPO_ROOT, start_new_session=os.name == "posix")
-    try:
-        while True:
-            try:
-                code = child.wait(timeout=POLL_S)
-                break
-            except subprocess.TimeoutExpired:
-                pass
-            rss = resident_mb(child.pid)
-            peak = max(peak, rss or 0.0)
-            if rss is not None and rss > limits.memory_mb:
-                stopped = "memory"
-            elif time.monotonic() - started > limits.seconds:
-                stopped = "timeout"
-            if stopped:
-                _kill(child)
-                code = child.wait()
-                break
-    except BaseException:  # Ctrl-C or any failure here: the child never outlives the command
-        _kill(child)
-        child.wait()
-        raise
-    finally:
-        child.stdin.close()
-    return code, stopped, {"seconds": round(time.monotonic() - started, 2), "peak_mb": round(peak, 1)}
+def grade_many(jobs: list[Job], limits: Limits | None = None, workers: int = 2, on_done=None) -> tuple[list[dict], int]:
+    """Grade many files with `workers` warm workers; (results in job order, workers started). A file refused from
+    its bytes is answered here without a worker. on_done(index, job, result) reports progress as files finish."""
+    limits = limits or limits_module.current()
+    pool = Pool(limits, workers)
+
+    def grade_one(job: Job, worker_for) -> dict:
+        try:
+            kind = modelfile.kind_of(job.path, limits.file_bytes)
+            modelfile.refuse_format(job.path, kind, job.question.contract.formats)
+        except Refused as refusal:
+            return failure(job.question, refusal.check, refusal.message) | {"status": REFUSED, "stopped": None,
+                                                                               "usage": {"seconds": 0.0, "peak_mb": 0.0}}
+        worker = worker_for()
+        outcome = worker.run(job)
+        if not (outcome.taken or outcome.stopped):  # the worker died before it took the file: not the file's doing
+            worker = worker_for()
+            outcome = worker.run(job)
+        result = interpret(job.question, limits, outcome)
+        if worker.usable and not leaves_worker_clean(result):
+            worker.stop()
+        return result
+
+    results = pool.run(jobs, grade_one, on_done)
+    return results, pool.started
 
 
-def _kill(child: subprocess.Popen) -> None:
-    try:
-        if os.name == "posix":
-            os.killpg(child.pid, signal.SIGKILL)  # the whole group: the child has no business starting others
-        else:
-            child.kill()
-    except (ProcessLookupError, PermissionError):
-        pass
+def leaves_worker_clean(result: dict) -> bool:
+    if result.get("status") == GRADED:
+        return True
+    failed = [c["name"] for c in result.get("checks", []) if not c.get("passed")]
+    return result.get("status") == REFUSED and bool(failed) and set(failed) <= CLEAN_REFUSALS
 
 
-def _interpret(question: Question, limits: Limits, code: int, stopped: str | None, stdout: str, stderr: str) -> dict:
-    if stopped == "timeout":
+def interpret(question: Question, limits: Limits, outcome: Outcome) -> dict:
+    result = _result(question, limits, outcome)
+    failed = next((c["name"] for c in result.get("checks", []) if not c.get("passed")), None)
+    result["stopped"] = failed if result.get("status") == ERROR and failed in STOPPED_CHECKS else None
+    result["usage"] = outcome.usage
+    return result
+
+
+def _result(question: Question, limits: Limits, outcome: Outcome) -> dict:
+    if outcome.stopped == "timeout":
         return failure(question, "timeout", limits_module.timeout_message(limits.seconds))
-    if stopped == "memory":
+    if outcome.stopped == "memory":
         return failure(question, "memory", limits_module.memory_message(limits.memory_mb))
-    lines = stdout.strip().splitlines()
     try:
-        result = json.loads(lines[-1])
+        result = json.loads(outcome.answer or "")
         if isinstance(result, dict) and "status" in result:
-            return result  # the grader finished; a crash while the interpreter shut down changes nothing
-    except (IndexError, ValueError):
+            return result
+    except ValueError:
         pass
-    if code < 0:
+    code = outcome.exit_code
+    if code is not None and code < 0:
         return failure(question, "crash", crash_message(-code))
-    tail = (stderr.strip().splitlines() or ["no output"])[-1]
+    tail = (outcome.stderr_tail.strip().splitlines() or ["no output"])[-1]
     return failure(question, "crash", f"the grader stopped without a result (exit {code}: {tail[:200]})")

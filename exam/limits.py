@@ -32,6 +32,18 @@ SETTINGS = {
 }
 
 
+def add_options(parser) -> None:
+    """The limit options of a grading command (submit, grade)."""
+    defaults = Limits()
+    for name, (variable, option, what) in SETTINGS.items():
+        parser.add_argument(option, dest=f"limit_{name}", metavar="N",
+                            help=f"{what} (default {getattr(defaults, name):g}, or set {variable})")
+
+
+def from_args(args) -> Limits:
+    return current(**{name: getattr(args, f"limit_{name}", None) for name in SETTINGS})
+
+
 def current(environ: dict | None = None, **overrides: float | None) -> Limits:
     """The limits in force: an override (a command-line option) beats the environment, which beats the default."""
     environ = os.environ if environ is None else environ

@@ -1,4 +1,9 @@
-"""python -m graders N PATH [--json] [--question ID] [--artifacts DIR] [--exit-with-parent]: grade any file, no session."""
+"""python -m graders N PATH [--json] [--question ID] [--artifacts DIR]: grade any file, no session.
+
+python -m graders --worker [--warm]: the grading worker exam/workers.py drives. It reads one job per line on stdin
+({"category", "question", "path", "artifacts"}), answers {"taken": true} when it starts the job and then one Result
+JSON line on stdout, and exits when stdin closes. `--warm` imports TensorFlow before the first job, so a pool pays that start once per worker, not per file.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import argparse
 import contextlib
 import json
 import os
+import queue
 import sys
 from pathlib import Path
 
@@ -22,14 +28,20 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m graders", description="Grade a saved model for one category, without a session.")
-    parser.add_argument("category", type=int, choices=questions.CATEGORIES, help="category number 1-5")
-    parser.add_argument("path", type=Path, help="the saved model, e.g. Category1/mymodel.h5")
+    parser.add_argument("category", type=int, nargs="?", choices=questions.CATEGORIES, help="category number 1-5")
+    parser.add_argument("path", type=Path, nargs="?", help="the saved model, e.g. Category1/mymodel.h5")
     parser.add_argument("--question", help="question id (default: the category's first question)")
     parser.add_argument("--artifacts", type=Path, help="folder for diagnostic PNGs")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--exit-with-parent", action="store_true",
-                        help="stop when stdin closes (used by `tfexam submit`, so a killed exam leaves no grader behind)")
+                        help="stop when stdin closes (so a killed exam command leaves no grader behind)")
+    parser.add_argument("--worker", action="store_true", help="grade jobs read from stdin, one JSON line each")
+    parser.add_argument("--warm", action="store_true", help="with --worker: import TensorFlow before the first job")
     args = parser.parse_args(argv)
+    if args.worker:
+        return serve(args.warm)
+    if args.category is None or args.path is None:
+        parser.error("the category and the path are required")
     if args.exit_with_parent:
         isolation.exit_with_parent()
     try:
@@ -48,6 +60,51 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Category {result.category} ({question.id}): {result.score}/{result.max_score} [{result.status}]")
         print(result.output)
     return 0 if result.status == "graded" else 1
+
+
+def serve(warm: bool) -> int:
+    """The worker loop. Results go to a private copy of stdout; fd 1 itself is pointed at stderr, so nothing a
+    library (or native code) prints can corrupt the one-line-per-job protocol."""
+    results = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+    os.dup2(2, 1)
+    jobs: queue.Queue[bytes] = queue.Queue()
+    isolation.exit_with_parent(jobs.put)  # stdin closed = the parent is done (or gone): exit at once
+    isolation.limit_data(limits.current().memory_mb)
+    from graders.core import grade
+
+    if warm:
+        _warm_up()
+    while True:
+        job = json.loads(jobs.get())
+        results.write('{"taken": true}\n')  # the parent can tell "died before this job" from "died on this job"
+        try:
+            question = _question(int(job["category"]), job.get("question"))
+        except (ExamError, KeyError, ValueError) as error:
+            results.write(json.dumps({"error": f"bad job: {error}"}) + "\n")
+            continue
+        artifacts = Path(job["artifacts"]) if job.get("artifacts") else None
+        result = grade(Path(job["path"]), question, artifacts)
+        results.write(json.dumps(result.to_json()) + "\n")
+        _forget_models()
+
+
+def _warm_up() -> None:
+    """TensorFlow and Keras imported and one tiny model run, so the first real job starts warm."""
+    import numpy as np
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([tf.keras.Input(shape=(1,)), tf.keras.layers.Dense(1)])
+    model.predict(np.zeros((1, 1)), verbose=0)
+    _forget_models()
+
+
+def _forget_models() -> None:
+    """Drop the last job's model and Keras' global graph state, so one submission's memory is not the next one's."""
+    import gc
+
+    if "tensorflow" in sys.modules:  # a job refused from the file's bytes never imported it: nothing to drop
+        sys.modules["tensorflow"].keras.backend.clear_session()
+    gc.collect()
 
 
 def _question(category: int, question_id: str | None) -> questions.Question:

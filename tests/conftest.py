@@ -14,6 +14,8 @@ SHARED_MIRROR = REPO_ROOT.parent / "shared" / "datasets"
 if "TFEXAM_DATA_MIRROR" not in os.environ and (SHARED_MIRROR / "MANIFEST.tsv").is_file():
     os.environ["TFEXAM_DATA_MIRROR"] = str(SHARED_MIRROR)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# No warm grading server per test workspace (each holds TensorFlow for minutes); tests/test_warm.py turns it on.
+os.environ.setdefault("TFEXAM_WARM", "0")
 
 MIRROR_REASON = "needs the dataset mirror: set TFEXAM_DATA_MIRROR to a folder like ../shared/datasets"
 

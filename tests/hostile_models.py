@@ -65,7 +65,7 @@ def lambda_layer(folder: Path, marker: Path) -> Path:
     """A Lambda whose code writes `marker` whenever it runs (also once while the model is built here)."""
     code = eval(f"lambda x: (open({str(marker)!r}, 'w').write('the lambda ran'), x)[1]")  # no closure: marshal-able
     inputs = tf.keras.Input(shape=(1,))
-    outputs = tf.keras.layers.Dense(1)(tf.keras.layers.Lambda(code, output_shape=(1,))(inputs))
+    outputs = tf.keras.layers.Dense(1)(tf.keras.layers.Lambda(code, output_shape=(1,), name="lambda")(inputs))
     path = folder / "lambda.h5"
     tf.keras.Model(inputs, outputs).save(path)
     marker.unlink(missing_ok=True)

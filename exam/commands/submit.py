@@ -21,14 +21,11 @@ HELP = "Submit and Test: grade the category's mymodel.h5 on hidden data and reco
 def configure(parser):
     parser.add_argument("category", type=int, choices=questions.CATEGORIES, help="category number 1-5")
     parser.add_argument("--model", metavar="PATH", help="the file to submit (default: CategoryN/mymodel.h5)")
-    defaults = limits.Limits()
-    for name, (variable, option, what) in limits.SETTINGS.items():
-        parser.add_argument(option, dest=f"limit_{name}", metavar="N",
-                            help=f"{what} (default {getattr(defaults, name):g}, or set {variable})")
+    limits.add_options(parser)
 
 
 def perform(args) -> tuple[int, dict, str]:
-    chosen = limits.current(**{name: getattr(args, f"limit_{name}", None) for name in limits.SETTINGS})
+    chosen = limits.from_args(args)
     workspace = paths.resolve_workspace(args.workspace)
     current = session.require(workspace)
     question_id = current.question_for(args.category)
@@ -60,7 +57,7 @@ def perform(args) -> tuple[int, dict, str]:
     else:
         record |= {"model_sha256": files.sha256_file(copy) if copy.is_file() else None, "model_copy": str(copy.relative_to(workspace))}
         progress(args, f"Grading {model.name} for category {args.category} ({question.title})...")
-        result = grading.grade_in_child(copy, question, copy.parent / "artifacts", chosen)
+        result = grading.grade_submission(copy, question, copy.parent / "artifacts", chosen, workspace, keep_warm=not late)
     record |= {"status": result["status"], "score": result["score"], "max_score": result["max_score"],
                "metric": result.get("metric"), "checks": result["checks"], "artifacts": result.get("artifacts", []),
                "elapsed_s": result.get("elapsed"), "diagnostics": result.get("diagnostics", {}),
