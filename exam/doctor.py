@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from exam import questions
-from exam.paths import DEFAULT_WORKSPACE, MARKER, REPO_ROOT
+from exam.paths import DEFAULT_WORKSPACE, REPO_ROOT
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
 TESTED_PYTHON = (3, 11)
@@ -174,26 +174,29 @@ def disk_check(workspace: Path, missing_bytes: int) -> Verdict:
     return Verdict("disk", OK, message, details=details)
 
 
-def pycharm_check() -> Verdict:
+def pycharm_check(project: Path) -> Verdict:
+    """Our generated configurations in the exam folder: present and as `exam.pycharm` renders them (a learner's own
+    configurations, and edited copies of ours, are theirs and not judged)."""
     from exam import pycharm
 
-    run_dir = Path(pycharm.RUN_DIR)
+    run_dir = project / pycharm.RUN_DIRNAME
     wanted = pycharm.expected_files()
-    present = {p.name: p.read_text(encoding="utf-8") for p in run_dir.glob("*.run.xml")} if run_dir.is_dir() else {}
+    present = {p.name: p for p in run_dir.glob("*.run.xml")} if run_dir.is_dir() else {}
     missing = sorted(set(wanted) - set(present))
-    stale = sorted(name for name in wanted if name in present and present[name] != wanted[name])
-    extra = sorted(set(present) - set(wanted))
-    interpreter = _project_interpreter(run_dir.parent)
+    ours = {name: path for name, path in present.items() if pycharm.is_generated(path)}
+    stale = sorted(name for name, path in ours.items() if name in wanted and path.read_text(encoding="utf-8") != wanted[name])
+    extra = sorted(name for name in ours if name not in wanted)
+    interpreter = _project_interpreter(project)
     hint = (f"project interpreter: {interpreter}" if interpreter else
-            "not opened in PyCharm yet (no .idea/)") + f"; choose the one at {sys.executable}"
+            "not opened in PyCharm yet") + f"; choose the one at {sys.executable}"
     details = {"run_dir": str(run_dir), "missing": missing, "stale": stale, "extra": extra, "interpreter": interpreter,
                "python": sys.executable}
-    problems = [f"{len(v)} {k}" for k, v in (("missing", missing), ("out of date", stale), ("unknown", extra)) if v]
-    if not (run_dir.parent / MARKER).is_file():
-        problems.append(f"{MARKER} missing")
+    problems = [f"{len(v)} {k}" for k, v in (("missing", missing), ("out of date", stale), ("no longer used", extra)) if v]
+    if not (project / ".idea" / "modules.xml").is_file():
+        problems.append(".idea module files missing")
     if problems:
         return Verdict("pycharm", WARN, f"run configurations in {run_dir}: {', '.join(problems)}; {hint}",
-                       "python -m exam.pycharm", details)
+                       f"python -m exam.pycharm --project \"{project}\"", details)
     return Verdict("pycharm", OK, f"{len(wanted)} run configurations current in {run_dir}; {hint}", details=details)
 
 
@@ -315,7 +318,7 @@ def diagnose(workspace: Path = DEFAULT_WORKSPACE, speed: bool = True) -> list[Ve
     datasets = dataset_checks()
     verdicts += datasets
     verdicts.append(disk_check(workspace, datasets[0].details.get("missing_bytes", 0)))
-    verdicts.append(pycharm_check())
+    verdicts.append(pycharm_check(workspace))
     c3_files = [name for name in datasets[0].details.get("cached", []) if name == "horse-or-human.zip"]
     probes = ["roundtrip"] + (["speed"] if speed and c3_files else [])
     results, error = run_probes(probes)

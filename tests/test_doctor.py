@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
@@ -77,17 +76,20 @@ def test_version_drift_is_a_warning_with_the_pip_line():
     assert checks["keras"].verdict == doctor.OK
 
 
-def test_stale_run_configurations_are_found(tmp_path, monkeypatch):
+def test_stale_run_configurations_are_found(tmp_path):
     from exam import pycharm
 
-    project = tmp_path / "pycharm_project"
-    shutil.copytree(pycharm.RUN_DIR.parent, project)
-    (project / ".run" / "end_exam.run.xml").write_text("<component/>")
-    (project / ".run" / "old.run.xml").write_text("<component/>")
-    monkeypatch.setattr(pycharm, "RUN_DIR", project / ".run")
-    verdict = doctor.pycharm_check()
-    assert verdict.verdict == doctor.WARN and verdict.fix == "python -m exam.pycharm"
+    project = tmp_path / "my exam ü"
+    pycharm.write_project(project)
+    assert doctor.pycharm_check(project).verdict == doctor.OK
+    mark = pycharm.GENERATED_MARK
+    (project / ".run" / "end_exam.run.xml").write_text(f"{mark}\n<component/>")  # ours, out of date
+    (project / ".run" / "old.run.xml").write_text(f"{mark}\n<component/>")  # ours, no longer generated
+    (project / ".run" / "mine.run.xml").write_text("<component/>")  # the learner's own: not judged
+    verdict = doctor.pycharm_check(project)
+    assert verdict.verdict == doctor.WARN and verdict.fix == f'python -m exam.pycharm --project "{project}"'
     assert verdict.details["stale"] == ["end_exam.run.xml"] and verdict.details["extra"] == ["old.run.xml"]
+    assert verdict.details["missing"] == []
 
 
 @pytest.mark.slow

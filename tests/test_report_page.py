@@ -105,7 +105,7 @@ def sitting(tmp_path_factory) -> Path:
     solved = exam("solve", "1", "--workspace", str(workspace))
     assert solved.returncode == 0 and "reference solution for category 1 was shown" in solved.stderr
     assert exam("submit", "1", "--workspace", str(workspace)).returncode == 0
-    ended = exam("end", "--workspace", str(workspace))
+    ended = exam("end", "--yes", "--workspace", str(workspace))
     assert ended.returncode == 0 and f"Report: {workspace / 'report.html'}" in ended.stdout
     assert exam("submit", "1", "--workspace", str(workspace)).returncode == 0  # after the end: late
     return workspace
