@@ -11,7 +11,7 @@ import sys
 from exam.errors import USAGE, ExamError
 from exam.output import emit
 
-COMMANDS = ("start", "status", "submit", "end", "solve", "demo", "fetch")
+COMMANDS = ("start", "status", "submit", "end", "solve", "demo", "fetch", "questions")
 
 
 class Parser(argparse.ArgumentParser):

@@ -36,6 +36,7 @@ class Session:
     questions: dict[str, str]  # category number (as text, JSON keys) -> question id
     ended_at: float | None = None
     version: int = FORMAT_VERSION
+    seed: int | None = None  # the draw of questions (`tfexam start --seed N` sets the same ones again)
 
     def time_left(self, now: float | None = None) -> float:
         return self.deadline - (time.time() if now is None else now)
@@ -146,8 +147,11 @@ def parse(raw: bytes) -> Session:
     ended_at = data.get("ended_at")
     if ended_at is not None and not (_number(ended_at) and ended_at >= data["started_at"]):
         raise ValueError("ended_at is not a time after the start")
+    seed = data.get("seed")
+    if seed is not None and not (isinstance(seed, int) and not isinstance(seed, bool)):
+        raise ValueError("seed is not a whole number")
     return Session(id=data["id"], started_at=data["started_at"], deadline=data["deadline"], minutes=data["minutes"],
-                   questions=dict(questions), ended_at=ended_at)
+                   questions=dict(questions), ended_at=ended_at, seed=seed)
 
 
 def _number(value) -> bool:
@@ -168,7 +172,8 @@ def save(workspace: Path, session: Session) -> None:
     files.write_json(session_file(workspace), data)
 
 
-def new(questions: dict[int, str], minutes: float = DEFAULT_MINUTES, now: float | None = None) -> Session:
+def new(questions: dict[int, str], minutes: float = DEFAULT_MINUTES, now: float | None = None,
+        seed: int | None = None) -> Session:
     if not minutes > 0:
         raise ExamError(f"--minutes must be positive, got {minutes:g}")
     now = time.time() if now is None else now
@@ -178,6 +183,7 @@ def new(questions: dict[int, str], minutes: float = DEFAULT_MINUTES, now: float 
         deadline=now + minutes * 60,
         minutes=minutes,
         questions={str(c): q for c, q in sorted(questions.items())},
+        seed=seed,
     )
 
 

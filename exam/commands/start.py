@@ -19,6 +19,7 @@ def configure(parser):
     parser.add_argument("--question", action="append", default=[], metavar="ID",
                         help="set a specific question for its category (repeatable)")
     parser.add_argument("--no-fetch", action="store_true", help="do not download the session's datasets now")
+    parser.add_argument("--seed", type=int, metavar="N", help="draw the questions with this seed (the same N gives the same mock)")
 
 
 def _categories(text: str) -> list[int]:
@@ -29,21 +30,6 @@ def _categories(text: str) -> list[int]:
     if not chosen or any(c not in questions.CATEGORIES for c in chosen):
         raise ExamError(f"--categories takes numbers 1-5, got {text!r}")
     return chosen
-
-
-def choose_questions(categories: list[int] | None, requested: list[str]) -> dict[int, str]:
-    chosen = {}
-    for category in categories or questions.available_categories():
-        question = questions.default_for_category(category)
-        if question is None:
-            raise ExamError(f"category {category} has no question yet; choose from {questions.available_categories()}")
-        chosen[category] = question.id
-    for question_id in requested:
-        question = questions.get(question_id)
-        if not question.ready:
-            raise ExamError(f"question {question_id} has no starter yet ({question.starter_path} is missing)")
-        chosen[question.category] = question.id
-    return dict(sorted(chosen.items()))
 
 
 def lay_out(workspace: Path, chosen: dict[int, str]) -> list[str]:
@@ -75,9 +61,9 @@ def perform(args) -> tuple[int, dict, str]:
             "see `tfexam status`, or `tfexam start --restart` to archive it and start over"
         )
     archived = session.archive(workspace)
-    chosen = choose_questions(args.categories, args.question)
+    seed, chosen = questions.draw(args.categories, args.question, getattr(args, "seed", None))
     notes = lay_out(workspace, chosen)
-    started = session.new(chosen, args.minutes)
+    started = session.new(chosen, args.minutes, seed=seed)
     session.save(workspace, started)
     missing = [] if args.no_fetch else _prefetch(args, chosen)
 
@@ -85,7 +71,8 @@ def perform(args) -> tuple[int, dict, str]:
              f"(deadline {session.iso(started.deadline)}); it cannot be paused."]
     for category, question_id in chosen.items():
         question = questions.get(question_id)
-        lines.append(f"  Category{category}/starter.py  {question.category_name}: {question.title}")
+        lines.append(f"  Category{category}/starter.py  {question.category_name}: {question.title} ({question.id})")
+    lines.append(f"Questions drawn with seed {seed} (`tfexam start --seed {seed}` sets the same ones).")
     if archived:
         lines.append(f"The previous session was archived in {archived}")
     lines += notes + [f"Missing dataset: {line}" for line in missing]

@@ -12,43 +12,42 @@ from exam import questions
 
 QUESTION = questions.get("c5_sunspots")
 WINDOW = QUESTION.hidden["window"]
-SPLIT = QUESTION.hidden["split"]
+SPLIT = QUESTION.data.train.stop
 pytestmark = real_data
 
 
 @pytest.fixture(scope="module")
 def series():
-    from exam.data.hidden import sunspots_series
+    from exam.data.hidden import hidden_data
 
     from graders.series import normalise
 
-    return normalise(sunspots_series()[1])
+    return normalise(hidden_data(QUESTION, start=0))
 
 
 def test_hidden_targets_are_the_months_the_training_loader_never_returns():
-    from exam.data import split, sunspots_train
-    from exam.data.hidden import sunspots_series
+    from exam.data import training_data
+    from exam.data.hidden import hidden_data
 
-    train_steps, train_values = sunspots_train()
-    all_steps, all_values = sunspots_series()
-    assert len(train_values) == SPLIT == split("sunspots", "train").stop == split("sunspots", "hidden").start
-    assert len(all_values) == 3235
+    train_values = training_data(QUESTION.id)
+    all_values = hidden_data(QUESTION, start=0)
+    assert len(train_values) == SPLIT == QUESTION.data.hidden.start and QUESTION.data.train.disjoint(QUESTION.data.hidden)
+    assert len(all_values) == 3235 and len(hidden_data(QUESTION)) == 235
     np.testing.assert_array_equal(all_values[:SPLIT], train_values)
-    assert set(train_steps).isdisjoint(all_steps[SPLIT:])
 
 
 @pytest.mark.parametrize("kind", ["starter", "solution"])
 def test_scripts_normalise_and_window_like_the_grader(tf, series, kind):
-    from exam.data import sunspots_train
-    from exam.data.hidden import sunspots_series
+    from exam.data import training_data
+    from exam.data.hidden import hidden_data
 
     from graders.series import windows
 
     script = load_script(QUESTION.starter_path if kind == "starter" else QUESTION.solution_path)
     assert (script.WINDOW_SIZE, script.SPLIT_TIME) == (WINDOW, SPLIT)
-    whole = sunspots_series()[1]
+    whole = hidden_data(QUESTION, start=0)
     assert (script.SERIES_MIN, script.SERIES_MAX) == (float(whole.min()), pytest.approx(float(whole.max())))
-    theirs = script.normalise(sunspots_train()[1])
+    theirs = script.normalise(training_data(QUESTION.id))
     np.testing.assert_allclose(theirs, series[:SPLIT], atol=1e-6)
     x, y = next(iter(script.windowed_dataset(theirs, batch_size=SPLIT, shuffle_buffer=1)))
     np.testing.assert_allclose(x.numpy(), windows(series, range(WINDOW, SPLIT), WINDOW), atol=1e-6)
@@ -128,14 +127,14 @@ def test_retired_formula_would_give_persistence_5_of_5():
 
 @pytest.mark.slow
 def test_starter_runs_as_is_and_is_graded(tmp_path):
-    code, payload = train_starter_and_submit(tmp_path, 5)
+    code, payload = train_starter_and_submit(tmp_path, QUESTION.id)
     assert code == 0 and payload["result"]["status"] == "graded"
     assert payload["result"]["score"] <= 2
 
 
 @pytest.mark.slow
 def test_reference_solution_scores_5_through_submit_with_a_plot(tmp_path):
-    code, payload = solve_and_submit(tmp_path, 5)
+    code, payload = solve_and_submit(tmp_path, QUESTION.id)
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     diagnostics = result["diagnostics"]
