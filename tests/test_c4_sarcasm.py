@@ -111,9 +111,9 @@ def test_reference_solution_scores_5_through_submit(tmp_path):
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     diagnostics = result["diagnostics"]
-    assert sum(diagnostics["confusion"].values()) == diagnostics["hidden_records"] == 6709
-    counts = diagnostics["confusion"]
-    assert (counts["true_sarcastic"] + counts["true_plain"]) / 6709 == pytest.approx(diagnostics["accuracy"])
+    counts = np.array(diagnostics["confusion_matrix"])
+    assert counts.sum() == diagnostics["hidden_examples"] == 6709
+    assert np.trace(counts) / 6709 == pytest.approx(diagnostics["accuracy"])
     assert len(diagnostics["misclassified"]) == QUESTION.hidden["misclassified_shown"]
-    assert all(set(e) == {"headline", "label", "probability"} for e in diagnostics["misclassified"])
+    assert all(set(e) == {"text", "label", "output"} for e in diagnostics["misclassified"])
     assert payload["record"]["score"] == 5 and payload["record"]["diagnostics"] == diagnostics

@@ -137,3 +137,26 @@ def test_a_fixed_question_replaces_the_draw_for_its_category():
     assert chosen[1] == "c1_line" and set(chosen) == {1, 5}
     with pytest.raises(ExamError, match="unknown question"):
         questions.draw(None, ["c9_nothing"], seed=1)
+
+
+def test_readme_coverage_table_is_generated_from_the_declarations():
+    text = questions.README.read_text(encoding="utf-8")
+    assert questions.readme_with_coverage(text) == text, "run `python -m exam.questions --write-readme`"
+    table = questions.coverage_table()
+    for question in questions.all_questions().values():
+        assert f"`{question.id}`" in table
+
+
+def test_the_questions_command_lists_the_bank_without_tensorflow():
+    import subprocess
+    import sys
+
+    code = ("import sys; from exam.cli import main; code = main(['questions', '--json']); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'tensorflow', 'keras', 'numpy'}), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=questions.REPO_ROOT, capture_output=True, text=True)
+    assert done.returncode == 0 and done.stderr.strip().endswith("[]"), done.stderr
+    import json
+
+    rows = json.loads(done.stdout)["questions"]
+    assert {r["id"] for r in rows} == {q.id for q in questions.all_questions().values() if q.ready}
+    assert all(set(r) >= {"id", "category", "kind", "data", "skills", "reference_seconds"} for r in rows)
