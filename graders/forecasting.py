@@ -39,6 +39,8 @@ def evaluate(model, question: Question, artifacts: Path | None = None) -> Evalua
 
 
 def _verdict(low: float, high: float) -> str:
+    if abs(low) < 1e-6 and abs(high) < 1e-6:
+        return "the same forecasts as persistence"
     if high < 0:
         return "better than persistence beyond the noise of the hidden data"
     if low > 0:

@@ -94,7 +94,7 @@ def test_the_hidden_loader_is_not_exported_to_candidates():
     import exam.data.hidden
 
     assert "hidden_data" in dir(exam.data.hidden) and "hidden_data" not in dir(exam.data)
-    assert not {n for n in dir(exam.data) if "hidden" in n}
+    assert not {n for n in exam.data.__all__ if "hidden" in n}
 
 
 def test_importing_exam_data_loads_no_tensorflow_numpy_or_pandas():
