@@ -27,6 +27,8 @@ CATEGORY_NAMES = {
 MAX_SCORE = 5
 # The graders, one module per kind of question (graders/<kind>.py); the declaration names its kind.
 KINDS = ("regression", "image_classification", "text_classification", "forecasting")
+# The model files a question may take (Keras 3 loads a SavedModel folder only as an inference layer, never a model).
+MODEL_FORMATS = ("h5", "keras")
 # The data formats exam.data.readers reads; a declaration's [data] names one.
 FORMATS = ("idx", "image_folders", "json", "csv")
 # The skills of the exam's checklist (the candidate handbook's list, in its order); a declaration names the ones
@@ -195,6 +197,9 @@ def parse(path: Path) -> Question:
             raise ExamError(f"{path.name}: category must be 1-5, got {category}")
         if raw["kind"] not in KINDS:
             raise ExamError(f"{path.name}: kind must be one of {', '.join(KINDS)}, got {raw['kind']!r}")
+        formats = tuple(contract.get("formats", ("h5",)))
+        if not formats or set(formats) - set(MODEL_FORMATS):
+            raise ExamError(f"{path.name}: contract.formats must be among {', '.join(MODEL_FORMATS)}, got {list(formats)}")
         unknown = [s for s in raw.get("skills", ()) if s not in SKILLS]
         if unknown:
             raise ExamError(f"{path.name}: unknown skills {unknown}; known: {', '.join(SKILLS)}")
@@ -208,7 +213,7 @@ def parse(path: Path) -> Question:
             contract=Contract(
                 input_shape=_shape(contract["input_shape"], f"{path.name}: contract.input_shape"),
                 output_shapes=tuple(_shape(s, f"{path.name}: contract.output_shapes") for s in contract["output_shapes"]),
-                formats=tuple(contract.get("formats", ("h5",))),
+                formats=formats,
                 forbidden_layers=tuple(contract.get("forbidden_layers", ("Lambda",))),
             ),
             metric=Metric(name=metric["name"], higher_is_better=bool(metric["higher_is_better"]), thresholds=thresholds),

@@ -160,3 +160,9 @@ def test_the_questions_command_lists_the_bank_without_tensorflow():
     rows = json.loads(done.stdout)["questions"]
     assert {r["id"] for r in rows} == {q.id for q in questions.all_questions().values() if q.ready}
     assert all(set(r) >= {"id", "category", "kind", "data", "skills", "reference_seconds"} for r in rows)
+
+
+def test_a_model_format_keras_cannot_load_is_refused_in_the_declaration(tmp_path):
+    path = declare(tmp_path, **{"output_shapes = [[1]]": 'output_shapes = [[1]]\nformats = ["savedmodel"]'})
+    with pytest.raises(ExamError, match="contract.formats must be among h5, keras"):
+        questions.parse(path)
