@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from clirun import load_script, real_data, solve_and_submit, train_starter_and_submit
+from clirun import load_script, real_data
 from exam import questions
 
 QUESTION = questions.get("c3_horses_or_humans_transfer")
@@ -74,6 +74,7 @@ def test_one_answer_for_every_picture_scores_0(tf, tmp_path, bias):
     mobilenet_model(tf, bias=bias).save(tmp_path / "constant.h5")
     result = grade(tmp_path / "constant.h5")
     assert result.status == "graded" and result.score == 0 and result.metric.value == 0.5, result.output
+    assert any(c.name == "backbone" and c.passed for c in result.checks)
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -82,18 +83,3 @@ def test_untrained_mobilenets_score_at_most_1(tf, tmp_path, seed):
     mobilenet_model(tf).save(tmp_path / "untrained.h5")
     result = grade(tmp_path / "untrained.h5")
     assert result.status == "graded" and result.score <= 1, result.output
-
-
-@pytest.mark.slow
-def test_starter_runs_as_is_and_is_graded(tmp_path):
-    code, payload = train_starter_and_submit(tmp_path, QUESTION.id)
-    assert code == 0 and payload["result"]["status"] == "graded"
-
-
-@pytest.mark.slow
-def test_reference_solution_scores_5_through_submit(tmp_path):
-    code, payload = solve_and_submit(tmp_path, QUESTION.id)
-    result = payload["result"]
-    assert code == 0 and result["score"] == 5, result["output"]
-    assert [c["name"] for c in result["checks"]][-1] == "backbone"
-    assert payload["record"]["question"] == QUESTION.id

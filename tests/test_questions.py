@@ -111,10 +111,12 @@ def test_each_category_declares_exactly_one_default_and_it_is_not_the_alphabetic
 
 
 def test_every_bank_question_is_complete():
+    calibration = (questions.HIDDEN_DIR / "CALIBRATION.md").read_text(encoding="utf-8")
     for question in questions.all_questions().values():
         assert question.ready and question.solution_path.is_file(), question.id
         assert question.kind in questions.KINDS and question.skills, question.id
         assert question.reference_seconds and question.reference_seconds <= 180, question.id
+        assert f"({question.id})" in calibration, f"hidden_tests/CALIBRATION.md has no section for {question.id}"
         if question.data is not None:
             assert question.data.train.disjoint(question.data.hidden), question.id
             assert set(question.data.train.files) | set(question.data.hidden.files) <= {
