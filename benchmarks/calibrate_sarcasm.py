@@ -72,7 +72,7 @@ def main() -> None:
     for name, model, seconds, result in graded(rows, QUESTION):
         train = "" if seconds is None else f"{seconds:.1f}"
         print(f"{name:48} {result.metric.value:>8.4f} {result.score:>4}/5 {train:>7}")
-        n = result.diagnostics["hidden_records"]
+        n = result.diagnostics["hidden_examples"]
     p = 0.8
     print(f"\nNoise: {n} hidden headlines, so an accuracy near {p} has a standard error of {np.sqrt(p * (1 - p) / n):.4f}")
 
