@@ -14,7 +14,7 @@ What the grader checks:
   - input shape (128, 128, 3) (the batch dimension is not counted),
   - output shape (1,),
   - no Lambda layers (they cannot be loaded safely),
-  - the metric on hidden data: accuracy (higher is better); scores 1/5: 0.6, 2/5: 0.7, 3/5: 0.8, 4/5: 0.85, 5/5: 0.9.
+  - the metric on hidden data: accuracy (higher is better); scores 1/5: 0.75, 2/5: 0.8, 3/5: 0.85, 4/5: 0.9, 5/5: 0.93.
 
 (Generated from hidden_tests/c3_horses_or_humans_transfer.toml; your code goes below this docstring.)
 """
