@@ -1,4 +1,4 @@
-"""What every calibrate_categoryN.py script does: train a starter or solution, grade models as Submit and Test does.
+"""What every calibrate_*.py script does: train a starter or solution, grade models as Submit and Test does.
 
 Import it after the script has put the repository on sys.path (each script does so before importing TensorFlow).
 """

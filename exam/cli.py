@@ -11,8 +11,8 @@ import sys
 from exam.errors import USAGE, ExamError
 from exam.output import emit
 
-COMMANDS = ("start", "status", "check", "train", "submit", "end", "report", "solve", "demo", "fetch", "doctor",
-            "grade", "autograder")
+COMMANDS = ("start", "status", "questions", "check", "train", "submit", "end", "report", "solve", "demo", "fetch",
+            "doctor", "grade", "autograder")
 
 
 class Parser(argparse.ArgumentParser):

@@ -25,6 +25,33 @@ CATEGORY_NAMES = {
     5: "Time series",
 }
 MAX_SCORE = 5
+# The graders, one module per kind of question (graders/<kind>.py); the declaration names its kind.
+KINDS = ("regression", "image_classification", "text_classification", "forecasting")
+# The model files a question may take (Keras 3 loads a SavedModel folder only as an inference layer, never a model).
+MODEL_FORMATS = ("h5", "keras")
+# The data formats exam.data.readers reads; a declaration's [data] names one.
+FORMATS = ("idx", "image_folders", "json", "csv")
+# The skills of the exam's checklist (the candidate handbook's list, in its order); a declaration names the ones
+# its question exercises, and the README's coverage table is generated from them.
+SKILLS = {
+    "regression": "build, compile and train a model for a numeric relation",
+    "normalise_inputs": "prepare and normalise numeric or image inputs",
+    "image_classification": "classify images with a deep neural network",
+    "multi_class": "multi-class classification (softmax, sparse categorical loss)",
+    "binary_class": "binary classification (sigmoid, binary cross-entropy)",
+    "cnn": "convolutions and pooling for images",
+    "real_world_images": "load real-world images from folders, resize to a fixed shape",
+    "image_augmentation": "image augmentation to curb overfitting",
+    "transfer_learning": "transfer learning from pre-trained weights, frozen backbone",
+    "dropout": "dropout or other regularisation",
+    "callbacks": "callbacks (early stopping, checkpoints, custom stop)",
+    "tokenizer": "tokenise text, pad and truncate sequences",
+    "embeddings": "word embeddings",
+    "rnn": "recurrent or 1-D convolutional sequence layers (LSTM, GRU, Conv1D)",
+    "time_series_windows": "windowed datasets for time series",
+    "multivariate": "multivariate series, multi-step forecasts",
+    "lr_schedule": "learning-rate choice and schedules",
+}
 HEADER_BEGIN = '"""'
 HEADER_END_MARK = "(Generated from hidden_tests/"
 
@@ -52,6 +79,39 @@ class Metric:
 
 
 @dataclass(frozen=True)
+class Split:
+    """A named part of a question's data: whole files, or records [start, stop) of one file (stop None = to the end)."""
+
+    files: tuple[str, ...]
+    start: int = 0
+    stop: int | None = None
+
+    def disjoint(self, other: "Split") -> bool:
+        if not set(self.files) & set(other.files):
+            return True
+        self_stop = float("inf") if self.stop is None else self.stop
+        other_stop = float("inf") if other.stop is None else other.stop
+        return self_stop <= other.start or other_stop <= self.start
+
+
+@dataclass(frozen=True)
+class Data:
+    """Where a question's examples come from and how they are read, for the starter's loader and the grader alike.
+
+    `train` is what exam.data.training_data returns; `hidden` only the grader reads (exam.data.hidden).
+    """
+
+    format: str  # one of FORMATS
+    train: Split
+    hidden: Split
+    member: str = ""  # the file to read inside an extracted archive
+    text_column: str = ""  # json/csv text classification: the text and the label of a record
+    label_column: str = ""
+    value_columns: tuple[str, ...] = ()  # csv series: the columns read as float32, in this order
+    class_names: tuple[str, ...] = ()  # label i is class_names[i] (labels given as names are mapped to i)
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     category: int
@@ -61,6 +121,11 @@ class Question:
     datasets: tuple[str, ...]
     contract: Contract
     metric: Metric
+    kind: str
+    data: Data | None = None
+    default: bool = False  # the category's question when none is drawn or chosen
+    skills: tuple[str, ...] = ()
+    reference_seconds: float | None = None  # measured training time of the reference solution (CALIBRATION.md)
     hidden: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
@@ -78,7 +143,7 @@ class Question:
 
     @property
     def grader_module(self) -> str:
-        return f"graders.category{self.category}"
+        return f"graders.{self.kind}"
 
     @property
     def category_name(self) -> str:
@@ -89,6 +154,31 @@ def _shape(value, where: str) -> tuple[int, ...]:
     if not isinstance(value, list) or not all(isinstance(v, int) and v > 0 for v in value):
         raise ExamError(f"{where}: a shape must be a list of positive integers, got {value!r}")
     return tuple(value)
+
+
+def _split(raw: dict, where: str) -> Split:
+    files = tuple(raw["files"])
+    rows = raw.get("rows", [0])
+    if not files or not isinstance(rows, list) or not 1 <= len(rows) <= 2:
+        raise ExamError(f"{where}: needs files = [...] and optionally rows = [start] or [start, stop]")
+    return Split(files, int(rows[0]), int(rows[1]) if len(rows) == 2 else None)
+
+
+def _data(raw: dict | None, name: str) -> Data | None:
+    if raw is None:
+        return None
+    if raw["format"] not in FORMATS:
+        raise ExamError(f"{name}: data.format must be one of {', '.join(FORMATS)}, got {raw['format']!r}")
+    return Data(
+        format=raw["format"],
+        train=_split(raw["train"], f"{name}: data.train"),
+        hidden=_split(raw["hidden"], f"{name}: data.hidden"),
+        member=raw.get("member", ""),
+        text_column=raw.get("text_column", ""),
+        label_column=raw.get("label_column", ""),
+        value_columns=tuple(raw.get("value_columns", ())),
+        class_names=tuple(raw.get("class_names", ())),
+    )
 
 
 def parse(path: Path) -> Question:
@@ -105,6 +195,14 @@ def parse(path: Path) -> Question:
         category = int(raw["category"])
         if category not in CATEGORIES:
             raise ExamError(f"{path.name}: category must be 1-5, got {category}")
+        if raw["kind"] not in KINDS:
+            raise ExamError(f"{path.name}: kind must be one of {', '.join(KINDS)}, got {raw['kind']!r}")
+        formats = tuple(contract.get("formats", ("h5",)))
+        if not formats or set(formats) - set(MODEL_FORMATS):
+            raise ExamError(f"{path.name}: contract.formats must be among {', '.join(MODEL_FORMATS)}, got {list(formats)}")
+        unknown = [s for s in raw.get("skills", ()) if s not in SKILLS]
+        if unknown:
+            raise ExamError(f"{path.name}: unknown skills {unknown}; known: {', '.join(SKILLS)}")
         return Question(
             id=raw["id"],
             category=category,
@@ -115,10 +213,15 @@ def parse(path: Path) -> Question:
             contract=Contract(
                 input_shape=_shape(contract["input_shape"], f"{path.name}: contract.input_shape"),
                 output_shapes=tuple(_shape(s, f"{path.name}: contract.output_shapes") for s in contract["output_shapes"]),
-                formats=tuple(contract.get("formats", ("h5",))),
+                formats=formats,
                 forbidden_layers=tuple(contract.get("forbidden_layers", ("Lambda",))),
             ),
             metric=Metric(name=metric["name"], higher_is_better=bool(metric["higher_is_better"]), thresholds=thresholds),
+            kind=raw["kind"],
+            data=_data(raw.get("data"), path.name),
+            default=bool(raw.get("default", False)),
+            skills=tuple(raw.get("skills", ())),
+            reference_seconds=raw.get("reference_seconds"),
             hidden=raw.get("hidden", {}),
         )
     except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as error:
@@ -133,6 +236,12 @@ def all_questions() -> dict[str, Question]:
         if question.id != path.stem:
             raise ExamError(f"{path.name}: id {question.id!r} must equal the file name {path.stem!r}")
         questions[question.id] = question
+    for category in CATEGORIES:
+        defaults = [q.id for q in questions.values() if q.category == category and q.default]
+        if len(defaults) > 1:
+            raise ExamError(f"category {category} declares several default questions ({', '.join(defaults)}); keep one")
+        if not defaults and any(q.category == category for q in questions.values()):
+            raise ExamError(f"category {category} declares no default question; set default = true in one of them")
     return questions
 
 
@@ -149,9 +258,32 @@ def for_category(category: int) -> list[Question]:
 
 
 def default_for_category(category: int) -> Question | None:
-    """The question a new session sets for a category: the first declared one (ids sort stably)."""
-    questions = for_category(category)
-    return questions[0] if questions else None
+    """The category's declared default (`default = true`): what `solve`, `graders` and the demo use without a session."""
+    return next((q for q in for_category(category) if q.default), None)
+
+
+def draw(categories: list[int] | None = None, fixed: list[str] = (), seed: int | None = None) -> tuple[int, dict[int, str]]:
+    """(seed, {category: question id}): one ready question per category drawn with `seed` (a new one if None).
+
+    The same seed and categories always give the same mock; `fixed` ids replace the draw for their categories.
+    """
+    import random
+    import secrets
+
+    seed = secrets.randbelow(2**31) if seed is None else int(seed)
+    rng = random.Random(seed)
+    chosen = {}
+    for category in categories or available_categories():
+        pool = for_category(category)
+        if not pool:
+            raise ExamError(f"category {category} has no question yet; choose from {available_categories()}")
+        chosen[category] = rng.choice(pool).id  # the pool is sorted by id, so a seed means the same draw everywhere
+    for question_id in fixed:
+        question = get(question_id)
+        if not question.ready:
+            raise ExamError(f"question {question_id} has no starter yet ({question.starter_path} is missing)")
+        chosen[question.category] = question.id
+    return seed, dict(sorted(chosen.items()))
 
 
 def available_categories() -> list[int]:
@@ -212,10 +344,56 @@ def write_headers() -> list[Path]:
     return changed
 
 
+COVERAGE_BEGIN = "<!-- coverage: generated by `python -m exam.questions --write-readme` -->"
+COVERAGE_END = "<!-- end of coverage -->"
+README = REPO_ROOT / "README.md"
+
+
+def _bank() -> list[Question]:
+    return sorted((q for q in all_questions().values() if q.ready), key=lambda q: (q.category, q.id))
+
+
+def bank_table() -> str:
+    """One row per question: what a learner may be set in each category."""
+    lines = ["| category (weight) | question | kind | data (fetched, never committed) | input → output | 5/5 needs |",
+             "|---|---|---|---|---|---|"]
+    for q in _bank():
+        outputs = " or ".join(f"`{format_shape(s)}`" for s in q.contract.output_shapes)
+        sign = "≥" if q.metric.higher_is_better else "≤"
+        default = " (default)" if q.default else ""
+        lines.append(f"| {q.category} {q.category_name} ({q.weight}) | `{q.id}`{default}: {q.title} | "
+                     f"{q.kind.replace('_', ' ')} | {', '.join(q.datasets) or 'in the starter'} | "
+                     f"`{format_shape(q.contract.input_shape)}` → {outputs} | {q.metric.name} {sign} {q.metric.thresholds[-1]:g} |")
+    return "\n".join(lines)
+
+
+def coverage_table() -> str:
+    """The checklist skills (rows) against the questions (columns), from the declarations' `skills`."""
+    bank = _bank()
+    lines = ["| checklist skill | " + " | ".join(f"`{q.id}`" for q in bank) + " |",
+             "|---|" + "---|" * len(bank)]
+    for skill, text in SKILLS.items():
+        lines.append(f"| {text} | " + " | ".join("x" if skill in q.skills else "" for q in bank) + " |")
+    return "\n".join(lines)
+
+
+def readme_with_coverage(text: str) -> str:
+    start, end = text.find(COVERAGE_BEGIN), text.find(COVERAGE_END)
+    if start < 0 or end < start:
+        raise ExamError(f"README.md lacks the markers {COVERAGE_BEGIN} ... {COVERAGE_END}")
+    generated = bank_table() + "\n\nChecklist coverage (the exam's skills checklist, from each declaration's `skills`):\n\n" + coverage_table()
+    return text[: start + len(COVERAGE_BEGIN)] + "\n" + generated + "\n" + text[end:]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m exam.questions", description="List the declared questions.")
     parser.add_argument("--write-headers", action="store_true", help="refresh starter and solution headers")
+    parser.add_argument("--write-readme", action="store_true", help="refresh the README's checklist coverage table")
     args = parser.parse_args(argv)
+    if args.write_readme:
+        text = README.read_text(encoding="utf-8")
+        README.write_text(readme_with_coverage(text), encoding="utf-8")
+        return 0
     if args.write_headers:
         for path in write_headers():
             print(f"updated {path.relative_to(REPO_ROOT)}")

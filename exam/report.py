@@ -162,13 +162,13 @@ def reference_note(data: dict) -> str:
 
 def render(session: Session, records: list[dict], now: float | None = None) -> str:
     data = summary(session, records)
-    rows = [f"{'Category':<32} {'best':>5} {'weight':>6}  tries"]
+    rows = [f"{'Category':<32} {'question':<30} {'best':>5} {'weight':>6}  tries"]
     for line in category_lines(session, records):
         name = f"{line.category} {questions.CATEGORY_NAMES[line.category]}"
         best = "-" if line.best is None else f"{line.best}/{MAX_SCORE}"
         tries = f"{line.attempts}" + (f" ({line.late_attempts} late)" if line.late_attempts else "")
         flag = "reference shown" if line.reference_shown else ""
-        rows.append(f"{name:<32} {best:>5} {line.weight:>6}  {tries:<12} {flag}".rstrip())
+        rows.append(f"{name:<32} {line.question:<30} {best:>5} {line.weight:>6}  {tries:<12} {flag}".rstrip())
     rows.append(f"Weighted total: {data['weighted_score']}/{data['weighted_max']} = {data['percent']}% "
                 f"(pass mark {data['pass_mark_percent']}%): {verdict(data)}")
     if data["reference_shown"]:

@@ -39,6 +39,7 @@ class Session:
     ended_at: float | None = None
     version: int = FORMAT_VERSION
     keras: int = DEFAULT_KERAS  # which Keras the learner's scripts train under: 3, or 2 (exam-era tf.keras = tf-keras)
+    seed: int | None = None  # the draw of questions (`tfexam start --seed N` sets the same ones again)
 
     def time_left(self, now: float | None = None) -> float:
         return self.deadline - (time.time() if now is None else now)
@@ -152,8 +153,11 @@ def parse(raw: bytes) -> Session:
     keras = data.get("keras", DEFAULT_KERAS)  # files written before the field existed trained under Keras 3
     if keras not in KERAS_CHOICES or isinstance(keras, bool):
         raise ValueError(f"keras is {keras!r}, not one of {', '.join(map(str, KERAS_CHOICES))}")
+    seed = data.get("seed")
+    if seed is not None and not (isinstance(seed, int) and not isinstance(seed, bool)):
+        raise ValueError("seed is not a whole number")
     return Session(id=data["id"], started_at=data["started_at"], deadline=data["deadline"], minutes=data["minutes"],
-                   questions=dict(questions), ended_at=ended_at, keras=keras)
+                   questions=dict(questions), ended_at=ended_at, keras=keras, seed=seed)
 
 
 def _number(value) -> bool:
@@ -180,7 +184,7 @@ def keras_label(keras: int) -> str:
 
 
 def new(questions: dict[int, str], minutes: float = DEFAULT_MINUTES, now: float | None = None,
-        keras: int = DEFAULT_KERAS) -> Session:
+        keras: int = DEFAULT_KERAS, seed: int | None = None) -> Session:
     if not minutes > 0:
         raise ExamError(f"--minutes must be positive, got {minutes:g}")
     now = time.time() if now is None else now
@@ -191,6 +195,7 @@ def new(questions: dict[int, str], minutes: float = DEFAULT_MINUTES, now: float 
         minutes=minutes,
         questions={str(c): q for c, q in sorted(questions.items())},
         keras=keras,
+        seed=seed,
     )
 
 

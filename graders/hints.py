@@ -31,13 +31,15 @@ def _product(shape: tuple) -> int:
     return total
 
 
-def frozen_tokenizer(hidden: dict, accuracy: float, majority: float) -> str | None:
-    """Category 4 near chance: the usual cause is a tokenizer other than the frozen one the grader rebuilds."""
+def frozen_tokenizer(question, accuracy: float, majority: float) -> str | None:
+    """Text classification near chance: the usual cause is a tokenizer other than the frozen one the grader rebuilds."""
     if accuracy > majority + NEAR_CHANCE:
         return None
+    hidden, train = question.hidden, question.data.train
+    fitted = f"the first {train.stop - train.start:,} training texts" if train.stop is not None else "the training texts"
     return (f"accuracy is close to always answering the majority class: was the model trained on the frozen "
             f"tokenizer? The grader rebuilds Tokenizer(num_words={hidden['vocab_size']}, oov_token="
-            f"'{hidden['oov_token']}') fitted on the first {int(hidden['train_records']):,} headlines, then "
+            f"'{hidden['oov_token']}') fitted on {fitted}, then "
             f"pad_sequences(maxlen={hidden['max_length']}, padding='{hidden['padding']}', "
             f"truncating='{hidden['truncating']}'); a different vocabulary size, OOV token, padding or fitting set "
             "gives the model other numbers than it learned")

@@ -83,7 +83,7 @@ def classification(labels: np.ndarray, predicted: np.ndarray, class_names: list[
     ]
     diagnostics = {
         "accuracy": accuracy,
-        "hidden_images": len(labels),
+        "hidden_examples": len(labels),
         "per_class_accuracy": by_class,
         "confusion_matrix": counts.tolist(),
         "class_names": class_names,

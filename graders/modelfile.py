@@ -29,10 +29,9 @@ def kind_of(path: Path, cap: int | None = None) -> str:
     cap = limits.current().file_bytes if cap is None else cap
     if not path.exists():
         raise Refused("file", f"{path} does not exist; run the category's train script first (it saves mymodel.h5)")
-    if path.is_dir():
+    if path.is_dir():  # a SavedModel folder is named so that refuse_format can say what to save instead
         if not (path / "saved_model.pb").is_file():
             raise Refused("file", f"{path} is a directory, not a model file; {SAVE_H5}")
-        _check_size(path, _folder_size(path, cap), cap)
         return "savedmodel"
     if not path.is_file():
         raise Refused("file", f"{path} is not a regular file (a device, pipe or socket); {SAVE_H5}")
@@ -58,18 +57,6 @@ def refuse_format(path: Path, kind: str, allowed: tuple[str, ...]) -> None:
     if kind not in allowed:
         takes = " or ".join("." + f for f in allowed)
         raise Refused("format", f"{path.name} is {FORMAT_NAMES.get(kind, kind)}; this question takes {takes}: save with {how}")
-    if kind == "savedmodel":  # Keras 3 loads one only as an inference-only TFSMLayer, never as a model
-        raise Refused("format", f"{path.name} is a SavedModel folder, which Keras 3 cannot load as a model; save with {how}")
-
-
-def _folder_size(folder: Path, cap: int) -> int:
-    total = 0
-    for item in folder.rglob("*"):
-        if item.is_file() and not item.is_symlink():
-            total += item.stat().st_size
-            if total > cap:
-                break
-    return total
 
 
 def _check_size(path: Path, size: int, cap: int) -> None:

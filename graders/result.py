@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 GRADED, REFUSED, ERROR = "graded", "refused", "error"
 
@@ -45,6 +45,8 @@ class Result:
     artifacts: list[str] = field(default_factory=list)
     output: str = ""
     elapsed: float = 0.0
+    stopped: str | None = None  # set by the parent (exam/grading.py): "timeout", "memory" or "crash"
+    usage: dict | None = None  # set by the parent: {seconds, peak_mb} of the grading child
 
     @property
     def reason(self) -> str:
@@ -57,6 +59,10 @@ class Result:
 
     @classmethod
     def from_json(cls, data: dict) -> "Result":
+        """The child's JSON as a Result; a field this version does not know is an error, not silently dropped."""
+        unknown = set(data) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ValueError(f"the grading result has unknown fields {sorted(unknown)}")
         data = dict(data)
         data["checks"] = [Check(**c) for c in data.get("checks", [])]
         if data.get("metric") is not None:

@@ -1,4 +1,4 @@
-"""Category 5 helpers: the normalised series, one-step-ahead windows, baseline forecasts, a paired bootstrap, a plot."""
+"""Forecasting helpers: the normalised series, windows, baseline forecasts, a paired bootstrap, a plot."""
 
 from __future__ import annotations
 
@@ -9,11 +9,28 @@ import numpy as np
 from graders import plots
 
 
-def normalise(values: np.ndarray) -> np.ndarray:
-    """Min-max normalisation over the whole series, as the starter states."""
+NORMALISATIONS = ("range", "min_over_max")
+
+
+def normalise(values: np.ndarray, how: str = "range") -> np.ndarray:
+    """Normalisation over the whole series (column by column), as the starter states:
+    "range": (v - min) / (max - min); "min_over_max": (v - min) / max, as the exam's household power starter did."""
     values = np.asarray(values, dtype="float64")
-    low, high = values.min(), values.max()
-    return (values - low) / (high - low)
+    low, high = values.min(axis=0), values.max(axis=0)
+    if how == "range":
+        return (values - low) / (high - low)
+    if how == "min_over_max":
+        return (values - low) / high
+    raise ValueError(f"unknown normalisation {how!r}; known: {', '.join(NORMALISATIONS)}")
+
+
+def multi_step_windows(series: np.ndarray, window: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (past `window` steps, next `horizon` steps) pair inside `series` (rows, features), shift 1, as float32."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    views = sliding_window_view(series.astype("float32"), window + horizon, axis=0)  # (n, features, window+horizon)
+    views = np.moveaxis(views, -1, 1)
+    return np.ascontiguousarray(views[:, :window]), np.ascontiguousarray(views[:, window:])
 
 
 def windows(series: np.ndarray, targets: range, window: int) -> np.ndarray:
@@ -37,8 +54,12 @@ def paired_bootstrap(errors: np.ndarray, reference: np.ndarray, samples: int, se
     """95% interval of mean(errors - reference) over resampled targets (the same draw for both)."""
     rng = np.random.default_rng(seed)
     difference = errors - reference
-    draws = rng.integers(0, len(difference), size=(samples, len(difference)))
-    low, high = np.percentile(difference[draws].mean(axis=1), [2.5, 97.5])
+    means = []
+    chunk = max(1, 2_000_000 // len(difference))  # a few MB of indices at a time, whatever the number of targets
+    for done in range(0, samples, chunk):
+        draws = rng.integers(0, len(difference), size=(min(chunk, samples - done), len(difference)))
+        means.append(difference[draws].mean(axis=1))
+    low, high = np.percentile(np.concatenate(means), [2.5, 97.5])
     return float(low), float(high)
 
 
@@ -47,19 +68,20 @@ def retired_exam_score(mae: float) -> int:
     return max(0, min(5, math.ceil(17 - 100 * mae)))
 
 
-def plot(path, months: np.ndarray, actual: np.ndarray, forecast: np.ndarray, persistence: np.ndarray, title: str) -> None:
+def plot(path, steps: np.ndarray, actual: np.ndarray, forecast: np.ndarray, persistence: np.ndarray, title: str,
+         value_label: str = "normalised value") -> None:
     plt = plots.pyplot()
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6), sharex=True, height_ratios=(3, 1))
-    top.plot(months, actual, color="black", linewidth=1.2, label="actual")
-    top.plot(months, forecast, color="tab:blue", linewidth=1.2, label="your forecast")
-    top.plot(months, persistence, color="tab:orange", linewidth=0.8, linestyle="--", label="persistence (last month)")
-    top.set_ylabel("normalised sunspot number")
+    top.plot(steps, actual, color="black", linewidth=1.2, label="actual")
+    top.plot(steps, forecast, color="tab:blue", linewidth=1.2, label="your forecast")
+    top.plot(steps, persistence, color="tab:orange", linewidth=0.8, linestyle="--", label="persistence (last known value)")
+    top.set_ylabel(value_label)
     top.set_title(title)
     top.legend(loc="upper right")
-    bottom.plot(months, np.abs(forecast - actual), color="tab:blue", linewidth=0.8, label="your absolute error")
-    bottom.plot(months, np.abs(persistence - actual), color="tab:orange", linewidth=0.8, linestyle="--",
+    bottom.plot(steps, np.abs(forecast - actual), color="tab:blue", linewidth=0.8, label="your absolute error")
+    bottom.plot(steps, np.abs(persistence - actual), color="tab:orange", linewidth=0.8, linestyle="--",
                 label="persistence's")
-    bottom.set_xlabel("month (index in the series)")
+    bottom.set_xlabel("time step (index in the series)")
     bottom.legend(loc="upper right")
     figure.tight_layout()
     figure.savefig(path, dpi=90)

@@ -1,4 +1,4 @@
-"""The Category 4 tokenizer, rebuilt from the declaration and the training headlines (never from learner code)."""
+"""The frozen tokenizer of a text question, rebuilt from its declaration and its training texts (never from learner code)."""
 
 from __future__ import annotations
 
@@ -8,23 +8,24 @@ from exam.questions import Question
 
 
 @functools.cache
-def _training_tokenizer(vocab_size: int, oov_token: str, train_records: int):
+def _training_tokenizer(question_id: str, vocab_size: int, oov_token: str, train_records: int):
     import tensorflow as tf
 
-    from exam.data import sarcasm_train
+    from exam.data import training_data
 
-    sentences, _ = sarcasm_train()
+    sentences, _ = training_data(question_id)
     if len(sentences) != train_records:
-        raise RuntimeError(f"the training loader returned {len(sentences)} headlines, the declaration says {train_records}")
+        raise RuntimeError(f"the training loader returned {len(sentences)} texts, the declaration says {train_records}")
     tokenizer = tf.keras.preprocessing.text.Tokenizer(num_words=vocab_size, oov_token=oov_token)
     tokenizer.fit_on_texts(sentences)
     return tokenizer
 
 
 def tokenizer_for(question: Question):
-    """The tokenizer the starter builds: fit on the training headlines with the declared vocabulary and OOV token."""
+    """The tokenizer the starter builds: fit on the training texts with the declared vocabulary and OOV token."""
     hidden = question.hidden
-    return _training_tokenizer(int(hidden["vocab_size"]), str(hidden["oov_token"]), int(hidden["train_records"]))
+    return _training_tokenizer(question.id, int(hidden["vocab_size"]), str(hidden["oov_token"]),
+                               question.data.train.stop - question.data.train.start)
 
 
 def encode(question: Question, sentences: list[str]):

@@ -19,7 +19,7 @@ What the grader checks:
 
 import tensorflow as tf
 
-from exam.data import horse_or_human_train_dir
+from exam.data import training_data
 
 # The grader does not run this file. It reads its own hidden pictures with the same steps as load_pictures()
 # below and feeds them to your model, so keep these settings:
@@ -57,7 +57,7 @@ def load_pictures(folder, shuffle=True, seed=0):
 
 
 def solution_model():
-    folder = horse_or_human_train_dir()  # holds horses/ (500 PNGs) and humans/ (527 PNGs)
+    folder = training_data("c3_horses_or_humans")  # holds horses/ (500 PNGs) and humans/ (527 PNGs)
     training = load_pictures(folder).cache()  # decode once, reuse in every epoch
 
     # YOUR CODE HERE: a convolutional model and a longer training run.

@@ -65,9 +65,21 @@ def load_script(path: Path):
     return module
 
 
-def start_practice(workspace: Path, category: int) -> dict:
-    """A session with only this category, datasets already in the test cache."""
-    code, payload = exam_json("start", "--workspace", str(workspace), "--categories", str(category), "--no-fetch")
+def category_of(question: str) -> int:
+    from exam import questions
+
+    return questions.get(question).category
+
+
+def start_practice(workspace: Path, question: str | int) -> dict:
+    """A session with only this question's category, set to this question (a category number means its default
+    question); datasets already in the test cache."""
+    if isinstance(question, int):
+        from exam import questions
+
+        question = questions.default_for_category(question).id
+    code, payload = exam_json("start", "--workspace", str(workspace), "--categories", str(category_of(question)),
+                              "--question", question, "--no-fetch")
     assert code == 0, payload
     return payload
 
@@ -76,17 +88,19 @@ def submit(workspace: Path, category: int) -> tuple[int, dict]:
     return exam_json("submit", str(category), "--workspace", str(workspace))
 
 
-def train_starter_and_submit(workspace: Path, category: int) -> tuple[int, dict]:
+def train_starter_and_submit(workspace: Path, question: str) -> tuple[int, dict]:
     """What a learner does first: run the starter as shipped (the train configuration), then Submit and Test."""
-    start_practice(workspace, category)
+    start_practice(workspace, question)
+    category = category_of(question)
     done = run("starter.py", cwd=workspace / f"Category{category}")
     assert done.returncode == 0, done.stderr[-2000:]
     return submit(workspace, category)
 
 
-def solve_and_submit(workspace: Path, category: int) -> tuple[int, dict]:
+def solve_and_submit(workspace: Path, question: str) -> tuple[int, dict]:
     """The reference solution trained by `exam solve`, graded by the real `exam submit`."""
-    start_practice(workspace, category)
+    start_practice(workspace, question)
+    category = category_of(question)
     solved = exam("solve", str(category), "--workspace", str(workspace))
     assert solved.returncode == 0, solved.stderr[-2000:]
     return submit(workspace, category)

@@ -147,7 +147,7 @@ def test_the_size_cap_comes_from_the_environment(hostile, monkeypatch):
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ws")
-    code, payload = exam_json("start", "--workspace", str(folder), "--categories", "1", "--no-fetch")
+    code, payload = exam_json("start", "--workspace", str(folder), "--categories", "1", "--question", "c1_line", "--no-fetch")
     assert code == 0, payload
     return folder
 

@@ -197,8 +197,10 @@ def test_category_2_channel_axis_is_refused_with_the_exact_change(tf):
 def test_category_4_near_chance_names_the_frozen_tokenizer():
     from graders import hints
 
-    hidden = questions.get("c4_sarcasm").hidden
-    line = hints.frozen_tokenizer(hidden, accuracy=0.55, majority=0.56)
-    assert "Tokenizer(num_words=1000, oov_token='<OOV>')" in line and "first 20,000 headlines" in line
+    sarcasm = questions.get("c4_sarcasm")
+    line = hints.frozen_tokenizer(sarcasm, accuracy=0.55, majority=0.56)
+    assert "Tokenizer(num_words=1000, oov_token='<OOV>')" in line and "first 20,000 training texts" in line
     assert "padding='post'" in line
-    assert hints.frozen_tokenizer(hidden, accuracy=0.80, majority=0.56) is None
+    assert hints.frozen_tokenizer(sarcasm, accuracy=0.80, majority=0.56) is None
+    bbc = hints.frozen_tokenizer(questions.get("c4_bbc_news"), accuracy=0.25, majority=0.24)
+    assert "first 1,780 training texts" in bbc

@@ -27,7 +27,7 @@ def good_model(tmp_path_factory) -> Path:
 
 @pytest.fixture()
 def workspace(tmp_path, good_model) -> Path:
-    code, payload = exam_json("start", "--workspace", str(tmp_path), "--categories", "1", "--no-fetch")
+    code, payload = exam_json("start", "--workspace", str(tmp_path), "--categories", "1", "--question", "c1_line", "--no-fetch")
     assert code == 0, payload
     (tmp_path / "Category1" / "mymodel.h5").write_bytes(good_model.read_bytes())
     return tmp_path

@@ -95,7 +95,8 @@ def sitting(tmp_path_factory) -> Path:
     the reference shown for Category 1 and submitted, the end, a late submission, then `tfexam report`."""
     workspace = tmp_path_factory.mktemp("report") / "my exam é"
     workspace.mkdir()
-    code, _ = exam_json("start", "--workspace", str(workspace), "--categories", "1,5")
+    code, _ = exam_json("start", "--workspace", str(workspace), "--categories", "1,5", "--question", "c1_line",
+                        "--question", "c5_sunspots")
     assert code == 0
     assert exam("submit", "1", "--workspace", str(workspace)).returncode == 1  # no mymodel.h5 yet: refused
     train_starter(workspace, 1)
@@ -156,7 +157,8 @@ def test_category3_report_embeds_the_confusion_matrix_and_the_mistakes(tmp_path)
     """The image categories' PNGs: a learner's first run of the Category 3 starter, submitted, then the report."""
     workspace = tmp_path / "c3"
     workspace.mkdir()
-    assert exam_json("start", "--workspace", str(workspace), "--categories", "3")[0] == 0
+    assert exam_json("start", "--workspace", str(workspace), "--categories", "3",
+                     "--question", "c3_horses_or_humans")[0] == 0
     train_starter(workspace, 3)
     assert exam("submit", "3", "--workspace", str(workspace)).returncode == 0
     code, payload = exam_json("report", "--workspace", str(workspace))

@@ -19,7 +19,8 @@ from exam.errors import ExamError
 
 @pytest.fixture()
 def workspace(tmp_path) -> Path:
-    code, payload = exam_json("start", "--workspace", str(tmp_path), "--categories", "1", "--no-fetch")
+    code, payload = exam_json("start", "--workspace", str(tmp_path), "--categories", "1", "--question", "c1_line",
+                              "--no-fetch")
     assert code == 0, payload
     return tmp_path
 
@@ -45,6 +46,7 @@ def test_every_save_leaves_an_identical_copy_and_a_checksum(workspace):
     assert data["checksum"] == session.checksum(data) and data["version"] == session.FORMAT_VERSION
     loaded = session.load(workspace)
     assert loaded.deadline == data["deadline"] and loaded.questions == {"1": "c1_line"}
+    assert isinstance(data["seed"], int) and loaded.seed == data["seed"]
 
 
 EDITS = {

@@ -13,7 +13,8 @@ OFFLINE = {"TFEXAM_DATA_MIRROR": "", "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_
 
 def test_offline_start_names_what_is_missing_and_starts_no_clock(tmp_path):
     workspace = tmp_path / "exam"
-    done = exam("start", "--workspace", str(workspace), "--categories", "1,2", TFEXAM_DATA_DIR=str(tmp_path / "c"),
+    done = exam("start", "--workspace", str(workspace), "--categories", "1,2", "--question", "c2_fashion_mnist",
+                TFEXAM_DATA_DIR=str(tmp_path / "c"),
                 **OFFLINE)
     assert done.returncode == 2
     error = stderr_lines(done)[-1]
@@ -25,6 +26,7 @@ def test_offline_start_names_what_is_missing_and_starts_no_clock(tmp_path):
     assert "no exam session" in exam("status", "--workspace", str(workspace)).stderr
 
     code, payload = exam_json("start", "--workspace", str(workspace), "--categories", "1,2", "--no-fetch",
+                              "--question", "c2_fashion_mnist",
                               TFEXAM_DATA_DIR=str(tmp_path / "c"), **OFFLINE)
     assert code == 0 and payload["datasets_fetched"] is False
 
@@ -33,7 +35,8 @@ def test_offline_start_names_what_is_missing_and_starts_no_clock(tmp_path):
 @real_data[1]
 def test_start_verifies_the_datasets_before_the_clock_starts(tmp_path):
     cache = tmp_path / "cache"
-    done = exam("start", "--workspace", str(tmp_path / "exam"), "--categories", "2", "--json",
+    done = exam("start", "--workspace", str(tmp_path / "exam"), "--categories", "2", "--question", "c2_fashion_mnist",
+                "--json",
                 TFEXAM_DATA_DIR=str(cache))
     assert done.returncode == 0, done.stderr
     started_at = json.loads(done.stdout)["session"]["started_at"]

@@ -19,6 +19,7 @@ from test_pycharm import click, ledger
 
 def start(workspace: Path, category: int, keras: int) -> None:
     code, payload = exam_json("start", "--workspace", str(workspace), "--categories", str(category), "--no-fetch",
+                              "--question", questions.default_for_category(category).id,
                               "--keras", str(keras))
     assert code == 0 and payload["session"]["keras"] == keras, payload
 
@@ -92,14 +93,14 @@ EXAM_ERA_IMPORTS = textwrap.dedent("""\
     from keras.preprocessing.image import ImageDataGenerator
     from keras_preprocessing.sequence import pad_sequences
 
-    from exam.data import fashion_mnist_train
+    from exam.data import training_data
 
     assert keras is tf_keras and tf.keras.layers.Dense is keras.layers.Dense, (keras, tf.keras)
     assert keras_preprocessing.text.Tokenizer is tf.keras.preprocessing.text.Tokenizer
     ImageDataGenerator(rescale=1 / 255.0)
     (images, labels), (test_images, test_labels) = tf.keras.datasets.fashion_mnist.load_data()
     assert images.shape == (60000, 28, 28) and test_images.shape == (10000, 28, 28)
-    assert (fashion_mnist_train()[0] == images).all()  # the exam's own loader still works, and agrees
+    assert (training_data("c2_fashion_mnist")[0] == images).all()  # the exam's own loader still works, and agrees
     assert not (Path.home() / ".keras" / "datasets").exists(), "tf-keras cached datasets under ~/.keras"
     print("exam-era imports and datasets work")
     open("mymodel.h5", "wb").close()  # what `train` expects a training script to leave behind

@@ -57,7 +57,8 @@ def models(tmp_path):
 
 def test_submits_after_the_first_are_graded_warm_and_a_dead_server_costs_nothing(tmp_path, models):
     workspace = tmp_path / "my exam"
-    code, _ = exam_json("start", "--workspace", str(workspace), "--categories", "1", "--no-fetch", **WARM)
+    code, _ = exam_json("start", "--workspace", str(workspace), "--categories", "1", "--question", "c1_line", "--no-fetch",
+                        **WARM)
     assert code == 0
     code, first = submit(workspace, models["good"])
     assert code == 0 and first["score"] == 5 and "worker" not in first["usage"]  # a fresh worker, as always

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 
+from exam import questions
 from exam.commands import end, solve, start, submit
 from exam.output import transcript
 
@@ -18,8 +19,8 @@ def configure(parser):
 def perform(args) -> tuple[int, dict, str]:
     workspace = args.workspace or args.keep_in or tempfile.mkdtemp(prefix="tfexam-demo-")
     step = argparse.Namespace(workspace=workspace, json=args.json, minutes=300, restart=True, categories=[1],
-                              question=[], no_fetch=True, category=1, model=None, quiet=True,
-                              yes=True)
+                              question=[questions.default_for_category(1).id], seed=None, no_fetch=True, category=1,
+                              model=None, quiet=True, yes=True)
     steps = {}
     for name, command in (("start", start), ("solve", solve), ("submit", submit), ("end", end)):
         transcript(args, f"\n$ tfexam {name}{' 1' if name in ('solve', 'submit') else ''} --workspace {workspace}")

@@ -21,6 +21,7 @@ def configure(parser):
     parser.add_argument("--no-fetch", action="store_true", help="do not download the session's datasets now")
     parser.add_argument("--keras", type=int, choices=session.KERAS_CHOICES, default=session.DEFAULT_KERAS,
                         help="train your scripts under Keras 3 (default) or 2 (exam-era tf.keras, via tf-keras)")
+    parser.add_argument("--seed", type=int, metavar="N", help="draw the questions with this seed (the same N gives the same mock)")
 
 
 def _categories(text: str) -> list[int]:
@@ -31,21 +32,6 @@ def _categories(text: str) -> list[int]:
     if not chosen or any(c not in questions.CATEGORIES for c in chosen):
         raise ExamError(f"--categories takes numbers 1-5, got {text!r}")
     return chosen
-
-
-def choose_questions(categories: list[int] | None, requested: list[str]) -> dict[int, str]:
-    chosen = {}
-    for category in categories or questions.available_categories():
-        question = questions.default_for_category(category)
-        if question is None:
-            raise ExamError(f"category {category} has no question yet; choose from {questions.available_categories()}")
-        chosen[category] = question.id
-    for question_id in requested:
-        question = questions.get(question_id)
-        if not question.ready:
-            raise ExamError(f"question {question_id} has no starter yet ({question.starter_path} is missing)")
-        chosen[question.category] = question.id
-    return dict(sorted(chosen.items()))
 
 
 def lay_out(workspace: Path, chosen: dict[int, str]) -> list[str]:
@@ -76,12 +62,12 @@ def perform(args) -> tuple[int, dict, str]:
             f"an exam is already running in {workspace} ({session.format_duration(current.time_left())} left); "
             "see Time left (or `tfexam status`); `tfexam start --restart` archives it and starts over"
         )
-    chosen = choose_questions(args.categories, args.question)
+    seed, chosen = questions.draw(args.categories, args.question, getattr(args, "seed", None))
     if not args.no_fetch:  # datasets first, clock second: nothing on the clock is spent downloading
         _prefetch(args, chosen)
     archived = session.archive(workspace)
     notes = lay_out(workspace, chosen) + _pycharm_project(workspace)
-    started = session.new(chosen, args.minutes, keras=getattr(args, "keras", session.DEFAULT_KERAS))
+    started = session.new(chosen, args.minutes, keras=getattr(args, "keras", session.DEFAULT_KERAS), seed=seed)
     session.save(workspace, started)
 
     lines = [f"Exam started in {workspace}", f"Session {started.id}: {session.format_duration(started.time_left())} on the clock "
@@ -89,7 +75,8 @@ def perform(args) -> tuple[int, dict, str]:
              f"Training runs under {session.keras_label(started.keras)}."]
     for category, question_id in chosen.items():
         question = questions.get(question_id)
-        lines.append(f"  Category{category}/starter.py  {question.category_name}: {question.title}")
+        lines.append(f"  Category{category}/starter.py  {question.category_name}: {question.title} ({question.id})")
+    lines.append(f"Questions drawn with seed {seed} (`tfexam start --seed {seed}` sets the same ones).")
     if archived:
         lines.append(f"The previous session was archived in {archived}")
     lines += notes

@@ -14,6 +14,7 @@ from exam.output import progress
 from exam.session import format_duration
 from graders import modelfile
 from graders.refusal import Refused
+from graders.result import REFUSED as REFUSED_STATUS, Result
 
 HELP = "Submit and Test: grade the category's mymodel.h5 on hidden data and record the attempt"
 
@@ -50,32 +51,44 @@ def perform(args) -> tuple[int, dict, str]:
         modelfile.refuse_format(model, modelfile.kind_of(model, chosen.file_bytes), question.contract.formats)
         copy = ledger.keep_copy(workspace, model, label)
     except Refused as refusal:
-        result = grading.failure(question, refusal.check, refusal.message) | {"status": "refused"}
+        result = _refused(grading.failure(question, refusal.check, refusal.message))
     except OSError as error:  # unreadable, or removed between the check and the copy
         message = f"{model} could not be read ({error.strerror or error}); check the file and submit again"
-        result = grading.failure(question, "file", message) | {"status": "refused"}
+        result = _refused(grading.failure(question, "file", message))
     else:
         record |= {"model_sha256": files.sha256_file(copy) if copy.is_file() else None, "model_copy": str(copy.relative_to(workspace))}
         progress(args, f"Grading {model.name} for category {args.category} ({question.title})...")
-        result = grading.grade_submission(copy, question, copy.parent / "artifacts", chosen, workspace, keep_warm=not late)
-    record |= {"status": result["status"], "score": result["score"], "max_score": result["max_score"],
-               "metric": result.get("metric"), "checks": result["checks"], "artifacts": result.get("artifacts", []),
-               "elapsed_s": result.get("elapsed"), "diagnostics": result.get("diagnostics", {}),
-               "stopped": result.get("stopped"), "usage": result.get("usage")}
+        result = as_result(grading.grade_submission(copy, question, copy.parent / "artifacts", chosen, workspace,
+                                                    keep_warm=not late))
+    metric = result.to_json()["metric"]
+    record |= {"status": result.status, "score": result.score, "max_score": result.max_score,
+               "metric": metric, "checks": result.to_json()["checks"], "artifacts": result.artifacts,
+               "elapsed_s": result.elapsed, "diagnostics": result.diagnostics,
+               "stopped": result.stopped, "usage": result.usage}
     written = ledger.append(workspace, record)
     text = render(question, result, current, late)
-    payload = {"record": written, "result": result}
-    return (0 if result["status"] == "graded" else REFUSED), payload, text
+    payload = {"record": written, "result": result.to_json()}
+    return (0 if result.status == "graded" else REFUSED), payload, text
 
 
-def render(question, result: dict, current, late: bool) -> str:
-    if result["status"] == "graded":
-        lines = [f"Category {question.category} - {question.title}: {result['score']}/{result['max_score']}"]
-        lines += ["  " + line for line in result["output"].splitlines()]
-        lines += [f"  diagnostic: {a}" for a in result.get("artifacts", [])]
+def as_result(data: Result | dict) -> Result:
+    """What the grading child printed, as the typed Result (exam/grading.py returns its JSON today)."""
+    return data if isinstance(data, Result) else Result.from_json(data)
+
+
+def _refused(data: Result | dict) -> Result:
+    result = as_result(data)
+    result.status = REFUSED_STATUS
+    return result
+
+
+def render(question, result: Result, current, late: bool) -> str:
+    if result.status == "graded":
+        lines = [f"Category {question.category} - {question.title} ({question.id}): {result.score}/{result.max_score}"]
+        lines += ["  " + line for line in result.output.splitlines()]
+        lines += [f"  diagnostic: {a}" for a in result.artifacts]
     else:  # a refusal is one line: what is wrong, what to do, and the clock
-        failed = next((c["message"] for c in result["checks"] if not c["passed"]), result["output"])
-        return f"Category {question.category} {result['status']}: {failed} ({_clock(current)})"
+        return f"Category {question.category} {result.status}: {result.reason} ({_clock(current)})"
     if late:
         lines.append("  Recorded as LATE: the exam clock had run out, so this attempt does not count.")
     lines.append(_clock(current).capitalize())

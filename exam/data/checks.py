@@ -20,12 +20,13 @@ class CheckFailed(Exception):
 class CsvTable:
     rows: int  # data rows, header not counted
     columns: tuple[str, ...]
+    member: str = ""  # for an archive: the CSV file inside the extracted folder
 
     def describe(self) -> str:
         return f"CSV, {self.rows} rows x {len(self.columns)} columns"
 
     def __call__(self, path: Path) -> None:
-        with open(path, newline="", encoding="utf-8") as handle:
+        with open(Path(path) / self.member if self.member else path, newline="", encoding="utf-8") as handle:
             reader = csv.reader(handle)
             header = tuple(next(reader, ()))
             if header != self.columns:
@@ -95,25 +96,20 @@ class IdxArray:
             raise CheckFailed(f"IDX body has {body} bytes, expected {expected}")
 
 
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
 @dataclass(frozen=True)
-class NpzArrays:
-    shapes: tuple[tuple[str, tuple[int, ...]], ...]  # (array name, shape) pairs
+class Hdf5File:
+    """An HDF5 file (Keras weights): the signature at offset 0, as h5py writes it."""
 
     def describe(self) -> str:
-        return "NumPy .npz with " + ", ".join(f"{name} {shape}" for name, shape in self.shapes)
+        return "HDF5 file"
 
     def __call__(self, path: Path) -> None:
-        import numpy as np
-
-        try:
-            with np.load(path, allow_pickle=False) as archive:
-                for name, shape in self.shapes:
-                    if name not in archive.files:
-                        raise CheckFailed(f"array {name!r} missing (has {archive.files})")
-                    if archive[name].shape != shape:
-                        raise CheckFailed(f"{name} has shape {archive[name].shape}, expected {shape}")
-        except (OSError, ValueError) as error:
-            raise CheckFailed(f"not a readable .npz file ({error})") from None
+        with open(path, "rb") as handle:
+            if handle.read(len(HDF5_SIGNATURE)) != HDF5_SIGNATURE:
+                raise CheckFailed("not an HDF5 file (no HDF5 signature at its start)")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,13 @@
-"""Turn cached files into arrays for one named split; the public loaders pick the split (train or hidden)."""
+"""Read one part (train or hidden) of a question's data by its declared format; no reader knows a dataset.
+
+The declaration (`[data]` in hidden_tests/<id>.toml, an exam.questions.Data) names the files, the rows of each
+part and the columns; these readers turn the verified cached files into arrays:
+
+  idx            -> (images, labels) uint8 arrays, from an IDX image file and an IDX label file
+  image_folders  -> the folder holding one sub-folder of pictures per class (class_names order = label order)
+  json / csv     -> (texts, labels int64) with text_column/label_column, or float32 values (rows,) or
+                    (rows, columns) with value_columns
+"""
 
 from __future__ import annotations
 
@@ -8,12 +17,17 @@ import json
 import struct
 from pathlib import Path
 
-from exam.data.registry import FILES, split
+from exam.data.registry import FILES
 from exam.data.store import ensure_file
 
 
-def _path(name: str) -> Path:
-    return ensure_file(FILES[name])
+def file_path(name: str, member: str = "") -> Path:
+    """The verified cached file (an archive: its extracted folder, or `member` inside it)."""
+    path = ensure_file(FILES[name])
+    root = getattr(FILES[name].check, "root", "")
+    if root:
+        path = path / root
+    return path / member if member else path
 
 
 def read_idx(path: Path):
@@ -26,52 +40,44 @@ def read_idx(path: Path):
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
-def idx_pair(dataset: str, part: str):
-    """(images, labels) of a split made of an IDX image file and an IDX label file."""
-    images, labels = split(dataset, part).files
-    return read_idx(_path(images)), read_idx(_path(labels))
+def _records(data, part) -> list[dict]:
+    path = file_path(part.files[0], data.member)
+    if data.format == "json":
+        records = json.loads(path.read_bytes())
+    else:
+        with open(path, newline="", encoding="utf-8") as handle:
+            records = list(csv.DictReader(handle))
+    return records[part.start : part.stop]
 
 
-def npz_pair(dataset: str, part: str):
-    """(x, y) of a split made of two arrays in an .npz file."""
+def _labels(data, values):
+    """Labels as class indices: names are looked up in class_names, numbers kept."""
     import numpy as np
 
-    chosen = split(dataset, part)
-    with np.load(_path(chosen.files[0]), allow_pickle=False) as archive:
-        x, y = (archive[member] for member in chosen.members)
-    return x, y
+    if values and isinstance(values[0], str) and not values[0].lstrip("-").isdigit():
+        index = {name: i for i, name in enumerate(data.class_names)}
+        unknown = sorted(set(values) - index.keys())
+        if unknown:
+            raise ValueError(f"labels {unknown[:5]} are not among the declared class_names {list(data.class_names)}")
+        return np.array([index[v] for v in values], dtype=np.int64)
+    return np.array([int(v) for v in values], dtype=np.int64)
 
 
-def image_dir(dataset: str, part: str) -> Path:
-    """The folder holding one sub-folder of images per class."""
-    file = FILES[split(dataset, part).files[0]]
-    root = ensure_file(file)
-    return root / file.check.root if file.check.root else root
-
-
-def text_records(dataset: str, part: str):
-    """(sentences, labels) of the records in a split of the sarcasm headlines."""
+def read(data, part_name: str, *, start: int | None = None):
+    """The declared part ("train" or "hidden") of a question's data; `start` reads from an earlier row instead
+    (a forecaster's inputs reach back into the training rows)."""
     import numpy as np
 
-    chosen = split(dataset, part)
-    records = json.loads(_path(chosen.files[0]).read_bytes())[chosen.start : chosen.stop]
-    sentences = [record["headline"] for record in records]
-    labels = np.array([record["is_sarcastic"] for record in records], dtype=np.int64)
-    return sentences, labels
-
-
-def series(dataset: str, stop: int | None = None):
-    """(time_steps, values) of a monthly series CSV (index, date, value), up to `stop` rows."""
-    import numpy as np
-
-    name = FILES[split(dataset, "train").files[0]].name
-    steps, values = [], []
-    with open(_path(name), newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        next(reader)
-        for row in reader:
-            if stop is not None and len(steps) >= stop:
-                break
-            steps.append(int(row[0]))
-            values.append(float(row[2]))
-    return np.array(steps, dtype=np.int64), np.array(values, dtype=np.float32)
+    part = getattr(data, part_name)
+    if start is not None:
+        part = type(part)(part.files, start, part.stop)
+    if data.format == "idx":
+        images, labels = part.files
+        return read_idx(file_path(images)), read_idx(file_path(labels))
+    if data.format == "image_folders":
+        return file_path(part.files[0], data.member)
+    records = _records(data, part)
+    if data.value_columns:
+        values = np.array([[float(r[c]) for c in data.value_columns] for r in records], dtype=np.float32)
+        return values[:, 0] if len(data.value_columns) == 1 else values
+    return [str(r[data.text_column]) for r in records], _labels(data, [r[data.label_column] for r in records])

@@ -8,10 +8,10 @@ check guards the download.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
-from exam.data.checks import CsvTable, IdxArray, ImageFolders, JsonRecords, NpzArrays
+from exam.data.checks import CsvTable, Hdf5File, IdxArray, ImageFolders, JsonRecords
 from exam.errors import ExamError
 
 GCS = "https://storage.googleapis.com"
@@ -19,9 +19,14 @@ TF_DATA = f"{GCS}/download.tensorflow.org/data"
 COURSE_DATA = f"{GCS}/laurencemoroney-blog.appspot.com"
 KERAS_DATA = f"{GCS}/tensorflow/tf-keras-datasets"
 ZALANDO = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com"
+MNIST_DATA = f"{GCS}/cvdf-datasets/mnist"  # the Keras/TFDS mirror of yann.lecun.com/exdb/mnist (no longer served)
+IDX_NAMES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+             "t10k-labels-idx1-ubyte.gz")
+HOUSEHOLD_POWER_COLUMNS = ("Global_active_power", "Global_reactive_power", "Voltage", "Global_intensity",
+                           "Sub_metering_1", "Sub_metering_2", "Sub_metering_3")
 TFDS_NOTE = "size and sha256 from tensorflow/datasets url_checksums"
 
-# Refuse archives that would unpack to more than this: the largest real one (rps.zip) stays well below.
+# Refuse archives that would unpack to more than this: the largest real one (horse-or-human.zip) stays well below.
 DEFAULT_UNPACK_LIMIT = 1 << 30
 
 
@@ -31,7 +36,7 @@ class DataFile:
     urls: tuple[str, ...]  # canonical download locations, tried in order
     size: int  # bytes of the canonical file (used for progress when a server sends no length)
     sha256: str | None  # of the canonical download; None = unknown, the structural check alone decides
-    kind: str  # "csv", "json", "idx.gz", "npz" or "zip"
+    kind: str  # "csv", "json", "idx.gz", "h5" or "zip"
     check: Callable  # structural check: raises checks.CheckFailed; zips are checked once extracted
     note: str = ""
     unpack_limit: int = DEFAULT_UNPACK_LIMIT
@@ -46,46 +51,22 @@ class DataFile:
 
 
 @dataclass(frozen=True)
-class Split:
-    """A named part of a dataset: whole files, records [start, stop) of a file, or named arrays of an .npz."""
-
-    files: tuple[str, ...]
-    start: int = 0
-    stop: int | None = None
-    members: tuple[str, ...] = ()
-
-    @property
-    def size(self) -> int | None:
-        return None if self.stop is None else self.stop - self.start
-
-
-def splits_disjoint(a: Split, b: Split) -> bool:
-    if not set(a.files) & set(b.files):
-        return True
-    if a.members and b.members:
-        return not set(a.members) & set(b.members)
-    a_stop = float("inf") if a.stop is None else a.stop
-    b_stop = float("inf") if b.stop is None else b.stop
-    return a_stop <= b.start or b_stop <= a.start
-
-
-@dataclass(frozen=True)
 class Dataset:
     name: str
     files: tuple[str, ...]
     description: str
-    splits: dict[str, Split] = field(default_factory=dict, hash=False)  # "train": candidate's; "hidden": graders'
 
 
-def _idx(name: str, shape: tuple[int, ...], size: int, sha256: str) -> DataFile:
+def _idx(name: str, shape: tuple[int, ...], size: int, sha256: str, folder: str = "fashion-mnist",
+         urls: tuple[str, ...] | None = None, note: str = "") -> DataFile:
     return DataFile(
-        name=f"fashion-mnist/{name}",
-        urls=(f"{KERAS_DATA}/{name}", f"{ZALANDO}/{name}"),
+        name=f"{folder}/{name}",
+        urls=urls or (f"{KERAS_DATA}/{name}", f"{ZALANDO}/{name}"),
         size=size,
         sha256=sha256,
         kind="idx.gz",
         check=IdxArray(shape),
-        note=f"{TFDS_NOTE}; the official MD5 in zalandoresearch/fashion-mnist matches the same bytes",
+        note=note or f"{TFDS_NOTE}; the official MD5 in zalandoresearch/fashion-mnist matches the same bytes",
     )
 
 
@@ -155,65 +136,56 @@ FILES: dict[str, DataFile] = {
             note=TFDS_NOTE,
         ),
         DataFile(
-            name="rps.zip",
-            urls=(f"{TF_DATA}/rps.zip", f"{COURSE_DATA}/rps.zip"),
-            size=200682221,
-            sha256="c2403444395842ad04c53612bad54b574443eae17a0723117a2ff87b9d72194f",
+            name="household_power.zip",
+            urls=(f"{TF_DATA}/certificate/household_power.zip",),
+            size=859850,
+            sha256=None,
             kind="zip",
-            check=ImageFolders(root="rps", counts=(("paper", 840), ("rock", 840), ("scissors", 840))),
-            note=TFDS_NOTE,
+            check=CsvTable(rows=86400, columns=("datetime", *HOUSEHOLD_POWER_COLUMNS), member="household_power_consumption.csv"),
+            note="the exam's own multivariate data (60 days of minutes); no published hash of the hosted file",
         ),
         DataFile(
-            name="rps-test-set.zip",
-            urls=(f"{TF_DATA}/rps-test-set.zip", f"{COURSE_DATA}/rps-test-set.zip"),
-            size=29516758,
-            sha256="c27ab9fa43ce40b2e453de711365b477f4424586edf0388116674fd320f07503",
-            kind="zip",
-            check=ImageFolders(root="rps-test-set", counts=(("paper", 124), ("rock", 124), ("scissors", 124))),
-            note=TFDS_NOTE,
+            name="keras-applications/mobilenet_2_5_224_tf_no_top.h5",
+            urls=(f"{GCS}/tensorflow/keras-applications/mobilenet/mobilenet_2_5_224_tf_no_top.h5",),
+            size=2108140,
+            sha256="dbdb03ee2a22fd895301636cd328b234bb3a9952358f436d82f46b81e0d5b0bf",
+            kind="h5",
+            check=Hdf5File(),
+            note="ImageNet weights of MobileNet v1, alpha 0.25, no top, as keras.applications downloads them",
         ),
-        DataFile(
-            name="mnist.npz",
-            urls=(f"{KERAS_DATA}/mnist.npz",),
-            size=11490434,
-            sha256="731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
-            kind="npz",
-            check=NpzArrays(shapes=(("x_train", (60000, 28, 28)), ("y_train", (60000,)),
-                                    ("x_test", (10000, 28, 28)), ("y_test", (10000,)))),
-            note="sha256 from keras.datasets.mnist (file_hash); size as served",
-        ),
+        *(_idx(name, shape, size, sha256, folder="mnist", urls=(f"{MNIST_DATA}/{name}",),
+               note="the four official MNIST files; MD5s equal those published with the dataset")
+          for name, shape, size, sha256 in (
+              ("train-images-idx3-ubyte.gz", (60000, 28, 28), 9912422,
+               "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"),
+              ("train-labels-idx1-ubyte.gz", (60000,), 28881,
+               "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c"),
+              ("t10k-images-idx3-ubyte.gz", (10000, 28, 28), 1648877,
+               "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"),
+              ("t10k-labels-idx1-ubyte.gz", (10000,), 4542,
+               "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"),
+          )),
     )
 }
-
-FASHION_TRAIN = ("fashion-mnist/train-images-idx3-ubyte.gz", "fashion-mnist/train-labels-idx1-ubyte.gz")
-FASHION_HIDDEN = ("fashion-mnist/t10k-images-idx3-ubyte.gz", "fashion-mnist/t10k-labels-idx1-ubyte.gz")
 
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
-        Dataset("sunspots", ("Sunspots.csv",), "monthly mean sunspot numbers, 1749-2018",
-                {"train": Split(("Sunspots.csv",), 0, 3000), "hidden": Split(("Sunspots.csv",), 3000)}),
+        Dataset("sunspots", ("Sunspots.csv",), "monthly mean sunspot numbers, 1749-2018"),
         Dataset("daily-min-temperatures", ("daily-min-temperatures.csv",),
                 "daily minimum temperatures in Melbourne, 1981-1990"),
-        Dataset("sarcasm", ("sarcasm.json",), "news headlines labelled sarcastic or not",
-                {"train": Split(("sarcasm.json",), 0, 20000), "hidden": Split(("sarcasm.json",), 20000)}),
+        Dataset("household-power", ("household_power.zip",),
+                "household electric power, 7 measurements a minute for 60 days (2006-12-16 .. 2007-02-14)"),
+        Dataset("sarcasm", ("sarcasm.json",), "news headlines labelled sarcastic or not"),
         Dataset("bbc-text", ("bbc-text.csv",), "BBC news articles in five categories"),
-        Dataset("fashion-mnist", FASHION_TRAIN + FASHION_HIDDEN, "28x28 greyscale clothing images, 10 classes",
-                {"train": Split(FASHION_TRAIN), "hidden": Split(FASHION_HIDDEN)}),
-        Dataset("mnist", ("mnist.npz",), "28x28 greyscale handwritten digits",
-                {"train": Split(("mnist.npz",), members=("x_train", "y_train")),
-                 "hidden": Split(("mnist.npz",), members=("x_test", "y_test"))}),
+        Dataset("fashion-mnist", tuple(f"fashion-mnist/{n}" for n in IDX_NAMES), "28x28 greyscale clothing images, 10 classes"),
+        Dataset("mnist", tuple(f"mnist/{n}" for n in IDX_NAMES), "28x28 greyscale handwritten digits"),
         Dataset("horse-or-human", ("horse-or-human.zip", "validation-horse-or-human.zip"),
-                "300x300 colour images of horses and humans",
-                {"train": Split(("horse-or-human.zip",)), "hidden": Split(("validation-horse-or-human.zip",))}),
-        Dataset("rps", ("rps.zip", "rps-test-set.zip"), "300x300 colour images of rock, paper, scissors hands",
-                {"train": Split(("rps.zip",)), "hidden": Split(("rps-test-set.zip",))}),
+                "300x300 colour images of horses and humans"),
+        Dataset("mobilenet-weights", ("keras-applications/mobilenet_2_5_224_tf_no_top.h5",),
+                "ImageNet weights of MobileNet v1 (alpha 0.25, no top), for transfer learning"),
     )
 }
-
-
-def split(dataset: str, part: str) -> Split:
-    return DATASETS[dataset].splits[part]
 
 
 def known_names() -> str:

@@ -59,13 +59,14 @@ def test_offline_without_mirror_is_one_line_and_exit_2(tmp_path):
     proxy = f"http://127.0.0.1:{closed_port()}"
     env = {"TFEXAM_DATA_DIR": str(tmp_path / "cache"), "HTTPS_PROXY": proxy, "HTTP_PROXY": proxy,
            "https_proxy": proxy, "http_proxy": proxy}
-    result = run_fetch("mnist", env_changes=env)
+    result = run_fetch("mnist/t10k-labels-idx1-ubyte.gz", env_changes=env)
     assert result.returncode == 2
     assert result.stdout == ""
     (line,) = result.stderr.strip().splitlines()
-    assert "mnist.npz" in line and "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz" in line
+    assert "mnist/t10k-labels-idx1-ubyte.gz" in line
+    assert "https://storage.googleapis.com/cvdf-datasets/mnist/t10k-labels-idx1-ubyte.gz" in line
     assert "set TFEXAM_DATA_MIRROR" in line
-    assert not (tmp_path / "cache" / "mnist.npz").exists()
+    assert not (tmp_path / "cache" / "mnist" / "t10k-labels-idx1-ubyte.gz").exists()
 
 
 def test_unknown_name_and_missing_names_are_usage_errors(tmp_path):

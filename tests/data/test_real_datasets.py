@@ -9,9 +9,10 @@ import os
 import pytest
 
 import exam.data
+from exam import questions
 from exam.data import cache, hidden
 from exam.data.mirror import configured
-from exam.data.registry import FILES, split
+from exam.data.registry import FILES
 
 pytestmark = [
     pytest.mark.mirror,
@@ -51,31 +52,43 @@ def test_registry_hashes_agree_with_byte_identical_mirror_copies():
             assert file.size == entry.size, name
 
 
-def test_fashion_mnist_train_and_hidden(fetched):
-    x, y = exam.data.fashion_mnist_train()
+def question(question_id):
+    return questions.get(question_id)
+
+
+@pytest.mark.parametrize("name", ["c2_fashion_mnist", "c2_mnist"])
+def test_idx_train_and_hidden(fetched, name):
+    x, y = exam.data.training_data(name)
     assert (x.shape, x.dtype, y.shape, y.dtype) == ((60000, 28, 28), "uint8", (60000,), "uint8")
-    assert sorted(set(y.tolist())) == list(range(10)) and (y == 3).sum() == 6000
-    x_test, y_test = hidden.fashion_mnist_hidden()
-    assert x_test.shape == (10000, 28, 28) and (y_test == 3).sum() == 1000
+    assert sorted(set(y.tolist())) == list(range(10))
+    x_test, y_test = hidden.hidden_data(question(name))
+    assert x_test.shape == (10000, 28, 28) and y_test.shape == (10000,)
+    seen = {picture.tobytes() for picture in x}
+    assert sum(picture.tobytes() in seen for picture in x_test) == 0
 
 
-def test_sarcasm_parts_are_the_records_before_and_after_the_split(fetched):
+def test_mnist_digits_are_the_official_counts(fetched):
+    _, y = exam.data.training_data("c2_mnist")
+    _, y_test = hidden.hidden_data(question("c2_mnist"))
+    assert (y == 1).sum() == 6742 and (y_test == 1).sum() == 1135  # the published class counts of MNIST
+
+
+def test_json_text_parts_are_the_records_before_and_after_the_split(fetched):
     records = json.loads(exam.data.ensure("sarcasm.json").read_bytes())
-    cut = split("sarcasm", "train").stop
-    sentences, labels = exam.data.sarcasm_train()
+    cut = question("c4_sarcasm").data.train.stop
+    sentences, labels = exam.data.training_data("c4_sarcasm")
     assert sentences == [r["headline"] for r in records[:cut]]
     assert labels.tolist() == [r["is_sarcastic"] for r in records[:cut]] and labels.dtype.kind == "i"
-    rest, rest_labels = hidden.sarcasm_hidden()
+    rest, rest_labels = hidden.hidden_data(question("c4_sarcasm"))
     assert rest == [r["headline"] for r in records[cut:]] and len(rest) == len(records) - cut == len(rest_labels)
 
 
-def test_sunspots_training_part_stops_before_the_hidden_targets(fetched):
-    steps, values = exam.data.sunspots_train()
-    all_steps, all_values = hidden.sunspots_series()
-    first_hidden = split("sunspots", "hidden").start
-    assert len(steps) == first_hidden and steps.max() < first_hidden
+def test_csv_series_training_part_stops_before_the_hidden_targets(fetched):
+    values = exam.data.training_data("c5_sunspots")
+    all_values = hidden.hidden_data(question("c5_sunspots"), start=0)
+    first_hidden = question("c5_sunspots").data.hidden.start
     assert values.dtype == "float32" and values.tolist() == all_values[:first_hidden].tolist()
-    assert len(all_steps) == 3235 and all_steps.tolist() == list(range(3235))
+    assert len(values) == first_hidden and len(all_values) == 3235
 
 
 def image_hashes(folder) -> set[str]:
@@ -83,32 +96,18 @@ def image_hashes(folder) -> set[str]:
 
 
 def test_horse_or_human_folders_share_no_image(fetched):
-    train, held_out = exam.data.horse_or_human_train_dir(), hidden.horse_or_human_hidden_dir()
+    train, held_out = exam.data.training_data("c3_horses_or_humans"), hidden.hidden_data(question("c3_horses_or_humans"))
     assert sorted(p.name for p in train.iterdir()) == ["horses", "humans"]
     train_images, held_out_images = image_hashes(train), image_hashes(held_out)
     assert (len(train_images), len(held_out_images)) == (1027, 256)
     assert not train_images & held_out_images
 
 
-def test_frames_without_a_hidden_part(fetched):
-    temperatures = exam.data.daily_min_temperatures()
-    assert temperatures.shape == (3650, 2) and str(temperatures["Date"].dtype).startswith("datetime64")
-    assert exam.data.bbc_text().shape == (2225, 2)
-
-
-def test_rps_folders_share_no_image(fetched):
-    need("rps.zip")
-    need("rps-test-set.zip")
-    train, held_out = exam.data.rps_train_dir(), hidden.rps_hidden_dir()
-    assert sorted(p.name for p in train.iterdir()) == ["paper", "rock", "scissors"]
-    assert not image_hashes(train) & image_hashes(held_out)
-
-
-def test_mnist_parts(fetched):
-    need("mnist.npz")
-    (x, y), (x_test, y_test) = exam.data.mnist_train(), hidden.mnist_hidden()
-    assert x.shape == (60000, 28, 28) and y.shape == (60000,) and x_test.shape == (10000, 28, 28)
-    assert y_test.shape == (10000,)
+def test_the_zipped_household_power_csv_and_the_mobilenet_weights_are_verified(fetched):
+    folder = exam.data.ensure("household_power.zip")
+    assert (folder / "household_power_consumption.csv").stat().st_size == 4729163
+    weights = exam.data.data_file("keras-applications/mobilenet_2_5_224_tf_no_top.h5")
+    assert weights.stat().st_size == 2108140 and weights.read_bytes()[:4] == b"\x89HDF"
 
 
 def test_corrupted_real_file_is_detected_and_fetched_again(tmp_path, monkeypatch):

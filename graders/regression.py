@@ -1,4 +1,4 @@
-"""Category 1: predictions on hidden points of the line, scored by mean absolute error."""
+"""Regression: predictions on hidden inputs of a declared linear relation y = slope * x + intercept, scored by MAE."""
 
 from __future__ import annotations
 

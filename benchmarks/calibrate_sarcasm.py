@@ -1,6 +1,6 @@
 """Measure what the Category 4 rubric gives to the reference, the starter, trivial answers and the classic model.
 
-    python benchmarks/calibrate_category4.py [--quick]
+    python benchmarks/calibrate_sarcasm.py [--quick]
 
 Prints the table recorded in hidden_tests/CALIBRATION.md (Category 4) and the sampling noise of accuracy on the
 hidden headlines. Every model is saved as .h5 and graded through graders.core.grade, the same path Submit and
@@ -23,7 +23,7 @@ import tensorflow as tf  # noqa: E402
 
 from calibration import graded, train_script  # noqa: E402
 from exam import questions  # noqa: E402
-from exam.data import sarcasm_train  # noqa: E402
+from exam.data import training_data  # noqa: E402
 
 QUESTION = questions.get("c4_sarcasm")
 L = tf.keras.layers
@@ -46,7 +46,7 @@ def constant(bias: float):
 def classic(epochs: int):
     """The average-of-embeddings model most course notebooks use for this data set."""
     starter = runpy.run_path(str(QUESTION.starter_path))
-    sentences, labels = sarcasm_train()
+    sentences, labels = training_data(QUESTION.id)
     padded = starter["to_padded"](starter["fit_tokenizer"](sentences), sentences)
     tf.keras.utils.set_random_seed(42)
     model = average_embedding(24)
@@ -72,7 +72,7 @@ def main() -> None:
     for name, model, seconds, result in graded(rows, QUESTION):
         train = "" if seconds is None else f"{seconds:.1f}"
         print(f"{name:48} {result.metric.value:>8.4f} {result.score:>4}/5 {train:>7}")
-        n = result.diagnostics["hidden_records"]
+        n = result.diagnostics["hidden_examples"]
     p = 0.8
     print(f"\nNoise: {n} hidden headlines, so an accuracy near {p} has a standard error of {np.sqrt(p * (1 - p) / n):.4f}")
 

@@ -75,7 +75,7 @@ def test_the_exact_line_scores_5(tf, tmp_path):
 
 def test_wrong_input_shape_is_refused_with_the_shape_it_needs(tmp_path, tf):
     model = tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(1)])
-    code, payload = exam_json("start", "--workspace", str(tmp_path), "--categories", "1", "--no-fetch")
+    code, payload = exam_json("start", "--workspace", str(tmp_path), "--categories", "1", "--question", "c1_line", "--no-fetch")
     model.save(tmp_path / "Category1" / "mymodel.h5")
     done = exam("submit", "1", "--workspace", str(tmp_path))
     assert done.returncode == 1
@@ -100,7 +100,7 @@ def test_demo_trains_the_reference_and_reports_5_of_5(tmp_path):
 
 
 def test_late_submission_is_graded_but_does_not_count(tmp_path):
-    exam_json("start", "--workspace", str(tmp_path), "--categories", "1", "--no-fetch", "--minutes", "0.001")
+    exam_json("start", "--workspace", str(tmp_path), "--categories", "1", "--question", "c1_line", "--no-fetch", "--minutes", "0.001")
     time.sleep(0.2)
     exam("solve", "1", "--workspace", str(tmp_path))
     code, payload = exam_json("submit", "1", "--workspace", str(tmp_path))

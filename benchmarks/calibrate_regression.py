@@ -1,8 +1,8 @@
-"""Measure what the Category 1 rubric gives to the reference, the starter as shipped, and trivial baselines.
+"""Measure what a regression question's rubric gives to the reference, the starter as shipped, and trivial baselines.
 
-    python benchmarks/calibrate_category1.py
+    python benchmarks/calibrate_regression.py [QUESTION_ID ...]   (default: every regression question)
 
-Prints the table recorded in hidden_tests/CALIBRATION.md (Category 1). Every model is saved as .h5 and graded
+Prints the tables recorded in hidden_tests/CALIBRATION.md (Category 1). Every model is saved as .h5 and graded
 through graders.core.grade, the same path Submit and Test uses.
 """
 
@@ -21,7 +21,6 @@ import tensorflow as tf  # noqa: E402
 from calibration import graded, train_script  # noqa: E402
 from exam import questions  # noqa: E402
 
-QUESTION = questions.get("c1_line")
 
 
 def linear(weights=None):
@@ -32,17 +31,23 @@ def linear(weights=None):
 
 
 def main() -> None:
-    hidden = QUESTION.hidden
+    chosen = sys.argv[1:] or [q.id for q in questions.all_questions().values() if q.kind == "regression"]
+    for question_id in chosen:
+        calibrate(questions.get(question_id))
+
+
+def calibrate(question) -> None:
+    hidden = question.hidden
     mean_y = float(np.mean([hidden["slope"] * x + hidden["intercept"] for x in hidden["train_x"]]))
     rows = []
     for seed in range(5):
         tf.keras.utils.set_random_seed(seed)
         rows.append((f"untrained Dense(1), seed {seed}", linear(), None))
     rows.append(("constant: mean of the training ys", linear((0.0, mean_y)), None))
-    rows.append(("starter as shipped (1 epoch)", *train_script(QUESTION.starter_path)))
-    rows.append(("reference solution", *train_script(QUESTION.solution_path)))
-    print(f"{'model':40} {'mae':>10} {'score':>6} {'train s':>8}")
-    for name, model, seconds, result in graded(rows, QUESTION):
+    rows.append(("starter as shipped (1 epoch)", *train_script(question.starter_path)))
+    rows.append(("reference solution", *train_script(question.solution_path)))
+    print(f"\n{question.id}\n{'model':40} {'mae':>10} {'score':>6} {'train s':>8}")
+    for name, model, seconds, result in graded(rows, question):
         train = "" if seconds is None else f"{seconds:.1f}"
         print(f"{name:40} {result.metric.value:>10.4g} {result.score:>4}/5 {train:>8}")
 

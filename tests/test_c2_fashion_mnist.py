@@ -18,10 +18,10 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(scope="module")
 def data():
-    from exam.data import fashion_mnist_train
-    from exam.data.hidden import fashion_mnist_hidden
+    from exam.data import training_data
+    from exam.data.hidden import hidden_data
 
-    return fashion_mnist_train(), fashion_mnist_hidden()
+    return training_data(QUESTION.id), hidden_data(QUESTION)
 
 
 def grade(path, artifacts=None):
@@ -31,13 +31,10 @@ def grade(path, artifacts=None):
 
 
 def test_hidden_pictures_are_the_official_test_set_the_loader_never_returns(data):
-    from exam.data import split
-    from exam.data.registry import splits_disjoint
-
     (train_x, train_y), (hidden_x, hidden_y) = data
-    assert splits_disjoint(split("fashion-mnist", "train"), split("fashion-mnist", "hidden"))
+    assert QUESTION.data.train.disjoint(QUESTION.data.hidden)
     assert train_x.shape == (60000, 28, 28) and train_y.shape == (60000,)
-    assert hidden_x.shape == (HIDDEN["test_images"], 28, 28) and train_x.dtype == hidden_x.dtype == np.uint8
+    assert hidden_x.shape == (HIDDEN["hidden_images"], 28, 28) and train_x.dtype == hidden_x.dtype == np.uint8
     assert np.bincount(hidden_y).tolist() == [1000] * 10 and np.bincount(train_y).tolist() == [6000] * 10
     seen = {picture.tobytes() for picture in train_x}
     assert not any(picture.tobytes() in seen for picture in hidden_x)
@@ -48,10 +45,10 @@ def test_scripts_scale_pixels_exactly_like_the_grader(data, kind):
     from graders.images import scale_pixels
 
     script = load_script(QUESTION.starter_path if kind == "starter" else QUESTION.solution_path)
-    assert script.PIXEL_SCALE == HIDDEN["pixel_scale"] and script.CLASS_NAMES == HIDDEN["class_names"]
+    assert script.PIXEL_SCALE == HIDDEN["pixel_scale"] and script.CLASS_NAMES == list(QUESTION.data.class_names)
     _, (hidden_x, _) = data
     theirs, ours = script.scale(hidden_x), scale_pixels(hidden_x, HIDDEN["pixel_scale"])
-    assert theirs.dtype == ours.dtype == np.float32 and theirs.shape == (HIDDEN["test_images"], 28, 28)
+    assert theirs.dtype == ours.dtype == np.float32 and theirs.shape == (HIDDEN["hidden_images"], 28, 28)
     np.testing.assert_array_equal(theirs, ours)
     assert ours.min() == 0.0 and ours.max() == 1.0
 
@@ -74,7 +71,7 @@ def test_one_answer_for_every_picture_scores_0_and_says_why(tf, tmp_path, answer
     result = grade(tmp_path / "constant.h5")
     assert result.status == "graded" and result.score == 0, result.output
     assert result.metric.value == pytest.approx(0.1) == result.diagnostics["majority_accuracy"]
-    assert f"answers '{HIDDEN['class_names'][answer]}' for every hidden picture" in result.output
+    assert f"answers '{QUESTION.data.class_names[answer]}' for every hidden picture" in result.output
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -124,10 +121,10 @@ def test_diagnostics_hold_per_class_accuracy_a_confusion_matrix_and_two_pngs(tf,
     result = grade(tmp_path / "untrained.h5", artifacts=tmp_path / "artifacts")
     diagnostics = result.diagnostics
     counts = np.array(diagnostics["confusion_matrix"])
-    assert counts.shape == (10, 10) and counts.sum() == HIDDEN["test_images"] and (counts.sum(axis=1) == 1000).all()
+    assert counts.shape == (10, 10) and counts.sum() == HIDDEN["hidden_images"] and (counts.sum(axis=1) == 1000).all()
     assert np.trace(counts) / counts.sum() == pytest.approx(result.metric.value)
-    assert list(diagnostics["per_class_accuracy"]) == HIDDEN["class_names"]
-    assert [diagnostics["per_class_accuracy"][n] for n in HIDDEN["class_names"]] == pytest.approx(np.diag(counts) / 1000)
+    assert list(diagnostics["per_class_accuracy"]) == list(QUESTION.data.class_names)
+    assert [diagnostics["per_class_accuracy"][n] for n in list(QUESTION.data.class_names)] == pytest.approx(np.diag(counts) / 1000)
     assert "confusion matrix" in result.output and "Ankle boot (p9)" in result.output
     written = [Path(a) for a in result.artifacts]
     assert [a.name for a in written] == ["confusion_matrix.png", "misclassified.png"]
@@ -149,18 +146,18 @@ def test_a_linear_model_scores_at_most_1(tf, tmp_path, data):
 
 @pytest.mark.slow
 def test_starter_runs_as_is_and_is_graded(tmp_path):
-    code, payload = train_starter_and_submit(tmp_path, 2)
+    code, payload = train_starter_and_submit(tmp_path, QUESTION.id)
     assert code == 0 and payload["result"]["status"] == "graded"
     assert payload["result"]["score"] <= 1
 
 
 @pytest.mark.slow
 def test_reference_solution_scores_5_through_submit(tmp_path):
-    code, payload = solve_and_submit(tmp_path, 2)
+    code, payload = solve_and_submit(tmp_path, QUESTION.id)
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     counts = np.array(result["diagnostics"]["confusion_matrix"])
-    assert counts.sum() == HIDDEN["test_images"] and np.trace(counts) / counts.sum() == pytest.approx(result["metric"]["value"])
+    assert counts.sum() == HIDDEN["hidden_images"] and np.trace(counts) / counts.sum() == pytest.approx(result["metric"]["value"])
     assert payload["record"]["score"] == 5 and payload["record"]["diagnostics"] == result["diagnostics"]
     pngs = [Path(a) for a in payload["record"]["artifacts"]]
     assert sorted(p.name for p in pngs) == ["confusion_matrix.png", "misclassified.png"]

@@ -15,19 +15,16 @@ pytestmark = real_data
 
 @pytest.fixture(scope="module")
 def data():
-    from exam.data import sarcasm_train
-    from exam.data.hidden import sarcasm_hidden
+    from exam.data import training_data
+    from exam.data.hidden import hidden_data
 
-    return sarcasm_train(), sarcasm_hidden()
+    return training_data(QUESTION.id), hidden_data(QUESTION)
 
 
 def test_hidden_headlines_are_the_records_after_the_training_part(data):
-    from exam.data import split
-    from exam.data.registry import splits_disjoint
-
     (train_x, train_y), (hidden_x, hidden_y) = data
-    assert splits_disjoint(split("sarcasm", "train"), split("sarcasm", "hidden"))
-    assert len(train_x) == len(train_y) == QUESTION.hidden["train_records"] == split("sarcasm", "hidden").start
+    assert QUESTION.data.train.disjoint(QUESTION.data.hidden)
+    assert len(train_x) == len(train_y) == QUESTION.data.train.stop == QUESTION.data.hidden.start == 20000
     assert len(train_x) + len(hidden_x) == 26709 and len(hidden_x) == len(hidden_y)
     assert set(np.unique(hidden_y)) == {0, 1}
 
@@ -40,7 +37,7 @@ def test_grader_rebuilds_the_scripts_tokenizer(data, kind):
     script = load_script(path)
     hidden = QUESTION.hidden
     assert (script.VOCAB_SIZE, script.OOV_TOKEN, script.MAX_LENGTH, script.PADDING, script.TRUNCATING, script.TRAINING_SIZE) == (
-        hidden["vocab_size"], hidden["oov_token"], hidden["max_length"], hidden["padding"], hidden["truncating"], hidden["train_records"])
+        hidden["vocab_size"], hidden["oov_token"], hidden["max_length"], hidden["padding"], hidden["truncating"], QUESTION.data.train.stop)
     (train_x, _), (hidden_x, _) = data
     theirs = script.fit_tokenizer(train_x)
     assert theirs.word_index == text.tokenizer_for(QUESTION).word_index
@@ -103,20 +100,20 @@ def test_raw_string_model_is_refused_with_the_reason(tf, tmp_path):
 
 @pytest.mark.slow
 def test_starter_runs_as_is_and_is_graded(tmp_path):
-    code, payload = train_starter_and_submit(tmp_path, 4)
+    code, payload = train_starter_and_submit(tmp_path, QUESTION.id)
     assert code == 0 and payload["result"]["status"] == "graded"
     assert payload["result"]["score"] <= 2
 
 
 @pytest.mark.slow
 def test_reference_solution_scores_5_through_submit(tmp_path):
-    code, payload = solve_and_submit(tmp_path, 4)
+    code, payload = solve_and_submit(tmp_path, QUESTION.id)
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     diagnostics = result["diagnostics"]
-    assert sum(diagnostics["confusion"].values()) == diagnostics["hidden_records"] == 6709
-    counts = diagnostics["confusion"]
-    assert (counts["true_sarcastic"] + counts["true_plain"]) / 6709 == pytest.approx(diagnostics["accuracy"])
+    counts = np.array(diagnostics["confusion_matrix"])
+    assert counts.sum() == diagnostics["hidden_examples"] == 6709
+    assert np.trace(counts) / 6709 == pytest.approx(diagnostics["accuracy"])
     assert len(diagnostics["misclassified"]) == QUESTION.hidden["misclassified_shown"]
-    assert all(set(e) == {"headline", "label", "probability"} for e in diagnostics["misclassified"])
+    assert all(set(e) == {"text", "label", "output"} for e in diagnostics["misclassified"])
     assert payload["record"]["score"] == 5 and payload["record"]["diagnostics"] == diagnostics

@@ -1,6 +1,6 @@
 """Measure what the Category 3 rubric gives to the reference, the starter, trivial answers and simple models.
 
-    python benchmarks/calibrate_category3.py [--quick] [--seeds N]
+    python benchmarks/calibrate_horses_or_humans.py [--quick] [--seeds N]
 
 Prints the table recorded in hidden_tests/CALIBRATION.md (Category 3). Every model is saved as .h5 and graded
 through graders.core.grade, the same path Submit and Test uses. The comparison models (a linear model on the
@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from exam import questions  # noqa: E402
-from exam.data import horse_or_human_train_dir  # noqa: E402
+from exam.data import training_data  # noqa: E402
 from graders.core import grade  # noqa: E402
 
 QUESTION = questions.get("c3_horses_or_humans")
@@ -57,7 +57,7 @@ def constant(bias: float):
 
 
 def training_pictures():
-    return runpy.run_path(str(QUESTION.starter_path))["load_pictures"](horse_or_human_train_dir()).cache()
+    return runpy.run_path(str(QUESTION.starter_path))["load_pictures"](training_data(QUESTION.id)).cache()
 
 
 def per_epoch(name: str, model, epochs: int, learning_rate: float) -> list[tuple]:

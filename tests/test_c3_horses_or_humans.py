@@ -20,15 +20,15 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(scope="module")
 def folders():
-    from exam.data import horse_or_human_train_dir
-    from exam.data.hidden import horse_or_human_hidden_dir
+    from exam.data import training_data
+    from exam.data.hidden import hidden_data
 
-    return horse_or_human_train_dir(), horse_or_human_hidden_dir()
+    return training_data(QUESTION.id), hidden_data(QUESTION)
 
 
 @pytest.fixture(scope="module")
 def hidden(tf):
-    from graders.category3 import hidden_pictures
+    from graders.image_classification import hidden_pictures
 
     return hidden_pictures(QUESTION)
 
@@ -44,14 +44,11 @@ def digests(folder: Path) -> set[str]:
 
 
 def test_hidden_pictures_never_come_from_the_training_loader(folders):
-    from exam.data import split
-    from exam.data.registry import splits_disjoint
-
     train, hidden = folders
-    assert splits_disjoint(split("horse-or-human", "train"), split("horse-or-human", "hidden"))
+    assert QUESTION.data.train.disjoint(QUESTION.data.hidden)
     assert train.resolve() != hidden.resolve()
     assert hidden.resolve() not in train.resolve().parents and train.resolve() not in hidden.resolve().parents
-    counts = {folder: {c: len(list((folder / c).glob("*.png"))) for c in HIDDEN["class_names"]} for folder in folders}
+    counts = {folder: {c: len(list((folder / c).glob("*.png"))) for c in list(QUESTION.data.class_names)} for folder in folders}
     assert counts[train] == {"horses": 500, "humans": 527} and counts[hidden] == {"horses": 128, "humans": 128}
     seen = digests(train)
     assert len(seen) == 1027 and not seen & digests(hidden)
@@ -73,12 +70,12 @@ def test_pngs_are_rgba_and_the_grader_keeps_their_rgb_channels(tf, folders):
 @pytest.mark.parametrize("kind", ["starter", "solution"])
 def test_scripts_preprocess_exactly_like_the_grader(tf, folders, hidden, kind):
     script = load_script(QUESTION.starter_path if kind == "starter" else QUESTION.solution_path)
-    assert (script.IMAGE_SIZE, script.CLASS_NAMES, script.PIXEL_SCALE) == (SIZE, HIDDEN["class_names"], HIDDEN["pixel_scale"])
+    assert (script.IMAGE_SIZE, script.CLASS_NAMES, script.PIXEL_SCALE) == (SIZE, list(QUESTION.data.class_names), HIDDEN["pixel_scale"])
     batches = list(script.load_pictures(folders[1], shuffle=False))
     theirs = np.concatenate([x.numpy() for x, _ in batches])
     their_labels = np.concatenate([y.numpy() for _, y in batches]).reshape(-1)
     pixels, labels, _ = hidden
-    assert theirs.shape == (HIDDEN["validation_images"], *SIZE, 3) and theirs.dtype == np.float32
+    assert theirs.shape == (HIDDEN["hidden_images"], *SIZE, 3) and theirs.dtype == np.float32
     np.testing.assert_array_equal(their_labels, labels)
     np.testing.assert_array_equal(theirs, pixels / np.float32(HIDDEN["pixel_scale"]))
     assert 0.0 <= theirs.min() and theirs.max() <= 1.0
@@ -166,17 +163,17 @@ def test_a_mean_colour_model_scores_at_most_1(tf, tmp_path, folders):
 
 @pytest.mark.slow
 def test_starter_runs_as_is_and_is_graded(tmp_path):
-    code, payload = train_starter_and_submit(tmp_path, 3)
+    code, payload = train_starter_and_submit(tmp_path, QUESTION.id)
     assert code == 0 and payload["result"]["status"] == "graded"
 
 
 @pytest.mark.slow
 def test_reference_solution_scores_5_through_submit(tmp_path):
-    code, payload = solve_and_submit(tmp_path, 3)
+    code, payload = solve_and_submit(tmp_path, QUESTION.id)
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     counts = np.array(result["diagnostics"]["confusion_matrix"])
-    assert counts.sum() == HIDDEN["validation_images"] and np.trace(counts) / counts.sum() == pytest.approx(result["metric"]["value"])
+    assert counts.sum() == HIDDEN["hidden_images"] and np.trace(counts) / counts.sum() == pytest.approx(result["metric"]["value"])
     assert payload["record"]["score"] == 5 and payload["record"]["diagnostics"] == result["diagnostics"]
     pngs = [Path(a) for a in payload["record"]["artifacts"]]
     assert sorted(p.name for p in pngs) == ["confusion_matrix.png", "misclassified.png"]

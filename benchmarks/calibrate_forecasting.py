@@ -1,6 +1,7 @@
-"""Measure what the Category 5 rubric gives to the reference, the starter, the baselines, and other simple models.
+"""Measure what a univariate forecasting question's rubric gives to the reference, the starter, the baselines,
+and other simple models.
 
-    python benchmarks/calibrate_category5.py [--quick]
+    python benchmarks/calibrate_forecasting.py [--quick] [QUESTION_ID]   (default: c5_sunspots)
 
 Prints the table recorded in hidden_tests/CALIBRATION.md (Category 5), with the retired exam's published formula
 min(5, ceil(17 - 100 * MAE)) beside our score, then the noise of the hidden months: the bootstrap spread of
@@ -25,13 +26,13 @@ import tensorflow as tf  # noqa: E402
 
 from calibration import graded, train_script  # noqa: E402
 from exam import questions  # noqa: E402
-from exam.data import sunspots_train  # noqa: E402
-from exam.data.hidden import sunspots_series  # noqa: E402
+from exam.data import training_data  # noqa: E402
+from exam.data.hidden import hidden_data  # noqa: E402
 from graders import series as ts  # noqa: E402
 from graders.core import predict  # noqa: E402
 
-QUESTION = questions.get("c5_sunspots")
-WINDOW, SPLIT = QUESTION.hidden["window"], QUESTION.hidden["split"]
+QUESTION = questions.get(next((a for a in sys.argv[1:] if not a.startswith("--")), "c5_sunspots"))
+WINDOW, SPLIT = QUESTION.hidden["window"], QUESTION.data.train.stop
 L = tf.keras.layers
 
 
@@ -54,7 +55,7 @@ def conv_lstm():
 
 def fit(layers, learning_rate, epochs=40, seed=7):
     reference = runpy.run_path(str(QUESTION.solution_path))
-    train_set = reference["windowed_dataset"](reference["normalise"](sunspots_train()[1]))
+    train_set = reference["windowed_dataset"](reference["normalise"](training_data(QUESTION.id)))
     tf.keras.utils.set_random_seed(seed)
     model = tf.keras.Sequential([tf.keras.Input(shape=(WINDOW, 1)), *layers])
     model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate), loss="mae")
@@ -73,14 +74,14 @@ def block_bootstrap_sd(difference: np.ndarray, block: int, samples: int = 4000, 
 
 def main() -> None:
     quick = "--quick" in sys.argv
-    series = ts.normalise(sunspots_series()[1])
+    series = ts.normalise(hidden_data(QUESTION, start=0), QUESTION.hidden["normalise"])
     mean = float(series[:SPLIT].mean())
     rows = [("training mean (constant)", window_weights(np.zeros(WINDOW), mean), None),
             ("constant 0", window_weights(np.zeros(WINDOW), 0.0), None)]
     for seed in range(3):
         tf.keras.utils.set_random_seed(seed)
         rows.append((f"untrained Conv1D+LSTM, seed {seed}", tf.keras.Sequential([tf.keras.Input(shape=(WINDOW, 1)), *conv_lstm()]), None))
-    rows.append(("naive persistence (last month)", window_weights(last(1)), None))
+    rows.append(("naive persistence (last value)", window_weights(last(1)), None))
     for k in (2, 3, 4, 6, 12):
         rows.append((f"moving average of the last {k}", window_weights(last(k)), None))
     rows.append(("starter as shipped (1 epoch)", *train_script(QUESTION.starter_path)))
@@ -88,7 +89,7 @@ def main() -> None:
     if not quick:
         rows.append(("same network, constant lr 1e-3, 40 epochs", *fit(conv_lstm(), 1e-3)))
         rows.append(("linear autoregression, cosine lr, 40 epochs",
-                     *fit([L.Flatten(), L.Dense(1)], tf.keras.optimizers.schedules.CosineDecay(3e-3, 40 * 93))))
+                     *fit([L.Flatten(), L.Dense(1)], tf.keras.optimizers.schedules.CosineDecay(3e-3, 40 * -(-(SPLIT - WINDOW) // 32)))))
 
     targets = range(SPLIT, len(series))
     inputs, actual = ts.windows(series, targets, WINDOW), series[SPLIT:]
@@ -104,7 +105,7 @@ def main() -> None:
         if seconds is not None and name != "starter as shipped (1 epoch)":
             forecast = predict(model, inputs)[:, 0]
             noise.append((name, np.abs(forecast - actual) - persistence_errors))
-    print("\nNoise of the hidden months: standard deviation of mean(model error - persistence error) over resamples")
+    print("\nNoise of the hidden steps: standard deviation of mean(model error - persistence error) over resamples")
     for name, difference in noise:
         spreads = ", ".join(f"blocks of {b}: {block_bootstrap_sd(difference, b):.5f}" for b in (1, 6, 12, 24))
         print(f"  {name}: {spreads}")

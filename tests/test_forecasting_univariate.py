@@ -1,4 +1,5 @@
-"""Category 5 on the real series: the hidden months, the starter's pipeline, baselines as models, the reference."""
+"""Univariate one-step forecasting questions on their real series (sunspots, daily minimum temperatures): the hidden
+steps, the starter's pipeline, baselines as models, the reference."""
 
 from __future__ import annotations
 
@@ -10,49 +11,56 @@ import pytest
 from clirun import load_script, real_data, solve_and_submit, train_starter_and_submit
 from exam import questions
 
-QUESTION = questions.get("c5_sunspots")
-WINDOW = QUESTION.hidden["window"]
-SPLIT = QUESTION.hidden["split"]
+BANK = [q for q in questions.all_questions().values() if q.kind == "forecasting" and q.hidden.get("horizon", 1) == 1]
+WINDOW = 30
+ROWS = {"c5_sunspots": 3235, "c5_daily_min_temperatures": 3650}
 pytestmark = real_data
 
 
+@pytest.fixture(scope="module", params=BANK, ids=lambda q: q.id)
+def question(request):
+    assert request.param.hidden["window"] == WINDOW
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def series():
-    from exam.data.hidden import sunspots_series
+def series(question):
+    from exam.data.hidden import hidden_data
 
     from graders.series import normalise
 
-    return normalise(sunspots_series()[1])
+    return normalise(hidden_data(question, start=0), question.hidden["normalise"])
 
 
-def test_hidden_targets_are_the_months_the_training_loader_never_returns():
-    from exam.data import split, sunspots_train
-    from exam.data.hidden import sunspots_series
+def test_hidden_targets_are_the_steps_the_training_loader_never_returns(question):
+    from exam.data import training_data
+    from exam.data.hidden import hidden_data
 
-    train_steps, train_values = sunspots_train()
-    all_steps, all_values = sunspots_series()
-    assert len(train_values) == SPLIT == split("sunspots", "train").stop == split("sunspots", "hidden").start
-    assert len(all_values) == 3235
-    np.testing.assert_array_equal(all_values[:SPLIT], train_values)
-    assert set(train_steps).isdisjoint(all_steps[SPLIT:])
+    split = question.data.train.stop
+    train_values = training_data(question.id)
+    all_values = hidden_data(question, start=0)
+    assert len(train_values) == split == question.data.hidden.start and question.data.train.disjoint(question.data.hidden)
+    assert len(all_values) == ROWS[question.id] and len(hidden_data(question)) == ROWS[question.id] - split
+    np.testing.assert_array_equal(all_values[:split], train_values)
 
 
 @pytest.mark.parametrize("kind", ["starter", "solution"])
-def test_scripts_normalise_and_window_like_the_grader(tf, series, kind):
-    from exam.data import sunspots_train
-    from exam.data.hidden import sunspots_series
+def test_scripts_normalise_and_window_like_the_grader(tf, question, series, kind):
+    from exam.data import training_data
+    from exam.data.hidden import hidden_data
 
     from graders.series import windows
 
-    script = load_script(QUESTION.starter_path if kind == "starter" else QUESTION.solution_path)
-    assert (script.WINDOW_SIZE, script.SPLIT_TIME) == (WINDOW, SPLIT)
-    whole = sunspots_series()[1]
+    split = question.data.train.stop
+    script = load_script(question.starter_path if kind == "starter" else question.solution_path)
+    assert (script.WINDOW_SIZE, script.SPLIT_TIME) == (WINDOW, split)
+    whole = hidden_data(question, start=0)
     assert (script.SERIES_MIN, script.SERIES_MAX) == (float(whole.min()), pytest.approx(float(whole.max())))
-    theirs = script.normalise(sunspots_train()[1])
-    np.testing.assert_allclose(theirs, series[:SPLIT], atol=1e-6)
-    x, y = next(iter(script.windowed_dataset(theirs, batch_size=SPLIT, shuffle_buffer=1)))
-    np.testing.assert_allclose(x.numpy(), windows(series, range(WINDOW, SPLIT), WINDOW), atol=1e-6)
-    np.testing.assert_allclose(y.numpy()[:, 0], series[WINDOW:SPLIT], atol=1e-6)
+    theirs = script.normalise(training_data(question.id))
+    np.testing.assert_allclose(theirs, series[:split], atol=1e-6)
+    x, y = next(iter(script.windowed_dataset(theirs, batch_size=split, shuffle_buffer=1)))
+    np.testing.assert_allclose(x.numpy(), windows(series, range(WINDOW, split), WINDOW), atol=1e-6)
+    np.testing.assert_allclose(y.numpy()[:, 0], series[WINDOW:split], atol=1e-6)
 
 
 def save_window_model(tf, path, kernel=None, bias=0.0):
@@ -70,20 +78,21 @@ def last(k):
     return kernel
 
 
-def grade(path, artifacts=None):
+def grade(path, question, artifacts=None):
     from graders.core import grade as grade_file
 
-    return grade_file(path, QUESTION, artifacts)
+    return grade_file(path, question, artifacts)
 
 
-def test_training_mean_scores_0(tf, tmp_path, series):
-    result = grade(save_window_model(tf, tmp_path / "mean.h5", np.zeros(WINDOW), float(series[:SPLIT].mean())))
+def test_training_mean_scores_0(tf, tmp_path, question, series):
+    mean = float(series[: question.data.train.stop].mean())
+    result = grade(save_window_model(tf, tmp_path / "mean.h5", np.zeros(WINDOW), mean), question)
     assert result.status == "graded" and result.score == 0, result.output
     assert result.metric.value == pytest.approx(result.diagnostics["baselines_mae"]["training_mean"], abs=1e-6)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_untrained_models_score_at_most_1(tf, tmp_path, seed):
+def test_untrained_models_score_at_most_1(tf, tmp_path, question, seed):
     tf.keras.utils.set_random_seed(seed)
     model = tf.keras.Sequential([
         tf.keras.Input(shape=(WINDOW, 1)),
@@ -92,27 +101,27 @@ def test_untrained_models_score_at_most_1(tf, tmp_path, seed):
         tf.keras.layers.Dense(1),
     ])
     model.save(tmp_path / "untrained.h5")
-    result = grade(tmp_path / "untrained.h5")
+    result = grade(tmp_path / "untrained.h5", question)
     assert result.status == "graded" and result.score <= 1, result.output
 
 
-def test_persistence_scores_exactly_3_and_moving_averages_at_most_3(tf, tmp_path):
-    persistence = grade(save_window_model(tf, tmp_path / "persistence.h5", last(1)))
+def test_persistence_scores_exactly_3_and_moving_averages_at_most_3(tf, tmp_path, question):
+    persistence = grade(save_window_model(tf, tmp_path / "persistence.h5", last(1)), question)
     assert persistence.score == 3, persistence.output
     assert persistence.metric.value == pytest.approx(persistence.diagnostics["baselines_mae"]["persistence"], abs=1e-6)
     low, high = persistence.diagnostics["difference_to_persistence_ci95"]
     assert low == pytest.approx(0, abs=1e-6) and high == pytest.approx(0, abs=1e-6)
     for k in (2, 3, 4, 6, 12):
-        result = grade(save_window_model(tf, tmp_path / f"ma{k}.h5", last(k)))
+        result = grade(save_window_model(tf, tmp_path / f"ma{k}.h5", last(k)), question)
         assert result.score <= 3, (k, result.output)
 
 
-def test_sequence_output_uses_the_last_step_and_says_so(tf, tmp_path):
+def test_sequence_output_uses_the_last_step_and_says_so(tf, tmp_path, question):
     # Dense(1) on each time step with weight 1: the output sequence is the input, so its last step is persistence.
     model = tf.keras.Sequential([tf.keras.Input(shape=(WINDOW, 1)), tf.keras.layers.Dense(1)])
     model.layers[-1].set_weights([np.ones((1, 1), dtype="float32"), np.zeros(1, dtype="float32")])
     model.save(tmp_path / "seq.h5")
-    result = grade(tmp_path / "seq.h5", artifacts=tmp_path / "artifacts")
+    result = grade(tmp_path / "seq.h5", question, artifacts=tmp_path / "artifacts")
     assert result.status == "graded" and result.diagnostics["output_form"] == "sequence"
     assert "last time step" in result.output
     assert result.metric.value == pytest.approx(result.diagnostics["baselines_mae"]["persistence"], abs=1e-6)
@@ -127,15 +136,15 @@ def test_retired_formula_would_give_persistence_5_of_5():
 
 
 @pytest.mark.slow
-def test_starter_runs_as_is_and_is_graded(tmp_path):
-    code, payload = train_starter_and_submit(tmp_path, 5)
+def test_starter_runs_as_is_and_is_graded(tmp_path, question):
+    code, payload = train_starter_and_submit(tmp_path, question.id)
     assert code == 0 and payload["result"]["status"] == "graded"
     assert payload["result"]["score"] <= 2
 
 
 @pytest.mark.slow
-def test_reference_solution_scores_5_through_submit_with_a_plot(tmp_path):
-    code, payload = solve_and_submit(tmp_path, 5)
+def test_reference_solution_scores_5_through_submit_with_a_plot(tmp_path, question):
+    code, payload = solve_and_submit(tmp_path, question.id)
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     diagnostics = result["diagnostics"]

@@ -1,0 +1,44 @@
+"""
+Category 1 (Basic model) - Celsius to Fahrenheit
+Question id: c1_celsius. Weight in the total: 1.
+
+Seven temperatures in degrees Celsius and the same temperatures in degrees Fahrenheit. Build and
+train a model that learns the conversion, so that it converts temperatures it has never seen, from
+far below freezing to boiling water. The model takes one number (degrees Celsius) and returns one
+number (degrees Fahrenheit).
+
+What the grader checks:
+  - the file is a Keras model saved as mymodel.h5 (.h5),
+  - input shape (1,) (the batch dimension is not counted),
+  - output shape (1,),
+  - no Lambda layers (they cannot be loaded safely),
+  - the metric on hidden data: mae (lower is better); scores 1/5: 8, 2/5: 4, 3/5: 2, 4/5: 1, 5/5: 0.5.
+
+(Generated from hidden_tests/c1_celsius.toml; your code goes below this docstring.)
+"""
+
+import numpy as np
+import tensorflow as tf
+
+celsius = np.array([-40.0, -10.0, 0.0, 8.0, 15.0, 22.0, 38.0], dtype=np.float32)
+fahrenheit = np.array([-40.0, 14.0, 32.0, 46.4, 59.0, 71.6, 100.4], dtype=np.float32)
+
+
+def solution_model():
+    # One neuron: F = w * C + b. Adam with a large step finds w and b quickly; the step then decays so that the
+    # last epochs settle on the exact line instead of circling it. The seven points repeated 50 times make 50
+    # steps per epoch (Keras pays a fixed cost per epoch, so few long epochs are faster than many short ones).
+    tf.keras.utils.set_random_seed(1)
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(1,)),
+        tf.keras.layers.Dense(units=1),
+    ])
+    schedule = tf.keras.optimizers.schedules.ExponentialDecay(1.0, decay_steps=100, decay_rate=0.7)
+    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=schedule), loss="mean_squared_error")
+    model.fit(np.tile(celsius, 50), np.tile(fahrenheit, 50), epochs=30, batch_size=len(celsius), verbose=0)
+    return model
+
+
+if __name__ == "__main__":
+    model = solution_model()
+    model.save("mymodel.h5")
