@@ -116,5 +116,5 @@ def test_the_sarcasm_autograder_fetches_its_hidden_data_at_setup(tmp_path):
     results = run_autograder(root, offline, {"mymodel.h5": tmp_path / "mymodel.h5"})
     [test] = results["tests"]
     assert test["max_score"] == 20 and test["extra_data"]["status"] == "graded", test
-    assert "held-out headlines" in test["output"]
+    assert "held-out texts" in test["output"]
 
