@@ -62,6 +62,7 @@ class Contract:
     output_shapes: tuple[tuple[int, ...], ...]
     formats: tuple[str, ...] = ("h5",)
     forbidden_layers: tuple[str, ...] = ("Lambda",)
+    exact_input: bool = False  # True: the input shape must be declared exactly, no open (None) sizes
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,7 @@ def parse(path: Path) -> Question:
                 output_shapes=tuple(_shape(s, f"{path.name}: contract.output_shapes") for s in contract["output_shapes"]),
                 formats=formats,
                 forbidden_layers=tuple(contract.get("forbidden_layers", ("Lambda",))),
+                exact_input=bool(contract.get("exact_input", False)),
             ),
             metric=Metric(name=metric["name"], higher_is_better=bool(metric["higher_is_better"]), thresholds=thresholds),
             kind=raw["kind"],
@@ -309,7 +311,8 @@ def starter_header(question: Question) -> str:
         "",
         "What the grader checks:",
         f"  - the file is a Keras model saved as mymodel.h5 ({', '.join('.' + f for f in contract.formats)}),",
-        f"  - input shape {format_shape(contract.input_shape)} (the batch dimension is not counted),",
+        f"  - input shape {format_shape(contract.input_shape)}{' exactly' if contract.exact_input else ''} "
+        "(the batch dimension is not counted),",
         f"  - output shape {outputs},",
         f"  - no {', '.join(contract.forbidden_layers)} layers (they cannot be loaded safely),",
         f"  - the metric on hidden data: {question.metric.name} ({better}); scores {thresholds}.",

@@ -114,6 +114,9 @@ def check_contract(model, question: Question, checks: list[Check]) -> None:
     if any(str(getattr(t, "dtype", "")) == "string" for t in getattr(model, "inputs", None) or []):
         raise Refused("input_dtype", "the model takes raw strings, but a .h5 file cannot hold a TextVectorization "
                       f"vocabulary; tokenise outside the model and start it with tf.keras.Input(shape={need_in})")
+    if contract.exact_input and None in input_shape[1:] and _fits(input_shape[1:], contract.input_shape):
+        raise Refused("input_shape", f"input shape is {_show(input_shape)}; this question needs exactly {need_in} "
+                                     f"(batch dimension not counted): start the model with tf.keras.Input(shape={need_in})")
     if not _fits(input_shape[1:], contract.input_shape):
         raise Refused("input_shape", f"input shape is {_show(input_shape)}; this question needs {need_in} (batch dimension "
                                      f"not counted){hints.input_shape_fix(input_shape[1:], contract.input_shape)}")

@@ -9,7 +9,7 @@ training loader never returns.
 
 What the grader checks:
   - the file is a Keras model saved as mymodel.h5 (.h5),
-  - input shape (28, 28) (the batch dimension is not counted),
+  - input shape (28, 28) exactly (the batch dimension is not counted),
   - output shape (10,),
   - no Lambda layers (they cannot be loaded safely),
   - the metric on hidden data: accuracy (higher is better); scores 1/5: 0.8, 2/5: 0.95, 3/5: 0.965, 4/5: 0.975, 5/5: 0.98.

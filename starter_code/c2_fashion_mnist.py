@@ -9,7 +9,7 @@ official test pictures, which the training loader never returns.
 
 What the grader checks:
   - the file is a Keras model saved as mymodel.h5 (.h5),
-  - input shape (28, 28) (the batch dimension is not counted),
+  - input shape (28, 28) exactly (the batch dimension is not counted),
   - output shape (10,),
   - no Lambda layers (they cannot be loaded safely),
   - the metric on hidden data: accuracy (higher is better); scores 1/5: 0.75, 2/5: 0.86, 3/5: 0.87, 4/5: 0.88, 5/5: 0.89.

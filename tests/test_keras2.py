@@ -204,3 +204,19 @@ def test_category_4_near_chance_names_the_frozen_tokenizer():
     assert hints.frozen_tokenizer(sarcasm, accuracy=0.80, majority=0.56) is None
     bbc = hints.frozen_tokenizer(questions.get("c4_bbc_news"), accuracy=0.25, majority=0.24)
     assert "first 1,780 training texts" in bbc
+
+
+def test_category_2_takes_exactly_28_by_28_where_other_questions_take_open_sizes(tf):
+    from graders.refusal import Refused
+
+    layers = tf.keras.layers
+    open_sizes = tf.keras.Sequential([tf.keras.Input(shape=(None, 28)), layers.GlobalAveragePooling1D(), layers.Dense(10)])
+    for question in ("c2_fashion_mnist", "c2_mnist"):
+        assert questions.get(question).contract.exact_input
+        with pytest.raises(Refused) as refused:
+            contract_checks(open_sizes, question)
+        assert refused.value.check == "input_shape" and refused.value.message == (
+            "input shape is (None, None, 28); this question needs exactly (28, 28) (batch dimension not counted): "
+            "start the model with tf.keras.Input(shape=(28, 28))")
+    exact = tf.keras.Sequential([tf.keras.Input(shape=(28, 28)), layers.Flatten(), layers.Dense(10)])
+    assert contract_checks(exact, "c2_mnist")["input_shape"] == "input shape (None, 28, 28) matches (28, 28)"
