@@ -58,7 +58,9 @@ def installed(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("wheel")
     wheel = build_wheel(tmp)
     python = fresh_venv(tmp)
-    done = subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
+    # --ignore-installed: the outer environment may hold a tfexam of its own (CI installs one from requirements.txt);
+    # pip would call the wheel "already satisfied" through the .pth and install nothing
+    done = subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "--ignore-installed", str(wheel)],
                           capture_output=True, text=True, timeout=600, env=clean_env())
     assert done.returncode == 0, done.stderr[-2000:]
     return python
