@@ -267,8 +267,8 @@ def speed_check(result: dict | None, error: str, cached: bool) -> Verdict:
                        "run `tfexam solve 3` to see the error")
     c3 = questions.default_for_category(3)
     epochs = int(result.get("epochs") or 1)
-    # the first epoch also decodes and caches the pictures, so later epochs are faster: this errs on the slow side
-    c3_total = result["one_epoch_run_s"] + (epochs - 1) * result["epoch_s"]
+    # the timed run paid the pictures, the build and its epochs; each further epoch costs what its last one did
+    c3_total = result["run_s"] + max(0, epochs - int(result.get("timed_epochs") or 1)) * result["epoch_s"]
     factor = c3_total / reference_seconds(c3)
     predicted = {}
     for question in questions.all_questions().values():
@@ -285,7 +285,8 @@ def speed_check(result: dict | None, error: str, cached: bool) -> Verdict:
     details = {**result, "reference_c3_s": reference_seconds(c3), "slowdown": round(factor, 2),
                "predicted_reference_s": predicted, "planned_training_s": round(planned), "load_average": load}
     listing = ", ".join(f"{q} {_minutes(s)}" for q, s in predicted.items())
-    message = (f"one epoch of the Category 3 reference took {result['epoch_s']:.1f} s ({factor:.1f}x the calibration "
+    message = (f"one epoch of the Category 3 reference took {result['epoch_s']:.1f} s once its pictures were cached "
+               f"({factor:.1f}x the calibration "
                f"machine); reference training here: {listing}")
     busy = f" (load average {load:.1f} on {os.cpu_count()} cores: other programs share the CPU, so this is pessimistic)" \
         if load is not None and load > (os.cpu_count() or 1) else ""

@@ -17,7 +17,7 @@ def configure(parser):
 
 def perform(args) -> tuple[int, dict, str]:
     workspace = paths.resolve_workspace(args.workspace)
-    progress(args, "Checking this machine (TensorFlow starts in a child process; the speed test trains one epoch)...")
+    progress(args, "Checking this machine (TensorFlow starts in a child process; the speed test trains two epochs)...")
     started = time.monotonic()
     verdicts = doctor.diagnose(workspace, speed=not args.no_speed)
     seconds = round(time.monotonic() - started, 1)
