@@ -6,13 +6,24 @@ A copy of every submitted file is kept under .tfexam/submissions/, so overwritin
 from __future__ import annotations
 
 import contextlib
+import getpass
 import json
 import os
 import shutil
+import socket
 from pathlib import Path
 
 from exam import files
 from exam.paths import state_dir
+
+def who() -> dict:
+    """The user and host a record is written for (a login name can be missing in some containers)."""
+    try:
+        user = getpass.getuser()
+    except Exception:
+        user = "unknown"
+    return {"user": user, "host": socket.gethostname()}
+
 
 def ledger_file(workspace: Path) -> Path:
     return state_dir(workspace) / "ledger.jsonl"

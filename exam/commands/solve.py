@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -58,10 +57,8 @@ def perform(args) -> tuple[int, dict, str]:
 
 def mark_reference_shown(workspace, current, question) -> dict:
     """Recorded before training starts: once the command ran, the reference model may be on disk."""
-    from exam.commands.submit import _user
-
     now = time.time()
     return ledger.append(workspace, {"event": report.REFERENCE_SHOWN, "session": current.id,
                                      "category": question.category, "question": question.id,
                                      "shown_at": session.iso(now), "time_left_s": round(current.time_left(now), 1),
-                                     "user": _user(), "host": socket.gethostname()})
+                                     **ledger.who()})

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import getpass
 import os
-import socket
 import time
 from pathlib import Path
 
@@ -42,7 +40,7 @@ def perform(args) -> tuple[int, dict, str]:
     record = {"session": current.id, "category": args.category, "question": question.id,
               "submitted_at": session.iso(submitted_at), "submitted_path": str(model),
               "late": late, "time_left_s": round(current.time_left(submitted_at), 1),
-              "user": _user(), "host": socket.gethostname()}
+              **ledger.who()}
     try:
         # cheap refusals (missing, empty, not a model file, wrong format) without starting TensorFlow
         if not model.exists():  # name the button and the command that make the file
@@ -60,14 +58,13 @@ def perform(args) -> tuple[int, dict, str]:
         progress(args, f"Grading {model.name} for category {args.category} ({question.title})...")
         result = as_result(grading.grade_submission(copy, question, copy.parent / "artifacts", chosen, workspace,
                                                     keep_warm=not late))
-    metric = result.to_json()["metric"]
-    record |= {"status": result.status, "score": result.score, "max_score": result.max_score,
-               "metric": metric, "checks": result.to_json()["checks"], "artifacts": result.artifacts,
-               "elapsed_s": result.elapsed, "diagnostics": result.diagnostics,
-               "stopped": result.stopped, "usage": result.usage}
+    data = result.to_json()
+    record |= {name: data[name] for name in ("status", "score", "max_score", "metric", "checks", "artifacts",
+                                             "diagnostics", "stopped", "usage")}
+    record["elapsed_s"] = data["elapsed"]
     written = ledger.append(workspace, record)
     text = render(question, result, current, late)
-    payload = {"record": written, "result": result.to_json()}
+    payload = {"record": written, "result": data}
     return (0 if result.status == "graded" else REFUSED), payload, text
 
 
@@ -98,9 +95,3 @@ def render(question, result: Result, current, late: bool) -> str:
 def _clock(current) -> str:
     return "the exam has ended" if current.ended else f"time left {format_duration(current.time_left())}"
 
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "unknown"
