@@ -6,7 +6,7 @@ and other simple models.
 Prints the table recorded in hidden_tests/CALIBRATION.md (Category 5), with the retired exam's published formula
 min(5, ceil(17 - 100 * MAE)) beside our score, then the noise of the hidden months: the bootstrap spread of
 (model MAE - persistence MAE) on the same resampled months, for independent months and for 12-month blocks.
-Every model is saved as .h5 and graded through graders.core.grade, the same path Submit and Test uses.
+Every model is saved as .h5 and graded through graders.pipeline.grade, the same path Submit and Test uses.
 --quick skips the three trained comparison models (reference and starter are always trained).
 """
 
@@ -23,13 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-
 from calibration import graded, train_script  # noqa: E402
-from exam import questions  # noqa: E402
-from exam.data import training_data  # noqa: E402
-from exam.data.hidden import hidden_data  # noqa: E402
+
+from core import questions  # noqa: E402
+from core.data import training_data  # noqa: E402
+from core.data.hidden import hidden_data  # noqa: E402
 from graders import series as ts  # noqa: E402
-from graders.core import predict  # noqa: E402
+from graders.pipeline import predict  # noqa: E402
 
 QUESTION = questions.get(next((a for a in sys.argv[1:] if not a.startswith("--")), "c5_sunspots"))
 WINDOW, SPLIT = QUESTION.hidden["window"], QUESTION.data.train.stop

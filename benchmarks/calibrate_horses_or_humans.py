@@ -3,7 +3,7 @@
     python benchmarks/calibrate_horses_or_humans.py [--quick] [--seeds N]
 
 Prints the table recorded in hidden_tests/CALIBRATION.md (Category 3). Every model is saved as .h5 and graded
-through graders.core.grade, the same path Submit and Test uses. The comparison models (a linear model on the
+through graders.pipeline.grade, the same path Submit and Test uses. The comparison models (a linear model on the
 pixels, the classic four-block CNN without augmentation) are graded after every epoch, because on these 256
 validation pictures their accuracy swings from one epoch to the next; --quick skips them. --seeds N also trains
 the reference with N seeds (default 1: only its own seed).
@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from exam import questions  # noqa: E402
-from exam.data import training_data  # noqa: E402
-from graders.core import grade  # noqa: E402
+from core import questions  # noqa: E402
+from core.data import training_data  # noqa: E402
+from graders.pipeline import grade  # noqa: E402
 
 QUESTION = questions.get("c3_horses_or_humans")
 SHAPE = tuple(QUESTION.hidden["image_size"]) + (3,)

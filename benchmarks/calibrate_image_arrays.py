@@ -4,7 +4,7 @@ simple models (Category 2: every image_classification question whose data are ID
     python benchmarks/calibrate_image_arrays.py [--quick] [QUESTION_ID ...]
 
 Prints the tables recorded in hidden_tests/CALIBRATION.md (Category 2). Every model is saved as .h5 and graded
-through graders.core.grade, the same path Submit and Test uses. --quick skips the 25-epoch linear model and the
+through graders.pipeline.grade, the same path Submit and Test uses. --quick skips the 25-epoch linear model and the
 Dense(128) comparison model.
 """
 
@@ -20,10 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-
 from calibration import graded, train_script  # noqa: E402
-from exam import questions  # noqa: E402
-from exam.data import training_data  # noqa: E402
+
+from core import questions  # noqa: E402
+from core.data import training_data  # noqa: E402
 from graders.images import scale_pixels  # noqa: E402
 
 L = tf.keras.layers

@@ -3,7 +3,7 @@
     python benchmarks/calibrate_regression.py [QUESTION_ID ...]   (default: every regression question)
 
 Prints the tables recorded in hidden_tests/CALIBRATION.md (Category 1). Every model is saved as .h5 and graded
-through graders.core.grade, the same path Submit and Test uses.
+through graders.pipeline.grade, the same path Submit and Test uses.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-
 from calibration import graded, train_script  # noqa: E402
-from exam import questions  # noqa: E402
 
+from core import questions  # noqa: E402
 
 
 def linear(weights=None):

@@ -3,7 +3,7 @@
     python benchmarks/calibrate_sarcasm.py [--quick]
 
 Prints the table recorded in hidden_tests/CALIBRATION.md (Category 4) and the sampling noise of accuracy on the
-hidden headlines. Every model is saved as .h5 and graded through graders.core.grade, the same path Submit and
+hidden headlines. Every model is saved as .h5 and graded through graders.pipeline.grade, the same path Submit and
 Test uses. --quick skips the average-embedding comparison model (reference and starter are always trained).
 """
 
@@ -20,10 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-
 from calibration import graded, train_script  # noqa: E402
-from exam import questions  # noqa: E402
-from exam.data import training_data  # noqa: E402
+
+from core import questions  # noqa: E402
+from core.data import training_data  # noqa: E402
 
 QUESTION = questions.get("c4_sarcasm")
 L = tf.keras.layers

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from exam.questions import Question
-from graders.core import grade
+from core.questions import Question
+from graders.pipeline import grade
 
 
 def train_script(path: Path, seed: int = 0):

@@ -21,9 +21,10 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
-from exam import files, gradescope, grading, paths, questions
+from core import files, questions
+from core.questions import Question
+from exam import gradescope, grading, paths
 from exam.paths import REPO_ROOT
-from exam.questions import Question
 
 RUNTIME = ("tensorflow", "keras", "h5py", "numpy", "pandas", "requests", "matplotlib", "pillow", "psutil", "filelock",
            "platformdirs")  # what grading imports (the pins come from requirements.txt when there is one)
@@ -76,9 +77,9 @@ def requirements() -> str:
 
 
 def shipped() -> dict[str, Path]:
-    """What grading needs, and nothing else: the two packages and the question declarations (starters for headers)."""
-    return {"exam": REPO_ROOT / "exam", "graders": REPO_ROOT / "graders", "hidden_tests": paths.HIDDEN_DIR,
-            "starter_code": paths.STARTER_DIR}
+    """What grading needs, and nothing else: the three packages and the question declarations (starters for headers)."""
+    return {"core": REPO_ROOT / "core", "exam": REPO_ROOT / "exam", "graders": REPO_ROOT / "graders",
+            "hidden_tests": paths.HIDDEN_DIR, "starter_code": paths.STARTER_DIR}
 
 
 def build(question: Question, out: Path) -> list[str]:

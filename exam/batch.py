@@ -18,9 +18,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from exam import files, gradescope, grading, questions
-from exam.limits import Limits
-from exam.questions import MAX_SCORE, Question
+from core import files, questions
+from core.limits import Limits
+from core.questions import MAX_SCORE, Question
+from exam import gradescope, grading
 
 OUT_NAME = "_tfexam"
 MODEL_NAMES = ("mymodel.h5", "mymodel.keras")

@@ -8,7 +8,7 @@ import json
 import os
 import sys
 
-from exam.errors import USAGE, ExamError
+from core.errors import USAGE, ExamError
 from exam.output import emit
 
 COMMANDS = ("start", "status", "questions", "check", "train", "submit", "end", "report", "solve", "demo", "fetch",

@@ -11,8 +11,8 @@ import signal
 import time
 from pathlib import Path
 
+from core.questions import MAX_SCORE
 from exam import ledger, report, session
-from exam.questions import MAX_SCORE
 
 WARN_AT_MINUTES = (30, 5)
 LINE_EVERY_S = 60.0  # a console without a terminal gets a fresh line this often

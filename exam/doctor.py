@@ -12,11 +12,11 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from exam import questions
+from core import questions
 from exam.paths import DEFAULT_WORKSPACE, REPO_ROOT
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
@@ -110,9 +110,9 @@ def _matching_tf_keras() -> str:
 
 
 def dataset_checks() -> list[Verdict]:
-    from exam.data import cache
-    from exam.data.mirror import MirrorError, configured
-    from exam.data.registry import resolve_all
+    from core.data import cache
+    from core.data.mirror import MirrorError, configured
+    from core.data.registry import resolve_all
 
     names = sorted({name for q in questions.all_questions().values() if q.ready for name in q.datasets})
     files = resolve_all(names)
@@ -158,8 +158,8 @@ def _existing(path: Path) -> Path:
 
 
 def disk_check(workspace: Path, missing_bytes: int) -> Verdict:
-    from exam.data import cache
-    from exam.data.progress import human_size
+    from core.data import cache
+    from core.data.progress import human_size
 
     need = 2 * missing_bytes + DISK_MARGIN  # archives are kept beside their extraction
     places = {str(_existing(p)): shutil.disk_usage(_existing(p)).free for p in (workspace, cache.cache_dir())}

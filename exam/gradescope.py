@@ -9,7 +9,7 @@ are the exam's x/5 times the category's weight, so the total is the exam's weigh
 
 from __future__ import annotations
 
-from exam.questions import MAX_SCORE, Question
+from core.questions import MAX_SCORE, Question
 from exam.report import PASS_MARK
 
 

@@ -1,11 +1,11 @@
 """Grade submissions in watched worker processes: TensorFlow and the submitted file never touch the CLI's process.
 
 Every file is graded the same way: by a worker (exam/workers.py) under a wall-time limit per file, a memory limit on
-the worker's whole process tree and the file-size cap (exam/limits.py). Submit and Test uses one cold worker for one
+the worker's whole process tree and the file-size cap (core/limits.py). Submit and Test uses one cold worker for one
 file (`grade_in_child`); batch grading keeps warm workers (`grade_many`). A job that hangs, grows past the limit or
 kills its worker becomes a result with one clear line and status "error"; `stopped` says which limit or crash.
 
-Both return, per file, a dict = graders.result.Result.to_json() plus two extras: `stopped` (None, "timeout",
+Both return, per file, a dict = core.result.Result.to_json() plus two extras: `stopped` (None, "timeout",
 "memory" or "crash") and `usage` ({"seconds", "peak_mb"}); `Result.from_json(without the extras)` rebuilds it.
 """
 
@@ -15,13 +15,13 @@ import json
 import signal
 from pathlib import Path
 
-from exam import limits as limits_module
-from exam.limits import Limits
-from exam.questions import Question
+from core import limits as limits_module
+from core import modelfile
+from core.limits import Limits
+from core.questions import Question
+from core.refusal import Refused
+from core.result import ERROR, GRADED, REFUSED, Check, Result
 from exam.workers import Job, Outcome, Pool, Worker, child_env  # noqa: F401  (child_env: used by other commands)
-from graders import modelfile
-from graders.refusal import Refused
-from graders.result import ERROR, GRADED, REFUSED, Check, Result
 
 STOPPED_CHECKS = ("timeout", "memory", "crash")
 EXTRAS = ("stopped", "usage")

@@ -13,8 +13,9 @@ import shutil
 import socket
 from pathlib import Path
 
-from exam import files
+from core import files
 from exam.paths import state_dir
+
 
 def who() -> dict:
     """The user and host a record is written for (a login name can be missing in some containers)."""

@@ -1,8 +1,5 @@
-"""Where things live: the shipped content (starters, declarations, solutions), the workspace, its private folder.
-
-In a checkout (or an editable install) the content folders are the repository's top-level folders. A regular
-install ships the same folders as package data inside `exam/` (pyproject.toml maps them there), so the exam works
-from any folder without the checkout.
+"""Where things live: the workspace (the learner's exam folder) and its private folder; the shipped content's
+folders come from core.content.
 """
 
 from __future__ import annotations
@@ -10,22 +7,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_ROOT = PACKAGE_DIR.parent
+from core.content import HIDDEN_DIR, REPO_ROOT, SOLUTION_DIR, STARTER_DIR  # noqa: F401 (the exam reads them as paths.*)
+
 STATE_DIRNAME = ".tfexam"
 MARKER = ".tfexam-workspace"  # committed in pycharm_project/ so a copied project still finds itself
 PROJECT_DIRNAME = "pycharm_project"
 
-
-def _content_dir(name: str) -> Path:
-    """The checkout's top-level folder, else the copy a regular install ships inside the package."""
-    checkout = REPO_ROOT / name
-    return checkout if checkout.is_dir() else PACKAGE_DIR / name
-
-
-STARTER_DIR = _content_dir("starter_code")
-HIDDEN_DIR = _content_dir("hidden_tests")
-SOLUTION_DIR = _content_dir("solutions")
 CHECKOUT_PROJECT = REPO_ROOT / PROJECT_DIRNAME
 IS_CHECKOUT = (CHECKOUT_PROJECT / MARKER).is_file()
 # The default workspace: the checkout's PyCharm project; an installed package without a checkout uses the current

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr as _quoteattr
 
-from exam import questions
+from core import questions
 from exam.paths import CHECKOUT_PROJECT, IS_CHECKOUT, REPO_ROOT
 
 PROJECT = "$PROJECT_DIR$"

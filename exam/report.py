@@ -10,8 +10,8 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from exam import questions
-from exam.questions import MAX_SCORE
+from core import questions
+from core.questions import MAX_SCORE
 from exam.session import Session, format_duration
 
 PASS_MARK = 0.90  # share of the weighted maximum; documented in README and hidden_tests/CALIBRATION.md

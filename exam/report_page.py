@@ -12,8 +12,9 @@ import os
 import time
 from pathlib import Path
 
-from exam import ledger, questions, report
-from exam.questions import MAX_SCORE
+from core import questions
+from core.questions import MAX_SCORE
+from exam import ledger, report
 from exam.session import Session, format_duration, iso
 
 FILE_NAME = "report.html"

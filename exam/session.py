@@ -17,8 +17,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from exam import files, ledger
-from exam.errors import ExamError
+from core import files
+from core.errors import ExamError
+from exam import ledger
 from exam.paths import state_dir
 
 DEFAULT_MINUTES = 300

@@ -25,8 +25,10 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from exam import files, grading, limits as limits_module, paths, questions, session
-from exam.limits import Limits
+from core import files, questions
+from core import limits as limits_module
+from core.limits import Limits
+from exam import grading, paths, session
 from exam.workers import Job, Worker, child_env
 
 IDLE_S = 600.0  # a learner who has not submitted for 10 minutes gets the memory back

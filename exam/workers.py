@@ -23,10 +23,10 @@ from pathlib import Path
 
 import psutil
 
-from exam import limits as limits_module
-from exam.limits import Limits
+from core import limits as limits_module
+from core.limits import Limits
+from core.questions import Question
 from exam.paths import REPO_ROOT
-from exam.questions import Question
 
 POLL_S = 0.05  # how often the watcher samples memory; a model fills well under 1 GB in this time
 CLOSE_S = 5.0  # a worker told to stop (stdin closed) exits at once; after this long it is killed

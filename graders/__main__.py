@@ -15,8 +15,8 @@ import queue
 import sys
 from pathlib import Path
 
-from exam import limits, questions
-from exam.errors import ExamError
+from core import limits, questions
+from core.errors import ExamError
 from graders import isolation
 
 
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     except ExamError as error:
         print(f"graders: {error}", file=sys.stderr)
         return error.exit_code
-    from graders.core import grade
+    from graders.pipeline import grade
 
     with contextlib.redirect_stdout(sys.stderr):  # keep stdout for the result alone
         result = grade(args.path, question, args.artifacts)
@@ -70,7 +70,7 @@ def serve(warm: bool) -> int:
     jobs: queue.Queue[bytes] = queue.Queue()
     isolation.exit_with_parent(jobs.put)  # stdin closed = the parent is done (or gone): exit at once
     isolation.limit_data(limits.current().memory_mb)
-    from graders.core import grade
+    from graders.pipeline import grade
 
     if warm:
         _warm_up()

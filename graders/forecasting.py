@@ -12,17 +12,17 @@ from pathlib import Path
 
 import numpy as np
 
-from exam.questions import Question
+from core.questions import Question
+from core.result import Evaluation
 from graders import series as ts
-from graders.core import predict
-from graders.result import Evaluation
+from graders.pipeline import predict
 
 PLOT_NAME = "forecast.png"
 
 
 def prepared(question: Question) -> tuple[np.ndarray, int]:
     """(the whole normalised series (rows,) or (rows, features), the first hidden row)."""
-    from exam.data.hidden import hidden_data
+    from core.data.hidden import hidden_data
 
     data = question.data
     if data.train.stop != data.hidden.start:

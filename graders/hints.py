@@ -5,7 +5,7 @@ Kept apart from the graders so that any grader can add one with a single call.
 
 from __future__ import annotations
 
-from exam.questions import format_shape
+from core.questions import format_shape
 
 # A model whose accuracy is within this of always answering the majority class learned (almost) nothing.
 NEAR_CHANCE = 0.05

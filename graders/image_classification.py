@@ -11,15 +11,15 @@ from pathlib import Path
 
 import numpy as np
 
-from exam.questions import Question
+from core.questions import Question
+from core.result import Check, Evaluation
 from graders import images
-from graders.core import predict
-from graders.result import Check, Evaluation
+from graders.pipeline import predict
 
 
 def hidden_pictures(question: Question) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """(float32 pixels 0..255 shaped like the model's input, int64 labels, a name per picture for captions)."""
-    from exam.data.hidden import hidden_data
+    from core.data.hidden import hidden_data
 
     data, hidden = question.data, question.hidden
     if data.format == "idx":

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from exam.questions import Question
-from graders.core import predict
-from graders.result import Evaluation
+from core.questions import Question
+from core.result import Evaluation
+from graders.pipeline import predict
 
 
 def hidden_points(question: Question) -> tuple[np.ndarray, np.ndarray]:

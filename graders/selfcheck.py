@@ -20,9 +20,9 @@ STARTED = time.perf_counter()
 
 
 def roundtrip() -> dict:
+    import keras
     import numpy as np
     import tensorflow as tf
-    import keras
 
     imported = time.perf_counter() - STARTED
     out = {"tensorflow": tf.__version__, "keras": keras.__version__, "import_s": round(imported, 2)}
@@ -40,8 +40,8 @@ def roundtrip() -> dict:
 
 def _keras2_file_loads(path: Path, probe) -> bool | str:
     """A course-era file: written by tf-keras (Keras 2), read by Keras 3 the way the grader reads it."""
-    import numpy as np
     import keras
+    import numpy as np
 
     try:
         import tf_keras
@@ -64,7 +64,7 @@ def speed() -> dict:
 
     import keras
 
-    from exam import questions
+    from core import questions
 
     imported = time.perf_counter() - STARTED
     epochs, requested = [], []

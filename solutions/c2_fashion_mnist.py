@@ -19,7 +19,7 @@ What the grader checks:
 
 import tensorflow as tf
 
-from exam.data import training_data
+from core.data import training_data
 
 PIXEL_SCALE = 255.0
 CLASS_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]

@@ -19,7 +19,7 @@ What the grader checks:
 
 import tensorflow as tf
 
-from exam.data import training_data
+from core.data import training_data
 
 PIXEL_SCALE = 255.0
 CLASS_NAMES = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]

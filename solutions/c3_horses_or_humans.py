@@ -19,7 +19,7 @@ What the grader checks:
 
 import tensorflow as tf
 
-from exam.data import training_data
+from core.data import training_data
 
 IMAGE_SIZE = (150, 150)
 CLASS_NAMES = ["horses", "humans"]

@@ -21,7 +21,7 @@ What the grader checks:
 
 import tensorflow as tf
 
-from exam.data import data_file, training_data
+from core.data import data_file, training_data
 
 IMAGE_SIZE = (128, 128)
 CLASS_NAMES = ["horses", "humans"]

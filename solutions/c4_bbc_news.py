@@ -21,7 +21,7 @@ What the grader checks:
 import numpy as np
 import tensorflow as tf
 
-from exam.data import training_data
+from core.data import training_data
 
 VOCAB_SIZE = 1000
 OOV_TOKEN = "<OOV>"

@@ -22,7 +22,7 @@ What the grader checks:
 import numpy as np
 import tensorflow as tf
 
-from exam.data import training_data
+from core.data import training_data
 
 N_FEATURES = 7
 N_PAST = 24

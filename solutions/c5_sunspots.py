@@ -21,7 +21,7 @@ What the grader checks:
 import numpy as np
 import tensorflow as tf
 
-from exam.data import training_data
+from core.data import training_data
 
 WINDOW_SIZE = 30
 SPLIT_TIME = 3000

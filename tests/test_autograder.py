@@ -71,7 +71,7 @@ def test_the_zip_has_gradescopes_files_at_its_root_and_pinned_requirements(tmp_p
     pins = [line for line in requirements.splitlines() if line and not line.startswith("#")]
     assert pins and all("==" in line for line in pins) and any(line.startswith("psutil==") for line in pins)
     assert not any(line.startswith(("pytest", "-e")) for line in pins)
-    assert "tfexam/hidden_tests/c1_line.toml" in names and "tfexam/graders/core.py" in names
+    assert "tfexam/hidden_tests/c1_line.toml" in names and "tfexam/graders/pipeline.py" in names
     assert not any("__pycache__" in n or n.startswith("tfexam/tests/") or "solutions/" in n for n in names)
 
 

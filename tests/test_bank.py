@@ -7,9 +7,9 @@ of their diagnostics (tests/test_cN_*.py, tests/test_forecasting_univariate.py).
 from __future__ import annotations
 
 import pytest
-
 from clirun import real_data, solve_and_submit, train_starter_and_submit
-from exam import questions
+
+from core import questions
 
 OWN_FILES = {"c1_line", "c2_fashion_mnist", "c3_horses_or_humans", "c4_sarcasm", "c5_sunspots"}
 BANK = [q for q in questions.all_questions().values()

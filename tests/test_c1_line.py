@@ -8,9 +8,9 @@ import time
 
 import numpy as np
 import pytest
-
 from clirun import exam, exam_json, stderr_lines
-from exam import questions
+
+from core import questions
 
 QUESTION = questions.get("c1_line")
 
@@ -43,7 +43,7 @@ def save(tf, tmp_path, name, build):
 
 
 def grade(path):
-    from graders.core import grade as grade_file
+    from graders.pipeline import grade as grade_file
 
     return grade_file(path, QUESTION)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from clirun import load_script, real_data
-from exam import questions
+
+from core import questions
 
 QUESTION = questions.get("c2_mnist")
 HIDDEN = QUESTION.hidden
@@ -15,14 +15,14 @@ pytestmark = real_data
 
 @pytest.fixture(scope="module")
 def data():
-    from exam.data import training_data
-    from exam.data.hidden import hidden_data
+    from core.data import training_data
+    from core.data.hidden import hidden_data
 
     return training_data(QUESTION.id), hidden_data(QUESTION)
 
 
 def grade(path):
-    from graders.core import grade as grade_file
+    from graders.pipeline import grade as grade_file
 
     return grade_file(path, QUESTION)
 
@@ -30,7 +30,7 @@ def grade(path):
 def test_hidden_digits_are_the_t10k_files_the_loader_never_returns(data):
     import hashlib
 
-    from exam.data import FILES, ensure
+    from core.data import FILES, ensure
 
     (train_x, train_y), (hidden_x, hidden_y) = data
     assert QUESTION.data.train.disjoint(QUESTION.data.hidden)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from clirun import load_script, real_data, solve_and_submit, train_starter_and_submit
-from exam import questions
+
+from core import questions
 
 QUESTION = questions.get("c3_horses_or_humans")
 HIDDEN = QUESTION.hidden
@@ -20,8 +20,8 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(scope="module")
 def folders():
-    from exam.data import training_data
-    from exam.data.hidden import hidden_data
+    from core.data import training_data
+    from core.data.hidden import hidden_data
 
     return training_data(QUESTION.id), hidden_data(QUESTION)
 
@@ -34,7 +34,7 @@ def hidden(tf):
 
 
 def grade(path, artifacts=None):
-    from graders.core import grade as grade_file
+    from graders.pipeline import grade as grade_file
 
     return grade_file(path, QUESTION, artifacts)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from clirun import load_script, real_data
-from exam import questions
+
+from core import questions
 
 QUESTION = questions.get("c3_horses_or_humans_transfer")
 HIDDEN = QUESTION.hidden
@@ -23,7 +23,7 @@ def hidden(tf):
 
 
 def grade(path):
-    from graders.core import grade as grade_file
+    from graders.pipeline import grade as grade_file
 
     return grade_file(path, QUESTION)
 
@@ -37,7 +37,7 @@ def test_the_hidden_pictures_are_those_of_the_other_category_3_question():
 
 @pytest.mark.parametrize("kind", ["starter", "solution"])
 def test_scripts_preprocess_exactly_like_the_grader_and_load_the_imagenet_weights(tf, hidden, kind):
-    from exam.data.hidden import hidden_data
+    from core.data.hidden import hidden_data
 
     script = load_script(QUESTION.starter_path if kind == "starter" else QUESTION.solution_path)
     assert (script.IMAGE_SIZE, script.CLASS_NAMES, script.PIXEL_SCALE) == (SIZE, list(QUESTION.data.class_names), HIDDEN["pixel_scale"])
@@ -47,8 +47,8 @@ def test_scripts_preprocess_exactly_like_the_grader_and_load_the_imagenet_weight
     np.testing.assert_array_equal(np.concatenate([y.numpy() for _, y in batches]).reshape(-1), labels)
     np.testing.assert_array_equal(theirs, pixels / np.float32(HIDDEN["pixel_scale"]))
     if kind == "starter":  # the stub's backbone is random on purpose; the starter names the weights file to load
-        from exam.data import FILES
-        from exam.files import sha256_file
+        from core.data import FILES
+        from core.files import sha256_file
 
         assert sha256_file(script.mobilenet_weights()) == FILES[script.WEIGHTS].sha256
         return

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from clirun import load_script, real_data
-from exam import questions
+
+from core import questions
 
 QUESTION = questions.get("c4_bbc_news")
 CLASSES = list(QUESTION.data.class_names)
@@ -15,8 +15,8 @@ pytestmark = real_data
 
 @pytest.fixture(scope="module")
 def data():
-    from exam.data import training_data
-    from exam.data.hidden import hidden_data
+    from core.data import training_data
+    from core.data.hidden import hidden_data
 
     return training_data(QUESTION.id), hidden_data(QUESTION)
 
@@ -24,7 +24,7 @@ def data():
 def test_hidden_articles_are_the_rows_after_the_training_part(data):
     import csv
 
-    from exam.data import ensure
+    from core.data import ensure
 
     (train_x, train_y), (hidden_x, hidden_y) = data
     assert QUESTION.data.train.disjoint(QUESTION.data.hidden)
@@ -65,7 +65,7 @@ def save_bag_of_words(tf, path, bias=None):
 
 
 def grade(path):
-    from graders.core import grade as grade_file
+    from graders.pipeline import grade as grade_file
 
     return grade_file(path, QUESTION)
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
-
 from clirun import load_script, real_data, solve_and_submit, train_starter_and_submit
-from exam import questions
+
+from core import questions
 
 QUESTION = questions.get("c4_sarcasm")
 pytestmark = real_data
@@ -15,8 +14,8 @@ pytestmark = real_data
 
 @pytest.fixture(scope="module")
 def data():
-    from exam.data import training_data
-    from exam.data.hidden import hidden_data
+    from core.data import training_data
+    from core.data.hidden import hidden_data
 
     return training_data(QUESTION.id), hidden_data(QUESTION)
 
@@ -59,7 +58,7 @@ def save_bag_of_words(tf, path, weights=None):
 
 
 def grade(path, artifacts=None):
-    from graders.core import grade as grade_file
+    from graders.pipeline import grade as grade_file
 
     return grade_file(path, QUESTION, artifacts)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from clirun import load_script, real_data
-from exam import questions
+
+from core import questions
 
 QUESTION = questions.get("c5_household_power")
 SPLIT = QUESTION.data.train.stop
@@ -16,7 +16,7 @@ pytestmark = real_data
 
 @pytest.fixture(scope="module")
 def raw():
-    from exam.data.hidden import hidden_data
+    from core.data.hidden import hidden_data
 
     return hidden_data(QUESTION, start=0)
 
@@ -29,8 +29,8 @@ def series(raw):
 
 
 def test_the_hidden_half_is_the_rows_the_training_loader_never_returns(raw):
-    from exam.data import training_data
-    from exam.data.hidden import hidden_data
+    from core.data import training_data
+    from core.data.hidden import hidden_data
 
     train = training_data(QUESTION.id)
     assert QUESTION.data.train.disjoint(QUESTION.data.hidden) and SPLIT == QUESTION.data.hidden.start == 43200
@@ -46,8 +46,7 @@ def test_the_scaling_is_the_exams_min_over_max(raw, series):
 
 @pytest.mark.parametrize("kind", ["starter", "solution"])
 def test_scripts_scale_and_window_like_the_grader(tf, raw, series, kind):
-    from exam.data import training_data
-
+    from core.data import training_data
     from graders.series import multi_step_windows
 
     script = load_script(QUESTION.starter_path if kind == "starter" else QUESTION.solution_path)
@@ -67,7 +66,7 @@ def test_scripts_scale_and_window_like_the_grader(tf, raw, series, kind):
 
 
 def grade(path):
-    from graders.core import grade as grade_file
+    from graders.pipeline import grade as grade_file
 
     return grade_file(path, QUESTION)
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-
 import pytest
-
 from clirun import exam, exam_json, real_data, stderr_lines
-from exam import doctor, questions
+
+from core import questions
+from exam import doctor
 
 VERDICTS = {doctor.OK, doctor.WARN, doctor.FAIL, doctor.SKIP}
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from clirun import load_script, real_data, solve_and_submit, train_starter_and_submit
-from exam import questions
+
+from core import questions
 
 BANK = [q for q in questions.all_questions().values() if q.kind == "forecasting" and q.hidden.get("horizon", 1) == 1]
 WINDOW = 30
@@ -25,16 +25,15 @@ def question(request):
 
 @pytest.fixture(scope="module")
 def series(question):
-    from exam.data.hidden import hidden_data
-
+    from core.data.hidden import hidden_data
     from graders.series import normalise
 
     return normalise(hidden_data(question, start=0), question.hidden["normalise"])
 
 
 def test_hidden_targets_are_the_steps_the_training_loader_never_returns(question):
-    from exam.data import training_data
-    from exam.data.hidden import hidden_data
+    from core.data import training_data
+    from core.data.hidden import hidden_data
 
     split = question.data.train.stop
     train_values = training_data(question.id)
@@ -46,9 +45,8 @@ def test_hidden_targets_are_the_steps_the_training_loader_never_returns(question
 
 @pytest.mark.parametrize("kind", ["starter", "solution"])
 def test_scripts_normalise_and_window_like_the_grader(tf, question, series, kind):
-    from exam.data import training_data
-    from exam.data.hidden import hidden_data
-
+    from core.data import training_data
+    from core.data.hidden import hidden_data
     from graders.series import windows
 
     split = question.data.train.stop
@@ -79,7 +77,7 @@ def last(k):
 
 
 def grade(path, question, artifacts=None):
-    from graders.core import grade as grade_file
+    from graders.pipeline import grade as grade_file
 
     return grade_file(path, question, artifacts)
 

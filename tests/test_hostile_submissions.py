@@ -1,7 +1,7 @@
 """No submitted file can crash, hang or run code in the grader: each hostile file gets one specific line.
 
 The files are built once per module with tiny real models (tests/hostile_models.py). Most are graded in-process
-with graders.core.grade; the command line (`python -m exam submit`) is exercised for exit code, the single line,
+with graders.pipeline.grade; the command line (`python -m exam submit`) is exercised for exit code, the single line,
 the ledger record and the limits of the watched child, on a few representative files.
 """
 
@@ -16,9 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from clirun import REPO_ROOT, env, exam, exam_json, stderr_lines
-from exam import ledger, questions
+
+from core import questions
+from exam import ledger
 
 QUESTION = questions.get("c1_line")
 LINUX = sys.platform.startswith("linux")
@@ -90,7 +91,7 @@ REFUSALS = [
 def test_each_hostile_file_is_refused_with_one_specific_line(hostile, name, check, words):
     if name not in hostile["files"]:
         pytest.skip("no named pipes on this system")
-    from graders.core import grade
+    from graders.pipeline import grade
 
     result = grade(hostile["files"][name], QUESTION)
     assert result.status == "refused", result.output
@@ -101,14 +102,14 @@ def test_each_hostile_file_is_refused_with_one_specific_line(hostile, name, chec
 
 
 def test_the_good_file_from_the_same_builders_scores_5(hostile):
-    from graders.core import grade
+    from graders.pipeline import grade
 
     result = grade(hostile["files"]["good"], QUESTION)
     assert result.status == "graded" and result.score == 5, result.output
 
 
 def test_planted_code_never_runs_even_when_the_question_allows_every_layer(hostile):
-    from graders.core import grade
+    from graders.pipeline import grade
 
     permissive = dataclasses.replace(QUESTION, contract=dataclasses.replace(QUESTION.contract, forbidden_layers=()))
     for name, words in (("lambda", "Lambda layer"), ("custom layer", "custom class")):
@@ -123,7 +124,7 @@ def test_planted_code_never_runs_even_when_the_question_allows_every_layer(hosti
 def test_a_keras_archive_is_graded_where_the_question_accepts_it(hostile, tmp_path):
     import tensorflow as tf
 
-    from graders.core import grade
+    from graders.pipeline import grade
 
     both = dataclasses.replace(QUESTION, contract=dataclasses.replace(QUESTION.contract, formats=("h5", "keras")))
     assert grade(hostile["files"]["keras archive"], both).score == 5
@@ -135,7 +136,7 @@ def test_a_keras_archive_is_graded_where_the_question_accepts_it(hostile, tmp_pa
 
 
 def test_the_size_cap_comes_from_the_environment(hostile, monkeypatch):
-    from graders.core import grade
+    from graders.pipeline import grade
 
     monkeypatch.setenv("TFEXAM_MAX_MODEL_MB", "0.001")
     result = grade(hostile["files"]["good"], QUESTION)
@@ -253,8 +254,8 @@ def test_a_grading_child_that_dies_by_a_signal_is_a_crash_line_and_a_record(host
 
 
 def test_limits_an_option_beats_the_environment_which_beats_the_default():
-    from exam import limits
-    from exam.errors import ExamError
+    from core import limits
+    from core.errors import ExamError
 
     assert limits.current({}) == limits.Limits()
     chosen = limits.current({"TFEXAM_GRADE_TIMEOUT": "20", "TFEXAM_GRADE_MEMORY_MB": "900"}, memory_mb="1500")

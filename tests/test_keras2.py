@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from clirun import REPO_ROOT, env, exam_json, needs_real_data, start_practice
-from exam import questions
+
+from core import questions
 
 MAX_DIFFERENCE = 1e-5
 LISTED_KINDS = {"Dense", "Conv2D", "MaxPooling2D", "Flatten", "Dropout", "BatchNormalization", "Rescaling", "RandomFlip",
@@ -42,7 +42,7 @@ def corpus(tmp_path_factory) -> dict:
 
 
 def test_the_corpus_is_keras_2_and_covers_every_listed_layer_kind(corpus):
-    from graders import modelfile
+    from core import modelfile
 
     assert corpus["index"]["keras"].startswith("tf_keras")
     for name in corpus["index"]["models"]:
@@ -62,7 +62,7 @@ def test_keras_3_alone_cannot_load_a_keras_2_lstm_file(tf, corpus):
 
 
 def test_every_keras_2_file_predicts_what_tf_keras_predicted(corpus):
-    from graders.core import check_contract, load, predict
+    from graders.pipeline import check_contract, load, predict
 
     differences = {}
     for name, info in corpus["index"]["models"].items():
@@ -78,7 +78,7 @@ def test_every_keras_2_file_predicts_what_tf_keras_predicted(corpus):
 
 
 def test_a_keras_2_lambda_is_refused_and_its_code_never_runs(corpus):
-    from graders.core import grade
+    from graders.pipeline import grade
 
     question = questions.get("c1_line")
     permissive = dataclasses.replace(question, contract=dataclasses.replace(question.contract, forbidden_layers=()))
@@ -96,7 +96,7 @@ def test_a_keras_2_lambda_is_refused_and_its_code_never_runs(corpus):
 def test_a_keras_2_file_tf_keras_cannot_rebuild_is_refused_in_the_learners_terms(corpus, tmp_path, edit, words):
     import h5py
 
-    from graders.core import grade
+    from graders.pipeline import grade
 
     path = tmp_path / "edited.h5"
     shutil.copyfile(corpus["folder"] / "line.h5", path)
@@ -159,7 +159,7 @@ def test_keras_2_categories_2_and_3_are_graded_through_submit(corpus, tmp_path, 
 # --- compatible shapes (Keras 3 models, built here) ----------------------------------------------------------------
 
 def contract_checks(model, question_id: str):
-    from graders.core import check_contract
+    from graders.pipeline import check_contract
 
     checks = []
     check_contract(model, questions.get(question_id), checks)
@@ -175,7 +175,7 @@ def test_open_sizes_that_run_on_the_declared_shape_are_accepted(tf):
 
 
 def test_an_open_size_that_gives_a_wrong_output_is_refused(tf):
-    from graders.refusal import Refused
+    from core.refusal import Refused
 
     model = tf.keras.Sequential([tf.keras.Input(shape=(None, 1)), tf.keras.layers.Conv1D(1, 5)])  # 30 steps -> 26
     with pytest.raises(Refused, match=r"on \(30, 1\) inputs the model outputs \(None, 26, 1\)"):
@@ -183,7 +183,7 @@ def test_an_open_size_that_gives_a_wrong_output_is_refused(tf):
 
 
 def test_category_2_channel_axis_is_refused_with_the_exact_change(tf):
-    from graders.refusal import Refused
+    from core.refusal import Refused
 
     model = tf.keras.Sequential([tf.keras.Input(shape=(28, 28, 1)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(10)])
     with pytest.raises(Refused) as refused:
@@ -207,7 +207,7 @@ def test_category_4_near_chance_names_the_frozen_tokenizer():
 
 
 def test_category_2_takes_exactly_28_by_28_where_other_questions_take_open_sizes(tf):
-    from graders.refusal import Refused
+    from core.refusal import Refused
 
     layers = tf.keras.layers
     open_sizes = tf.keras.Sequential([tf.keras.Input(shape=(None, 28)), layers.GlobalAveragePooling1D(), layers.Dense(10)])

@@ -11,9 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from clirun import REPO_ROOT, env, exam, exam_json
-from exam import files, ledger, session
+
+from core import files
+from exam import ledger, session
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 

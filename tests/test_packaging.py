@@ -15,7 +15,6 @@ import sysconfig
 from pathlib import Path
 
 import pytest
-
 from clirun import REPO_ROOT
 
 NOT_SHIPPED = shutil.ignore_patterns(".git", ".venv", "venv", "build", "dist", "*.egg-info", "__pycache__",
@@ -106,7 +105,7 @@ def test_wheel_install_runs_the_demo_outside_the_checkout(installed, tmp_path):
 @pytest.mark.slow
 def test_every_starter_import_resolves_to_a_file_of_the_installed_package(installed, tmp_path):
     names = sorted(set().union(*(starter_imports(p) for p in (REPO_ROOT / "starter_code").glob("*.py"))))
-    assert "exam.data" in names
+    assert "core.data" in names
     probe = ("import importlib.util, json, sys\n"
              "print(json.dumps({n: getattr(importlib.util.find_spec(n), 'origin', None) for n in sys.argv[1:]}))")
     done = subprocess.run([str(installed), "-c", probe, *names], cwd=tmp_path, env=clean_env(), capture_output=True,

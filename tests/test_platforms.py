@@ -7,7 +7,6 @@ import io
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import filelock
 import platformdirs
@@ -15,10 +14,10 @@ import platformdirs.macos
 import platformdirs.unix
 import platformdirs.windows
 import pytest
-
-from exam import ledger
-from exam.data import cache, progress
 from clirun import REPO_ROOT, env
+
+from core.data import cache, progress
+from exam import ledger
 
 
 @pytest.fixture()

@@ -20,9 +20,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from clirun import REPO_ROOT
+from clirun import env as child_env
 
-from exam import paths, pycharm, questions
-from clirun import REPO_ROOT, env as child_env
+from core import questions
+from exam import paths, pycharm
 
 HAS_MIRROR = bool(os.environ.get("TFEXAM_DATA_MIRROR"))
 PROJECT = REPO_ROOT / "pycharm_project"

@@ -8,7 +8,7 @@ import ast
 import numpy as np
 import pytest
 
-from exam import questions
+from core import questions
 
 BANK = [q for q in questions.all_questions().values() if q.kind == "regression"]
 ids = [q.id for q in BANK]
@@ -48,7 +48,7 @@ def save(tf, tmp_path, name, weights=None):
 
 
 def grade(path, question):
-    from graders.core import grade as grade_file
+    from graders.pipeline import grade as grade_file
 
     return grade_file(path, question)
 

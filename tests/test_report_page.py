@@ -12,9 +12,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from clirun import exam, exam_json, real_data, run
-from exam import questions
+
+from core import questions
 
 pytestmark = real_data
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from clirun import REPO_ROOT, env, exam, exam_json, stderr_lines
+
+from core.errors import ExamError
 from exam import session
-from exam.errors import ExamError
 
 
 @pytest.fixture()

@@ -9,12 +9,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from clirun import exam, exam_json, needs_real_data, real_data, stderr_lines
-from exam import questions
-from exam.paths import DEFAULT_WORKSPACE
 from test_check import COURSE_CATEGORY_1
 from test_pycharm import click, ledger
+
+from core import questions
+from exam.paths import DEFAULT_WORKSPACE
 
 
 def start(workspace: Path, category: int, keras: int) -> None:
@@ -93,7 +93,7 @@ EXAM_ERA_IMPORTS = textwrap.dedent("""\
     from keras.preprocessing.image import ImageDataGenerator
     from keras_preprocessing.sequence import pad_sequences
 
-    from exam.data import training_data
+    from core.data import training_data
 
     assert keras is tf_keras and tf.keras.layers.Dense is keras.layers.Dense, (keras, tf.keras)
     assert keras_preprocessing.text.Tokenizer is tf.keras.preprocessing.text.Tokenizer

@@ -11,8 +11,9 @@ import time
 import psutil
 import pytest
 
-from exam import grading, questions, workers
-from exam.limits import Limits
+from core import questions
+from core.limits import Limits
+from exam import grading, workers
 
 QUESTION = questions.get("c1_line")
 
@@ -115,7 +116,7 @@ def test_one_file_uses_the_same_machinery_with_one_cold_worker(files, tmp_path):
     result = grading.grade_in_child(files["good"], QUESTION, tmp_path / "artifacts")
     assert result["status"] == "graded" and result["score"] == 5 and result["stopped"] is None
     assert set(result["usage"]) == {"seconds", "peak_mb"}
-    from graders.result import Result
+    from core.result import Result
 
     rebuilt = Result.from_json({k: v for k, v in result.items() if k not in grading.EXTRAS})
     assert rebuilt.score == 5 and rebuilt.checks[0].passed
@@ -124,13 +125,13 @@ def test_one_file_uses_the_same_machinery_with_one_cold_worker(files, tmp_path):
 
 NOISY_WORKER = """
 import os
-import graders.core as core
-real = core.grade
+import graders.pipeline as pipeline
+real = pipeline.grade
 def noisy(*args, **kwargs):
     os.write(1, b"native noise\\n")
     print("python noise")
     return real(*args, **kwargs)
-core.grade = noisy
+pipeline.grade = noisy
 from graders.__main__ import serve
 serve(False)
 """

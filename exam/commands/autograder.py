@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from exam import autograder, questions
+from core import questions
+from exam import autograder
 
 HELP = "build a Gradescope autograder zip for one question (setup.sh, run_autograder, pinned requirements)"
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from exam import migration, paths, questions, session
-from exam.errors import ExamError
+from core import questions
+from core.errors import ExamError
+from exam import migration, paths, session
 
 HELP = "read CategoryN/starter.py and name what will fail under this session's Keras (2 or 3), with the fix"
 

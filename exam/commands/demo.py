@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 
-from exam import questions
+from core import questions
 from exam.commands import end, solve, start, submit
 from exam.output import transcript
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 import time
 
+from core.errors import ExamError
 from exam import ledger, paths, report, report_page, session
-from exam.errors import ExamError
 
 HELP = "end the exam (asks you to type END; --yes for scripts) and print the report"
 CONFIRM_WORD = "END"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from exam.errors import ExamError
+from core.errors import ExamError
 
 HELP = "download and verify the datasets into the cache (from TFEXAM_DATA_MIRROR first), then print a table"
 COLUMNS = ("name", "size", "source", "verified")
@@ -19,7 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def table(rows: list[dict]) -> str:
-    from exam.data.progress import human_size
+    from core.data.progress import human_size
 
     cells = [COLUMNS] + [(r["name"], human_size(r["size"]) if r["size"] else "-", r["source"], r["verified"])
                          for r in rows]
@@ -28,8 +28,8 @@ def table(rows: list[dict]) -> str:
 
 
 def perform(args) -> tuple[int, dict, str]:
-    from exam import data
-    from exam.data.registry import DATASETS
+    from core import data
+    from core.data.registry import DATASETS
 
     if args.all and args.names:
         raise ExamError("give dataset names or --all, not both")

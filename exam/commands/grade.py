@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from exam import batch, limits
-from exam.errors import ExamError
+from core import limits
+from core.errors import ExamError
+from exam import batch
 from exam.output import progress
 
 HELP = "grade a folder of submissions (one folder per candidate, or <candidate>_c<N>.h5 files): results.json, CSV, HTML"
@@ -60,7 +61,7 @@ def _categories(text: str) -> set[int]:
 
 def _prefetch(args, chosen) -> None:
     """The hidden data before any worker starts: workers then only read the cache, and a missing dataset is one line."""
-    from exam import data
+    from core import data
 
     names = sorted({name for question in chosen for name in question.datasets})
     if not names:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from exam import questions
+from core import questions
 
 HELP = "list the question bank: id, category, kind, data, checklist skills, reference training time"
 

@@ -6,8 +6,9 @@ import subprocess
 import sys
 import time
 
-from exam import grading, ledger, paths, questions, report, session
-from exam.errors import ExamError
+from core import questions
+from core.errors import ExamError
+from exam import grading, ledger, paths, report, session
 from exam.output import progress
 
 HELP = "train the reference solution for category N into CategoryN/mymodel.h5 (to see a 5/5 run)"

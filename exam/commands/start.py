@@ -5,8 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from exam import paths, questions, session
-from exam.errors import ExamError
+from core import questions
+from core.errors import ExamError
+from exam import paths, session
 from exam.output import progress
 
 HELP = "start a timed exam session (default 300 minutes) and copy the starter scripts"
@@ -106,7 +107,7 @@ def _prefetch(args, chosen: dict[int, str]) -> None:
     names = needed_datasets(chosen)
     if not names:
         return
-    from exam import data
+    from core import data
 
     progress(args, f"Preparing the datasets before the clock starts: {', '.join(names)}")
     problems = data.prefetch(names)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from exam import ledger, paths, questions, report, session
-from exam.errors import ExamError
+from core import questions
+from core.errors import ExamError
+from exam import ledger, paths, report, session
 
 HELP = "show the time left and the best score per category"
 

@@ -6,13 +6,14 @@ import os
 import time
 from pathlib import Path
 
-from exam import files, grading, ledger, limits, paths, questions, session
-from exam.errors import REFUSED, ExamError
+from core import files, limits, modelfile, questions
+from core.errors import REFUSED, ExamError
+from core.refusal import Refused
+from core.result import REFUSED as REFUSED_STATUS
+from core.result import Result
+from exam import grading, ledger, paths, session
 from exam.output import progress
 from exam.session import format_duration
-from graders import modelfile
-from graders.refusal import Refused
-from graders.result import REFUSED as REFUSED_STATUS, Result
 
 HELP = "Submit and Test: grade the category's mymodel.h5 on hidden data and record the attempt"
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from exam import grading, legacy_keras, paths, questions, session
+from core import questions
+from core.errors import ExamError
+from exam import grading, legacy_keras, paths, session
 from exam.commands import check
-from exam.errors import ExamError
 
 HELP = "check CategoryN/starter.py, then train it (it saves CategoryN/mymodel.h5) under the session's Keras"
 

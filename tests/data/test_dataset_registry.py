@@ -1,4 +1,4 @@
-"""The registry's facts are well formed, every declared split is disjoint, and exam.data stays light to import."""
+"""The registry's facts are well formed, every declared split is disjoint, and core.data stays light to import."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-import exam.data
-from exam import questions
-from exam.data import cache
-from exam.data.registry import DATASETS, FILES, resolve, resolve_all
-from exam.questions import Split
-from exam.errors import ExamError
+import core.data
+from core import questions
+from core.data import cache
+from core.data.registry import DATASETS, FILES, resolve, resolve_all
+from core.errors import ExamError
+from core.questions import Split
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -77,7 +77,7 @@ def test_names_resolve_by_dataset_file_or_bare_file_name():
 
 def test_ensure_refuses_a_name_of_several_unrelated_files():
     with pytest.raises(ExamError, match="stands for several files"):
-        exam.data.ensure("horse-or-human")
+        core.data.ensure("horse-or-human")
 
 
 def test_cache_location_defaults_to_the_user_cache(monkeypatch, tmp_path):
@@ -91,14 +91,14 @@ def test_cache_location_defaults_to_the_user_cache(monkeypatch, tmp_path):
 
 
 def test_the_hidden_loader_is_not_exported_to_candidates():
-    import exam.data.hidden
+    import core.data.hidden
 
-    assert "hidden_data" in dir(exam.data.hidden) and "hidden_data" not in dir(exam.data)
-    assert not {n for n in exam.data.__all__ if "hidden" in n}
+    assert "hidden_data" in dir(core.data.hidden) and "hidden_data" not in dir(core.data)
+    assert not {n for n in core.data.__all__ if "hidden" in n}
 
 
 def test_importing_exam_data_loads_no_tensorflow_numpy_or_pandas():
-    code = ("import sys, exam.data, exam.data.hidden, exam.commands.fetch; "
+    code = ("import sys, core.data, core.data.hidden, exam.commands.fetch; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'tensorflow', 'numpy', 'pandas', 'keras'}))")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

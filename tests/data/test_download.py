@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from exam.data import cache, store
-from exam.data.checks import CsvTable
-from exam.data.download import DownloadError, download
-from exam.data.registry import DataFile
+from core.data import cache, store
+from core.data.checks import CsvTable
+from core.data.download import DownloadError, download
+from core.data.registry import DataFile
 
 ROWS = 20000  # about 230 kB: several read chunks, so a cut-off body leaves a partial file
 

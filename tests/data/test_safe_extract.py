@@ -9,10 +9,10 @@ import zipfile
 
 import pytest
 
-from exam.data import store
-from exam.data.checks import ImageFolders
-from exam.data.extract import UnsafeArchive, safe_extract
-from exam.data.registry import DataFile
+from core.data import store
+from core.data.checks import ImageFolders
+from core.data.extract import UnsafeArchive, safe_extract
+from core.data.registry import DataFile
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(100)
 

@@ -1,8 +1,8 @@
-"""The hidden parts, for graders only: deliberately not re-exported by exam.data."""
+"""The hidden parts, for graders only: deliberately not re-exported by core.data."""
 
 from __future__ import annotations
 
-from exam.data import readers
+from core.data import readers
 
 
 def hidden_data(question, *, start: int | None = None):

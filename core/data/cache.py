@@ -13,8 +13,8 @@ from pathlib import Path
 
 import platformdirs
 
-from exam import files
-from exam.data.registry import DataFile
+from core import files
+from core.data.registry import DataFile
 
 ENV_DIR = "TFEXAM_DATA_DIR"
 

@@ -11,8 +11,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from exam import limits
-from graders.refusal import Refused
+from core import limits
+from core.refusal import Refused
 
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 ZIP_MAGIC = b"PK\x03\x04"

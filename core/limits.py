@@ -10,7 +10,7 @@ import math
 import os
 from dataclasses import dataclass, fields
 
-from exam.errors import ExamError
+from core.errors import ExamError
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,13 @@
 """The dataset layer: the only code that knows a URL or a cache path.
 
-Starters, graders and solutions get data through these functions; hidden splits live in exam.data.hidden.
+Starters, graders and solutions get data through these functions; hidden splits live in core.data.hidden.
 No TensorFlow here, and numpy/pandas are imported only inside the loaders.
 """
 
-from exam.data.cache import cache_dir
-from exam.data.loaders import data_file, training_data
-from exam.data.registry import DATASETS, FILES
-from exam.data.store import DatasetMissing, ensure, fetch, prefetch
+from core.data.cache import cache_dir
+from core.data.loaders import data_file, training_data
+from core.data.registry import DATASETS, FILES
+from core.data.store import DatasetMissing, ensure, fetch, prefetch
 
 __all__ = [
     "DATASETS",

@@ -1,4 +1,4 @@
-"""The grading core every category uses: safe load, contract checks, hidden test, rubric, one Result."""
+"""The grading pipeline every kind of question goes through: safe load, contract checks, hidden test, rubric, one Result."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from exam import limits  # noqa: E402
-from exam.questions import MAX_SCORE, Question, format_shape  # noqa: E402
-from graders import hints, keras2, modelfile, rubric  # noqa: E402
-from graders.refusal import Refused  # noqa: E402
-from graders.result import ERROR, GRADED, REFUSED, Check, MetricResult, Result  # noqa: E402
+from core import limits, modelfile  # noqa: E402
+from core.questions import MAX_SCORE, Question, format_shape  # noqa: E402
+from core.refusal import Refused  # noqa: E402
+from core.result import ERROR, GRADED, REFUSED, Check, MetricResult, Result  # noqa: E402
+from graders import hints, keras2, rubric  # noqa: E402
 
 
 def grade(path: Path | str, question: Question, artifacts: Path | None = None) -> Result:

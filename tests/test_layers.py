@@ -1,0 +1,67 @@
+"""The packages' one rule, "TensorFlow-free code vs TensorFlow code", checked on every import in the source.
+
+core    TensorFlow-free; imports neither exam nor graders.
+exam    the CLI, TensorFlow-free; imports core, never graders (it starts `python -m graders` as a process).
+graders the TensorFlow side; imports core, never exam.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TENSORFLOW = {"tensorflow", "keras", "tf_keras", "tensorflow_hub"}
+FORBIDDEN = {
+    "core": {"exam", "graders"} | TENSORFLOW,
+    "exam": {"graders"} | TENSORFLOW,
+    "graders": {"exam"},
+}
+# Files that run inside the learner's own training process, never inside the CLI: they may touch Keras.
+LEARNER_SIDE = {Path("exam/keras2_shim/sitecustomize.py")}
+
+
+def imported_packages(path: Path) -> set[tuple[int, str]]:
+    """(line, top-level package) of every import in the file, module level and inside functions alike."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found |= {(node.lineno, alias.name.split(".")[0]) for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add((node.lineno, node.module.split(".")[0]))
+    return found
+
+
+def sources(package: str) -> list[Path]:
+    return sorted(p.relative_to(ROOT) for p in (ROOT / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_each_package_imports_only_what_its_layer_allows(package):
+    breaches = [f"{path}:{line} imports {name}"
+                for path in sources(package) if path not in LEARNER_SIDE
+                for line, name in sorted(imported_packages(ROOT / path)) if name in FORBIDDEN[package]]
+    assert not breaches, "\n".join(breaches)
+
+
+def test_the_rule_sees_imports_inside_functions(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from graders.pipeline import grade\n    import tensorflow as tf\n")
+    assert {name for _, name in imported_packages(module)} == {"graders", "tensorflow"}
+
+
+def test_importing_every_cli_and_core_module_loads_no_tensorflow():
+    """What the rule promises at run time: the CLI's whole import graph stays free of TensorFlow and the graders."""
+    modules = [".".join(p.with_suffix("").parts).removesuffix(".__init__")
+               for package in ("core", "exam") for p in sources(package)
+               if p not in LEARNER_SIDE and p.name != "__main__.py"]
+    probe = ("import importlib, sys\n"
+             f"for name in {modules!r}: importlib.import_module(name)\n"
+             "print(sorted({m.split('.')[0] for m in sys.modules} & {'tensorflow', 'keras', 'tf_keras', 'graders'}))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
