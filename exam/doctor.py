@@ -25,10 +25,6 @@ PINNED = ("tensorflow", "keras", "tf-keras")
 PROBE_TIMEOUT_S = 600
 SITTING_S = 300 * 60
 RUNS_PER_QUESTION = 8  # training runs a candidate typically makes per question in a sitting (first try, fixes, tuning)
-# Measured training time of each reference solution on the calibration machine (hidden_tests/CALIBRATION.md);
-# a declaration's `reference_seconds` takes precedence when the question bank carries one.
-REFERENCE_SECONDS = {"c1_line": 1.2, "c2_fashion_mnist": 89.0, "c3_horses_or_humans": 35.5, "c4_sarcasm": 11.6,
-                     "c5_sunspots": 42.3}
 DISK_MARGIN = 1 << 30  # models, kept submissions, TensorFlow's own caches
 
 
@@ -254,10 +250,6 @@ def roundtrip_check(result: dict | None, error: str) -> Verdict:
                    f"python -m pip install tf-keras=={_matching_tf_keras()}", result)
 
 
-def reference_seconds(question) -> float | None:
-    return getattr(question, "reference_seconds", None) or REFERENCE_SECONDS.get(question.id)
-
-
 def speed_check(result: dict | None, error: str, cached: bool) -> Verdict:
     if not cached:
         return Verdict("speed", SKIP, "the Category 3 pictures (horse-or-human) are not in the cache, so no epoch "
@@ -269,10 +261,10 @@ def speed_check(result: dict | None, error: str, cached: bool) -> Verdict:
     epochs = int(result.get("epochs") or 1)
     # the timed run paid the pictures, the build and its epochs; each further epoch costs what its last one did
     c3_total = result["run_s"] + max(0, epochs - int(result.get("timed_epochs") or 1)) * result["epoch_s"]
-    factor = c3_total / reference_seconds(c3)
+    factor = c3_total / c3.reference_seconds
     predicted = {}
     for question in questions.all_questions().values():
-        seconds = reference_seconds(question)
+        seconds = question.reference_seconds  # measured on the calibration machine (benchmarks/reference_times.py)
         if question.ready and seconds:
             predicted[question.id] = round(seconds * factor, 1)
     # a sitting draws one question per category: plan for the slowest draw
@@ -282,7 +274,7 @@ def speed_check(result: dict | None, error: str, cached: bool) -> Verdict:
         slowest_draw[category] = max(slowest_draw.get(category, 0.0), seconds)
     planned = RUNS_PER_QUESTION * sum(slowest_draw.values())
     load = _load()
-    details = {**result, "reference_c3_s": reference_seconds(c3), "slowdown": round(factor, 2),
+    details = {**result, "reference_c3_s": c3.reference_seconds, "slowdown": round(factor, 2),
                "predicted_reference_s": predicted, "planned_training_s": round(planned), "load_average": load}
     listing = ", ".join(f"{q} {_minutes(s)}" for q, s in predicted.items())
     message = (f"one epoch of the Category 3 reference took {result['epoch_s']:.1f} s once its pictures were cached "
