@@ -20,9 +20,7 @@ What the grader checks:
 import numpy as np
 import tensorflow as tf
 
-# BEGIN STARTER: only in the starter
-# # The training data: each Celsius temperature and the same temperature in Fahrenheit.
-# END STARTER
+# The training data: each Celsius temperature and the same temperature in Fahrenheit.
 celsius = np.array([-40.0, -10.0, 0.0, 8.0, 15.0, 22.0, 38.0], dtype=np.float32)
 fahrenheit = np.array([-40.0, 14.0, 32.0, 46.4, 59.0, 71.6, 100.4], dtype=np.float32)
 
@@ -57,10 +55,8 @@ def solution_model():
     return model
 
 
-# BEGIN STARTER: only in the starter
-# # Run this file to train and save the model; then use "Submit and Test".
-# # Keep the file name mymodel.h5: that is the file the grader reads.
-# END STARTER
+# Run this file to train and save the model; then use "Submit and Test".
+# Keep the file name mymodel.h5: that is the file the grader reads.
 if __name__ == "__main__":
     model = solution_model()
     model.save("mymodel.h5")

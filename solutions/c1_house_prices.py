@@ -21,10 +21,8 @@ What the grader checks:
 import numpy as np
 import tensorflow as tf
 
-# BEGIN STARTER: only in the starter
-# # The training data: houses with 1 to 6 bedrooms and their prices in hundreds of thousands
-# # (50 thousand for the house plus 50 thousand per bedroom, so a 1-bedroom house costs 1.0).
-# END STARTER
+# The training data: houses with 1 to 6 bedrooms and their prices in hundreds of thousands
+# (50 thousand for the house plus 50 thousand per bedroom, so a 1-bedroom house costs 1.0).
 bedrooms = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], dtype=np.float32)
 prices = np.array([1.0, 1.5, 2.0, 2.5, 3.0, 3.5], dtype=np.float32)
 
@@ -56,10 +54,8 @@ def solution_model():
     return model
 
 
-# BEGIN STARTER: only in the starter
-# # Run this file to train and save the model; then use "Submit and Test".
-# # Keep the file name mymodel.h5: that is the file the grader reads.
-# END STARTER
+# Run this file to train and save the model; then use "Submit and Test".
+# Keep the file name mymodel.h5: that is the file the grader reads.
 if __name__ == "__main__":
     model = solution_model()
     model.save("mymodel.h5")

@@ -19,9 +19,7 @@ What the grader checks:
 import numpy as np
 import tensorflow as tf
 
-# BEGIN STARTER: only in the starter
-# # The training data: every point lies on the same straight line.
-# END STARTER
+# The training data: every point lies on the same straight line.
 xs = np.array([-2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0], dtype=np.float32)
 ys = np.array([-4.0, -1.0, 2.0, 5.0, 8.0, 11.0, 14.0], dtype=np.float32)
 
@@ -52,10 +50,8 @@ def solution_model():
     return model
 
 
-# BEGIN STARTER: only in the starter
-# # Run this file to train and save the model; then use "Submit and Test".
-# # Keep the file name mymodel.h5: that is the file the grader reads.
-# END STARTER
+# Run this file to train and save the model; then use "Submit and Test".
+# Keep the file name mymodel.h5: that is the file the grader reads.
 if __name__ == "__main__":
     model = solution_model()
     model.save("mymodel.h5")

@@ -21,21 +21,19 @@ import tensorflow as tf
 
 from core.data import training_data
 
-# BEGIN STARTER: only in the starter
-# # The grader does not run this file. It takes the 10,000 official test digits (the loader below never returns
-# # them), passes each one through scale() exactly as written here, and takes the largest of your model's 10
-# # outputs as its answer. So:
-# #   - the model's input is one picture as a (28, 28) array: no resizing, and no channel axis added outside the
-# #     model (for Conv2D, put tf.keras.layers.Reshape((28, 28, 1)) inside the model, right after the Input);
-# #   - the last layer has 10 units, output i for the digit i; softmax probabilities and raw logits (then compile
-# #     with from_logits=True) grade the same, since only the largest output counts.
-# END STARTER
+# The grader does not run this file. It takes the 10,000 official test digits (the loader below never returns
+# them), passes each one through scale() exactly as written here, and takes the largest of your model's 10
+# outputs as its answer. So:
+#   - the model's input is one picture as a (28, 28) array: no resizing, and no channel axis added outside the
+#     model (for Conv2D, put tf.keras.layers.Reshape((28, 28, 1)) inside the model, right after the Input);
+#   - the last layer has 10 units, output i for the digit i; softmax probabilities and raw logits (then compile
+#     with from_logits=True) grade the same, since only the largest output counts.
 PIXEL_SCALE = 255.0
 CLASS_NAMES = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
 
 
 def scale(images):
-    # BEGIN STARTER: only in the starter
+    # BEGIN STARTER: the starter also has these lines
     # """uint8 pixels 0..255 -> float32 in [0, 1]: the numbers your model is graded on."""
     # END STARTER
     return images.astype("float32") / PIXEL_SCALE
@@ -56,10 +54,8 @@ class StopAtAccuracy(tf.keras.callbacks.Callback):
 
 # END SOLUTION
 def solution_model():
-    # BEGIN STARTER: only in the starter
-    # # The 60,000 training digits from the official MNIST IDX files: the same arrays as the training half of
-    # # tf.keras.datasets.mnist.load_data(), read from the exam's dataset cache instead of the internet.
-    # END STARTER
+    # The 60,000 training digits from the official MNIST IDX files: the same arrays as the training half of
+    # tf.keras.datasets.mnist.load_data(), read from the exam's dataset cache instead of the internet.
     images, labels = training_data("c2_mnist")  # uint8 (60000, 28, 28) and uint8 (60000,) with values 0..9
     images = scale(images)
 
@@ -99,10 +95,8 @@ def solution_model():
     return model
 
 
-# BEGIN STARTER: only in the starter
-# # Run this file to train and save the model; then use "Submit and Test".
-# # Keep the file name mymodel.h5: that is the file the grader reads.
-# END STARTER
+# Run this file to train and save the model; then use "Submit and Test".
+# Keep the file name mymodel.h5: that is the file the grader reads.
 if __name__ == "__main__":
     model = solution_model()
     model.save("mymodel.h5")

@@ -21,16 +21,14 @@ import tensorflow as tf
 
 from core.data import training_data
 
-# BEGIN STARTER: only in the starter
-# # The grader does not run this file. It reads its own hidden pictures with the same steps as load_pictures()
-# # below and feeds them to your model, so keep these settings:
-# #   - IMAGE_SIZE: every 300x300 PNG is resized (bilinear) to 150x150, and color_mode="rgb" keeps the red, green
-# #     and blue channels and drops the PNG's alpha (transparency) channel, so the input is (150, 150, 3);
-# #   - scale(): pixels are divided by 255, so your model sees float32 values in [0, 1] (do not add a Rescaling
-# #     layer on top of that, or the pixels are scaled twice);
-# #   - the labels come from the folder names in alphabetical order: horses/ -> 0, humans/ -> 1. End the model
-# #     with Dense(1, activation="sigmoid"): its output is the probability of "human", and above 0.5 counts as human.
-# END STARTER
+# The grader does not run this file. It reads its own hidden pictures with the same steps as load_pictures()
+# below and feeds them to your model, so keep these settings:
+#   - IMAGE_SIZE: every 300x300 PNG is resized (bilinear) to 150x150, and color_mode="rgb" keeps the red, green
+#     and blue channels and drops the PNG's alpha (transparency) channel, so the input is (150, 150, 3);
+#   - scale(): pixels are divided by 255, so your model sees float32 values in [0, 1] (do not add a Rescaling
+#     layer on top of that, or the pixels are scaled twice);
+#   - the labels come from the folder names in alphabetical order: horses/ -> 0, humans/ -> 1. End the model
+#     with Dense(1, activation="sigmoid"): its output is the probability of "human", and above 0.5 counts as human.
 IMAGE_SIZE = (150, 150)
 CLASS_NAMES = ["horses", "humans"]
 PIXEL_SCALE = 255.0
@@ -45,7 +43,7 @@ def scale(pictures, labels):
 
 
 def load_pictures(folder, shuffle=True, seed=0):
-    # BEGIN STARTER: only in the starter
+    # BEGIN STARTER: the starter also has these lines
     # """A tf.data.Dataset of (pictures float32 (batch, 150, 150, 3) in [0, 1], labels float32 (batch, 1))."""
     # END STARTER
     dataset = tf.keras.utils.image_dataset_from_directory(
@@ -147,10 +145,8 @@ def solution_model():
     return model
 
 
-# BEGIN STARTER: only in the starter
-# # Run this file to train and save the model; then use "Submit and Test".
-# # Keep the file name mymodel.h5: that is the file the grader reads.
-# END STARTER
+# Run this file to train and save the model; then use "Submit and Test".
+# Keep the file name mymodel.h5: that is the file the grader reads.
 if __name__ == "__main__":
     model = solution_model()
     model.save("mymodel.h5")

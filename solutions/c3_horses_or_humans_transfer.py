@@ -23,17 +23,15 @@ import tensorflow as tf
 
 from core.data import data_file, training_data
 
-# BEGIN STARTER: only in the starter
-# # The grader does not run this file. It reads its own hidden pictures with the same steps as load_pictures()
-# # below and feeds them to your model, so keep these settings:
-# #   - IMAGE_SIZE: every 300x300 PNG is resized (bilinear) to 128x128 RGB (the PNG's alpha channel is dropped),
-# #     so the input is (128, 128, 3);
-# #   - scale(): pixels are divided by 255, so your model receives float32 values in [0, 1]. MobileNet was trained
-# #     on values in [-1, 1]: the Rescaling(2.0, offset=-1.0) layer inside the model converts them, keep it;
-# #   - the labels come from the folder names in alphabetical order: horses/ -> 0, humans/ -> 1. End the model
-# #     with Dense(1, activation="sigmoid"): its output is the probability of "human", and above 0.5 counts as human;
-# #   - the model must carry a MobileNet backbone (the grader checks for its depthwise convolutions).
-# END STARTER
+# The grader does not run this file. It reads its own hidden pictures with the same steps as load_pictures()
+# below and feeds them to your model, so keep these settings:
+#   - IMAGE_SIZE: every 300x300 PNG is resized (bilinear) to 128x128 RGB (the PNG's alpha channel is dropped),
+#     so the input is (128, 128, 3);
+#   - scale(): pixels are divided by 255, so your model receives float32 values in [0, 1]. MobileNet was trained
+#     on values in [-1, 1]: the Rescaling(2.0, offset=-1.0) layer inside the model converts them, keep it;
+#   - the labels come from the folder names in alphabetical order: horses/ -> 0, humans/ -> 1. End the model
+#     with Dense(1, activation="sigmoid"): its output is the probability of "human", and above 0.5 counts as human;
+#   - the model must carry a MobileNet backbone (the grader checks for its depthwise convolutions).
 IMAGE_SIZE = (128, 128)
 CLASS_NAMES = ["horses", "humans"]
 PIXEL_SCALE = 255.0
@@ -42,7 +40,7 @@ BATCH_SIZE = 32
 SEED = 0
 # END SOLUTION
 WEIGHTS = "keras-applications/mobilenet_2_5_224_tf_no_top.h5"  # the ImageNet weights, a file of the exam's data cache
-# BEGIN STARTER: only in the starter
+# BEGIN STARTER: the starter also has these lines
 #
 # # Training choices: yours to change.
 # BATCH_SIZE = 32
@@ -54,26 +52,20 @@ def scale(pictures, labels):
 
 
 def load_pictures(folder, shuffle=True, seed=0):
-    # BEGIN STARTER: only in the starter
+    # BEGIN STARTER: the starter also has these lines
     # """A tf.data.Dataset of (pictures float32 (batch, 128, 128, 3) in [0, 1], labels float32 (batch, 1))."""
     # END STARTER
     dataset = tf.keras.utils.image_dataset_from_directory(
-        # BEGIN SOLUTION
-        folder, labels="inferred", class_names=CLASS_NAMES, label_mode="binary", color_mode="rgb",
-        image_size=IMAGE_SIZE, interpolation="bilinear", batch_size=BATCH_SIZE, shuffle=shuffle, seed=seed,
-        # END SOLUTION
-        # BEGIN STARTER: what the starter has here instead
-        # folder,
-        # labels="inferred",            # one sub-folder per class ...
-        # class_names=CLASS_NAMES,      # ... in this order, so horses are 0 and humans 1
-        # label_mode="binary",
-        # color_mode="rgb",
-        # image_size=IMAGE_SIZE,
-        # interpolation="bilinear",
-        # batch_size=BATCH_SIZE,
-        # shuffle=shuffle,
-        # seed=seed,
-        # END STARTER
+        folder,
+        labels="inferred",            # one sub-folder per class ...
+        class_names=CLASS_NAMES,      # ... in this order, so horses are 0 and humans 1
+        label_mode="binary",
+        color_mode="rgb",
+        image_size=IMAGE_SIZE,
+        interpolation="bilinear",
+        batch_size=BATCH_SIZE,
+        shuffle=shuffle,
+        seed=seed,
     )
     return dataset.map(scale)
 
@@ -173,10 +165,8 @@ def solution_model():
     return model
 
 
-# BEGIN STARTER: only in the starter
-# # Run this file to train and save the model; then use "Submit and Test".
-# # Keep the file name mymodel.h5: that is the file the grader reads.
-# END STARTER
+# Run this file to train and save the model; then use "Submit and Test".
+# Keep the file name mymodel.h5: that is the file the grader reads.
 if __name__ == "__main__":
     model = solution_model()
     model.save("mymodel.h5")

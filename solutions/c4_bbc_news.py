@@ -25,25 +25,19 @@ import tensorflow as tf
 
 from core.data import training_data
 
-# BEGIN STARTER: only in the starter
-# # The tokenizer settings are frozen. The grader does not run this file: it builds its own tokenizer with these
-# # exact settings from the same training articles and feeds your model the token ids it produces. Change any of
-# # them and your model is graded on ids that mean something other than the ones it learned.
-# END STARTER
+# The tokenizer settings are frozen. The grader does not run this file: it builds its own tokenizer with these
+# exact settings from the same training articles and feeds your model the token ids it produces. Change any of
+# them and your model is graded on ids that mean something other than the ones it learned.
 VOCAB_SIZE = 1000       # ids 0..999: 0 pads, 1 is OOV_TOKEN (any rarer word), 2..999 the 998 most frequent words
 OOV_TOKEN = "<OOV>"
 MAX_LENGTH = 120        # every article becomes exactly 120 ids: the articles are longer (390 words on average),
 PADDING = "post"        # so short ones get zeros after their words ...
 TRUNCATING = "post"     # ... and long ones keep their first 120 words
 TRAINING_SIZE = 1780    # training_data() returns the first 1,780 articles; the grader keeps the other 445
-# BEGIN STARTER: only in the starter
-# # The label of an article is the position of its desk in this alphabetical list: business 0 ... tech 4.
-# END STARTER
+# The label of an article is the position of its desk in this alphabetical list: business 0 ... tech 4.
 CATEGORIES = ["business", "entertainment", "politics", "sport", "tech"]
-# BEGIN STARTER: only in the starter
-#
-# # Set by the question as well, but only your model uses it: the grader sees token ids in and five scores out.
-# END STARTER
+
+# Set by the question as well, but only your model uses it: the grader sees token ids in and five scores out.
 EMBEDDING_DIM = 16
 # BEGIN SOLUTION
 SEED = 0
@@ -51,7 +45,7 @@ SEED = 0
 
 
 def fit_tokenizer(texts):
-    # BEGIN STARTER: only in the starter
+    # BEGIN STARTER: the starter also has these lines
     # """The word index, learned from the training articles only."""
     # END STARTER
     tokenizer = tf.keras.preprocessing.text.Tokenizer(num_words=VOCAB_SIZE, oov_token=OOV_TOKEN)
@@ -60,7 +54,7 @@ def fit_tokenizer(texts):
 
 
 def to_padded(tokenizer, texts):
-    # BEGIN STARTER: only in the starter
+    # BEGIN STARTER: the starter also has these lines
     # """Articles -> an int array of shape (len(texts), MAX_LENGTH): the input your model receives."""
     # END STARTER
     sequences = tokenizer.texts_to_sequences(texts)
@@ -115,10 +109,8 @@ def solution_model():
     return model
 
 
-# BEGIN STARTER: only in the starter
-# # Run this file to train and save the model; then use "Submit and Test".
-# # Keep the file name mymodel.h5: that is the file the grader reads.
-# END STARTER
+# Run this file to train and save the model; then use "Submit and Test".
+# Keep the file name mymodel.h5: that is the file the grader reads.
 if __name__ == "__main__":
     model = solution_model()
     model.save("mymodel.h5")

@@ -22,7 +22,7 @@ import tensorflow as tf
 
 from core.data import training_data
 
-# BEGIN STARTER: only in the starter
+# BEGIN STARTER: the starter also has these lines
 # # The tokenizer settings are frozen. The grader does not run this file: it builds its own tokenizer with these
 # # exact settings from the same training headlines and feeds your model the token ids it produces. Change any of
 # # them and your model is graded on ids that mean something other than the ones it learned.
@@ -36,7 +36,7 @@ TRUNCATING = "post"     # ... and a longer headline loses its end
 EMBEDDING_DIM = 16
 # END SOLUTION
 TRAINING_SIZE = 20000   # training_data() returns the first 20,000 headlines; the grader keeps the rest
-# BEGIN STARTER: only in the starter
+# BEGIN STARTER: the starter also has these lines
 #
 # # Set by the question as well, but only your model uses it: the grader sees token ids in and a probability out.
 # EMBEDDING_DIM = 16
@@ -44,7 +44,7 @@ TRAINING_SIZE = 20000   # training_data() returns the first 20,000 headlines; th
 
 
 def fit_tokenizer(sentences):
-    # BEGIN STARTER: only in the starter
+    # BEGIN STARTER: the starter also has these lines
     # """The word index, learned from the training headlines only."""
     # END STARTER
     tokenizer = tf.keras.preprocessing.text.Tokenizer(num_words=VOCAB_SIZE, oov_token=OOV_TOKEN)
@@ -53,7 +53,7 @@ def fit_tokenizer(sentences):
 
 
 def to_padded(tokenizer, sentences):
-    # BEGIN STARTER: only in the starter
+    # BEGIN STARTER: the starter also has these lines
     # """Headlines -> an int array of shape (len(sentences), MAX_LENGTH): the input your model receives."""
     # END STARTER
     sequences = tokenizer.texts_to_sequences(sentences)
@@ -105,7 +105,7 @@ def solution_model():
     return model
 
 
-# BEGIN STARTER: only in the starter
+# BEGIN STARTER: the starter also has these lines
 # # Run this file to train and save the model; then use "Submit and Test".
 # # Keep the file name mymodel.h5: that is the file the grader reads.
 # END STARTER

@@ -23,23 +23,17 @@ import tensorflow as tf
 
 from core.data import training_data
 
-# BEGIN STARTER: only in the starter
-# # Frozen settings: the grader prepares its inputs exactly like this.
-# END STARTER
+# Frozen settings: the grader prepares its inputs exactly like this.
 WINDOW_SIZE = 30    # the model sees the last 30 days ...
 SPLIT_TIME = 2500   # ... training_data() returns days 0..2499; the grader forecasts every day after them
-# BEGIN STARTER: only in the starter
-#
-# # Training choices: these two are yours to change.
-# END STARTER
+
+# Training choices: these two are yours to change.
 BATCH_SIZE = 32
 SHUFFLE_BUFFER = 1000
-# BEGIN STARTER: only in the starter
-#
-# # Min-max normalisation of the whole series: (value - min) / (max - min), so every value lies in [0, 1] and the
-# # grader's mean absolute error is on that scale (0.01 is 0.263 degrees Celsius). The minimum (0.0 degrees) and
-# # the maximum (26.3 degrees) of all ten years both fall in the training part, in 1982.
-# END STARTER
+
+# Min-max normalisation of the whole series: (value - min) / (max - min), so every value lies in [0, 1] and the
+# grader's mean absolute error is on that scale (0.01 is 0.263 degrees Celsius). The minimum (0.0 degrees) and
+# the maximum (26.3 degrees) of all ten years both fall in the training part, in 1982.
 SERIES_MIN = 0.0
 SERIES_MAX = 26.3
 # BEGIN SOLUTION
@@ -53,15 +47,13 @@ def normalise(values):
 
 
 def windowed_dataset(series, window_size=WINDOW_SIZE, batch_size=BATCH_SIZE, shuffle_buffer=SHUFFLE_BUFFER):
-    # BEGIN STARTER: only in the starter
+    # BEGIN STARTER: the starter also has these lines
     # """(window of 30 values, the value right after it) pairs, shaped (batch, 30, 1) and (batch, 1)."""
     # END STARTER
     ds = tf.data.Dataset.from_tensor_slices(series[:, np.newaxis])
     ds = ds.window(window_size + 1, shift=1, drop_remainder=True)
     ds = ds.flat_map(lambda window: window.batch(window_size + 1))
-    # BEGIN STARTER: only in the starter
-    # # tf.data cannot count windows by itself; stating the count lets Keras show real progress from epoch 1
-    # END STARTER
+    # tf.data cannot count windows by itself; stating the count lets Keras show real progress from epoch 1
     ds = ds.apply(tf.data.experimental.assert_cardinality(len(series) - window_size))
     # BEGIN SOLUTION
     ds = ds.shuffle(shuffle_buffer, seed=SEED)
@@ -116,10 +108,8 @@ def solution_model():
     return model
 
 
-# BEGIN STARTER: only in the starter
-# # Run this file to train and save the model; then use "Submit and Test".
-# # Keep the file name mymodel.h5: that is the file the grader reads.
-# END STARTER
+# Run this file to train and save the model; then use "Submit and Test".
+# Keep the file name mymodel.h5: that is the file the grader reads.
 if __name__ == "__main__":
     model = solution_model()
     model.save("mymodel.h5")

@@ -24,14 +24,10 @@ import tensorflow as tf
 
 from core.data import training_data
 
-# BEGIN STARTER: only in the starter
-# # Frozen settings: the grader prepares its inputs exactly like this. Change them and your model is graded on data
-# # shaped or scaled differently from what it learned.
-# END STARTER
+# Frozen settings: the grader prepares its inputs exactly like this. Change them and your model is graded on data
+# shaped or scaled differently from what it learned.
 N_FEATURES = 7      # columns in the CSV's order: Global_active_power, Global_reactive_power, Voltage,
-                    # BEGIN STARTER: only in the starter
-                    # # Global_intensity, Sub_metering_1, Sub_metering_2, Sub_metering_3
-                    # END STARTER
+                    # Global_intensity, Sub_metering_1, Sub_metering_2, Sub_metering_3
 N_PAST = 24         # the model sees 24 minutes ...
 N_FUTURE = 24       # ... and forecasts the 24 minutes after them: input (24, 7), output (24, 7)
 SHIFT = 1           # consecutive windows start one minute apart
@@ -39,10 +35,8 @@ SPLIT_TIME = 43200  # training_data() returns the first half (30 days); the grad
 # BEGIN SOLUTION
 BATCH_SIZE = 256
 # END SOLUTION
-# BEGIN STARTER: what the starter has here instead
-# # The minimum and maximum of each column over all 60 days (some fall in the hidden half, so they are given here):
-# # the grader scales with exactly these numbers.
-# END STARTER
+# The minimum and maximum of each column over all 60 days (some fall in the hidden half, so they are given here):
+# the grader scales with exactly these numbers.
 COLUMN_MIN = np.array([0.194, 0.0, 224.68, 0.8, 0.0, 0.0, 0.0], dtype=np.float32)
 COLUMN_MAX = np.array([9.272, 0.874, 251.7, 40.4, 77.0, 78.0, 20.0], dtype=np.float32)
 # BEGIN SOLUTION
@@ -57,7 +51,7 @@ SEED = 0
 
 
 def normalize_series(data, min, max):
-    # BEGIN STARTER: only in the starter
+    # BEGIN STARTER: the starter also has these lines
     # """The exam's own scaling, kept as it was: subtract each column's minimum, then divide by its maximum
     # (not by max - min, so Voltage, which never drops far below its maximum, ends up between 0 and 0.11)."""
     # END STARTER
@@ -137,10 +131,8 @@ def solution_model():
     return model
 
 
-# BEGIN STARTER: only in the starter
-# # Run this file to train and save the model; then use "Submit and Test".
-# # Keep the file name mymodel.h5: that is the file the grader reads.
-# END STARTER
+# Run this file to train and save the model; then use "Submit and Test".
+# Keep the file name mymodel.h5: that is the file the grader reads.
 if __name__ == "__main__":
     model = solution_model()
     model.save("mymodel.h5")

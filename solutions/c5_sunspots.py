@@ -23,23 +23,17 @@ import tensorflow as tf
 
 from core.data import training_data
 
-# BEGIN STARTER: only in the starter
-# # Frozen settings: the grader prepares its inputs exactly like this.
-# END STARTER
+# Frozen settings: the grader prepares its inputs exactly like this.
 WINDOW_SIZE = 30    # the model sees the last 30 months ...
 SPLIT_TIME = 3000   # ... training_data() returns months 0..2999; the grader forecasts every month after them
-# BEGIN STARTER: only in the starter
-#
-# # Training choices: these two are yours to change.
-# END STARTER
+
+# Training choices: these two are yours to change.
 BATCH_SIZE = 32
 SHUFFLE_BUFFER = 1000
-# BEGIN STARTER: only in the starter
-#
-# # Min-max normalisation of the whole series: (value - min) / (max - min), so every value lies in [0, 1] and the
-# # grader's mean absolute error is on that scale. The minimum (0.0) and the maximum (398.2, in 1778) of the whole
-# # series both lie in the training part, so the training part's min and max are the whole series' min and max.
-# END STARTER
+
+# Min-max normalisation of the whole series: (value - min) / (max - min), so every value lies in [0, 1] and the
+# grader's mean absolute error is on that scale. The minimum (0.0) and the maximum (398.2, in 1778) of the whole
+# series both lie in the training part, so the training part's min and max are the whole series' min and max.
 SERIES_MIN = 0.0
 SERIES_MAX = 398.2
 # BEGIN SOLUTION
@@ -52,15 +46,13 @@ def normalise(values):
 
 
 def windowed_dataset(series, window_size=WINDOW_SIZE, batch_size=BATCH_SIZE, shuffle_buffer=SHUFFLE_BUFFER):
-    # BEGIN STARTER: only in the starter
+    # BEGIN STARTER: the starter also has these lines
     # """(window of 30 values, the value right after it) pairs, shaped (batch, 30, 1) and (batch, 1)."""
     # END STARTER
     ds = tf.data.Dataset.from_tensor_slices(series[:, np.newaxis])
     ds = ds.window(window_size + 1, shift=1, drop_remainder=True)
     ds = ds.flat_map(lambda window: window.batch(window_size + 1))
-    # BEGIN STARTER: only in the starter
-    # # tf.data cannot count windows by itself; stating the count lets Keras show real progress from epoch 1
-    # END STARTER
+    # tf.data cannot count windows by itself; stating the count lets Keras show real progress from epoch 1
     ds = ds.apply(tf.data.experimental.assert_cardinality(len(series) - window_size))
     ds = ds.shuffle(shuffle_buffer, seed=0)
     ds = ds.map(lambda window: (window[:-1], window[-1]))
@@ -112,10 +104,8 @@ def solution_model():
     return model
 
 
-# BEGIN STARTER: only in the starter
-# # Run this file to train and save the model; then use "Submit and Test".
-# # Keep the file name mymodel.h5: that is the file the grader reads.
-# END STARTER
+# Run this file to train and save the model; then use "Submit and Test".
+# Keep the file name mymodel.h5: that is the file the grader reads.
 if __name__ == "__main__":
     model = solution_model()
     model.save("mymodel.h5")
