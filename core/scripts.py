@@ -20,7 +20,6 @@ import sys
 from pathlib import Path
 
 from core import questions
-from core.content import REPO_ROOT
 from core.errors import ExamError
 
 SOLUTION, STARTER = "SOLUTION", "STARTER"
@@ -92,7 +91,7 @@ def rendered(question: questions.Question) -> dict[Path, str]:
     source = question.solution_path.read_text(encoding="utf-8")
     _, body = split_header(source)
     header = questions.starter_header(question)
-    name = str(question.solution_path.relative_to(REPO_ROOT))
+    name = f"{question.solution_path.parent.name}/{question.solution_path.name}"
     return {question.solution_path: header + body, question.starter_path: header + render_starter(body, name)}
 
 
@@ -127,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
     for path in paths:
-        print(f"{'stale' if args.check else 'updated'} {path.relative_to(REPO_ROOT)}")
+        print(f"{'stale' if args.check else 'updated'} {path.parent.name}/{path.name}")
     return 1 if args.check and paths else 0
 
 
