@@ -21,23 +21,41 @@ What the grader checks:
 import numpy as np
 import tensorflow as tf
 
+# The training data: houses with 1 to 6 bedrooms and their prices in hundreds of thousands
+# (50 thousand for the house plus 50 thousand per bedroom, so a 1-bedroom house costs 1.0).
 bedrooms = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], dtype=np.float32)
 prices = np.array([1.0, 1.5, 2.0, 2.5, 3.0, 3.5], dtype=np.float32)
 
 
 def solution_model():
+    # BEGIN SOLUTION
     # One neuron: price = w * bedrooms + b. The six houses repeated 50 times make 50 SGD steps per epoch, so a few
     # short epochs converge (Keras pays a fixed cost per epoch).
     tf.keras.utils.set_random_seed(1)
+    # END SOLUTION
+    # BEGIN STARTER: what the starter has here instead
+    # # YOUR CODE HERE: build, compile and train a model that predicts prices from bedrooms.
+    # # The stub below runs, but it trains for a single epoch, so its prices are far off.
+    # # Keep the Input layer: the grader gives the model one number of bedrooms at a time (no scaling), and reads
+    # # its output as a price in hundreds of thousands, like the prices above.
+    # END STARTER
     model = tf.keras.Sequential([
         tf.keras.Input(shape=(1,)),
         tf.keras.layers.Dense(units=1),
     ])
+    # BEGIN SOLUTION
     model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.02), loss="mean_squared_error")
     model.fit(np.tile(bedrooms, 50), np.tile(prices, 50), epochs=30, batch_size=len(bedrooms), verbose=0)
+    # END SOLUTION
+    # BEGIN STARTER: what the starter has here instead
+    # model.compile(optimizer="sgd", loss="mean_squared_error")
+    # model.fit(bedrooms, prices, epochs=1, verbose=0)
+    # END STARTER
     return model
 
 
+# Run this file to train and save the model; then use "Submit and Test".
+# Keep the file name mymodel.h5: that is the file the grader reads.
 if __name__ == "__main__":
     model = solution_model()
     model.save("mymodel.h5")

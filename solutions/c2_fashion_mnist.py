@@ -21,39 +21,69 @@ import tensorflow as tf
 
 from core.data import training_data
 
+# The grader does not run this file. It takes the 10,000 official test pictures (the loader below never returns
+# them), passes each one through scale() exactly as written here, and takes the largest of your model's 10
+# outputs as its answer. So:
+#   - the model's input is one picture as a (28, 28) array: no resizing, and no channel axis added outside the
+#     model (for Conv2D, put tf.keras.layers.Reshape((28, 28, 1)) inside the model, right after the Input);
+#   - the last layer has 10 units, one per class in CLASS_NAMES order; softmax probabilities and raw logits
+#     (then compile with from_logits=True) grade the same, since only the largest output counts.
 PIXEL_SCALE = 255.0
 CLASS_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
 
 def scale(images):
+    # BEGIN STARTER: the starter also has these lines
+    # """uint8 pixels 0..255 -> float32 in [0, 1]: the numbers your model is graded on."""
+    # END STARTER
     return images.astype("float32") / PIXEL_SCALE
 
 
 def solution_model():
-    images, labels = training_data("c2_fashion_mnist")
+    # The 60,000 training pictures from the Fashion-MNIST IDX files: the same arrays as the training half of
+    # tf.keras.datasets.fashion_mnist.load_data(), read from the exam's dataset cache instead of the internet.
+    images, labels = training_data("c2_fashion_mnist")  # uint8 (60000, 28, 28) and uint8 (60000,) with values 0..9
     images = scale(images)
 
+    # BEGIN SOLUTION
     # Two small convolution blocks see local shapes (collars, sleeves, soles) that a Dense layer on raw pixels
     # cannot; the Reshape adds the channel axis inside the model, so the input stays (28, 28). Five epochs reach
     # about 0.91 on the test pictures in two minutes on two CPU cores; Shirt stays the hardest class.
     tf.keras.utils.set_random_seed(7)
+    # END SOLUTION
+    # BEGIN STARTER: what the starter has here instead
+    # # YOUR CODE HERE: a better model and a longer training run.
+    # # The stub below runs end to end, but one pass of a single Dense layer is far from the accuracy needed.
+    # # Tip: model.fit(..., validation_split=0.1) shows how well the model does on pictures it did not train on.
+    # END STARTER
     model = tf.keras.Sequential([
         tf.keras.Input(shape=(28, 28)),
+        # BEGIN SOLUTION
         tf.keras.layers.Reshape((28, 28, 1)),
         tf.keras.layers.Conv2D(32, 3, padding="same", activation="relu"),
         tf.keras.layers.MaxPooling2D(),
         tf.keras.layers.Conv2D(64, 3, padding="same", activation="relu"),
         tf.keras.layers.MaxPooling2D(),
+        # END SOLUTION
         tf.keras.layers.Flatten(),
+        # BEGIN SOLUTION
         tf.keras.layers.Dropout(0.3),
         tf.keras.layers.Dense(128, activation="relu"),
+        # END SOLUTION
         tf.keras.layers.Dense(10, activation="softmax"),
     ])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    # BEGIN SOLUTION
     model.fit(images, labels, epochs=5, batch_size=64, verbose=2)
+    # END SOLUTION
+    # BEGIN STARTER: what the starter has here instead
+    # model.fit(images, labels, epochs=1, verbose=2)
+    # END STARTER
     return model
 
 
+# Run this file to train and save the model; then use "Submit and Test".
+# Keep the file name mymodel.h5: that is the file the grader reads.
 if __name__ == "__main__":
     model = solution_model()
     model.save("mymodel.h5")

@@ -21,14 +21,25 @@ import tensorflow as tf
 
 from core.data import training_data
 
+# The grader does not run this file. It takes the 10,000 official test digits (the loader below never returns
+# them), passes each one through scale() exactly as written here, and takes the largest of your model's 10
+# outputs as its answer. So:
+#   - the model's input is one picture as a (28, 28) array: no resizing, and no channel axis added outside the
+#     model (for Conv2D, put tf.keras.layers.Reshape((28, 28, 1)) inside the model, right after the Input);
+#   - the last layer has 10 units, output i for the digit i; softmax probabilities and raw logits (then compile
+#     with from_logits=True) grade the same, since only the largest output counts.
 PIXEL_SCALE = 255.0
 CLASS_NAMES = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
 
 
 def scale(images):
+    # BEGIN STARTER: the starter also has these lines
+    # """uint8 pixels 0..255 -> float32 in [0, 1]: the numbers your model is graded on."""
+    # END STARTER
     return images.astype("float32") / PIXEL_SCALE
 
 
+# BEGIN SOLUTION
 class StopAtAccuracy(tf.keras.callbacks.Callback):
     """Ends training once the training accuracy passes `target`: more epochs would only cost time."""
 
@@ -41,28 +52,51 @@ class StopAtAccuracy(tf.keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+# END SOLUTION
 def solution_model():
-    images, labels = training_data("c2_mnist")
+    # The 60,000 training digits from the official MNIST IDX files: the same arrays as the training half of
+    # tf.keras.datasets.mnist.load_data(), read from the exam's dataset cache instead of the internet.
+    images, labels = training_data("c2_mnist")  # uint8 (60000, 28, 28) and uint8 (60000,) with values 0..9
     images = scale(images)
 
+    # BEGIN SOLUTION
     # One convolution block is enough for digits: strokes are simple local shapes. The Reshape adds the channel
     # axis inside the model, so the input stays (28, 28). Training stops at 99.5% training accuracy or 4 epochs.
     tf.keras.utils.set_random_seed(7)
+    # END SOLUTION
+    # BEGIN STARTER: what the starter has here instead
+    # # YOUR CODE HERE: a better model and a longer training run.
+    # # The stub below runs end to end, but one pass of a single Dense layer is far from the accuracy needed.
+    # # Tips: model.fit(..., validation_split=0.1) shows how well the model does on digits it did not train on, and
+    # # a callback (tf.keras.callbacks.EarlyStopping, or your own that stops at a target accuracy) ends training
+    # # when more epochs no longer help.
+    # END STARTER
     model = tf.keras.Sequential([
         tf.keras.Input(shape=(28, 28)),
+        # BEGIN SOLUTION
         tf.keras.layers.Reshape((28, 28, 1)),
         tf.keras.layers.Conv2D(32, 3, activation="relu"),
         tf.keras.layers.MaxPooling2D(),
+        # END SOLUTION
         tf.keras.layers.Flatten(),
+        # BEGIN SOLUTION
         tf.keras.layers.Dropout(0.2),
         tf.keras.layers.Dense(128, activation="relu"),
+        # END SOLUTION
         tf.keras.layers.Dense(10, activation="softmax"),
     ])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    # BEGIN SOLUTION
     model.fit(images, labels, epochs=4, batch_size=64, callbacks=[StopAtAccuracy(0.995)], verbose=2)
+    # END SOLUTION
+    # BEGIN STARTER: what the starter has here instead
+    # model.fit(images, labels, epochs=1, verbose=2)
+    # END STARTER
     return model
 
 
+# Run this file to train and save the model; then use "Submit and Test".
+# Keep the file name mymodel.h5: that is the file the grader reads.
 if __name__ == "__main__":
     model = solution_model()
     model.save("mymodel.h5")

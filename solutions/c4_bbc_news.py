@@ -18,29 +18,45 @@ What the grader checks:
 (Generated from hidden_tests/c4_bbc_news.toml; your code goes below this docstring.)
 """
 
+# BEGIN SOLUTION
 import numpy as np
+# END SOLUTION
 import tensorflow as tf
 
 from core.data import training_data
 
-VOCAB_SIZE = 1000
+# The tokenizer settings are frozen. The grader does not run this file: it builds its own tokenizer with these
+# exact settings from the same training articles and feeds your model the token ids it produces. Change any of
+# them and your model is graded on ids that mean something other than the ones it learned.
+VOCAB_SIZE = 1000       # ids 0..999: 0 pads, 1 is OOV_TOKEN (any rarer word), 2..999 the 998 most frequent words
 OOV_TOKEN = "<OOV>"
-MAX_LENGTH = 120
-PADDING = "post"
-TRUNCATING = "post"
-TRAINING_SIZE = 1780
+MAX_LENGTH = 120        # every article becomes exactly 120 ids: the articles are longer (390 words on average),
+PADDING = "post"        # so short ones get zeros after their words ...
+TRUNCATING = "post"     # ... and long ones keep their first 120 words
+TRAINING_SIZE = 1780    # training_data() returns the first 1,780 articles; the grader keeps the other 445
+# The label of an article is the position of its desk in this alphabetical list: business 0 ... tech 4.
 CATEGORIES = ["business", "entertainment", "politics", "sport", "tech"]
+
+# Set by the question as well, but only your model uses it: the grader sees token ids in and five scores out.
 EMBEDDING_DIM = 16
+# BEGIN SOLUTION
 SEED = 0
+# END SOLUTION
 
 
 def fit_tokenizer(texts):
+    # BEGIN STARTER: the starter also has these lines
+    # """The word index, learned from the training articles only."""
+    # END STARTER
     tokenizer = tf.keras.preprocessing.text.Tokenizer(num_words=VOCAB_SIZE, oov_token=OOV_TOKEN)
     tokenizer.fit_on_texts(texts)
     return tokenizer
 
 
 def to_padded(tokenizer, texts):
+    # BEGIN STARTER: the starter also has these lines
+    # """Articles -> an int array of shape (len(texts), MAX_LENGTH): the input your model receives."""
+    # END STARTER
     sequences = tokenizer.texts_to_sequences(texts)
     return tf.keras.preprocessing.sequence.pad_sequences(
         sequences, maxlen=MAX_LENGTH, padding=PADDING, truncating=TRUNCATING
@@ -48,32 +64,53 @@ def to_padded(tokenizer, texts):
 
 
 def solution_model():
-    texts, labels = training_data("c4_bbc_news")
+    texts, labels = training_data("c4_bbc_news")  # TRAINING_SIZE articles, int labels 0..4 in CATEGORIES order
     tokenizer = fit_tokenizer(texts)
     padded = to_padded(tokenizer, texts)
 
+    # BEGIN SOLUTION
     # The first 120 words of an article already name its subject (clubs, ministers, shares, films): a bag of
     # embedded words, averaged, separates the five desks. 1780 articles are few, so the model stays small,
     # dropout keeps the embedding from memorising single articles, and the learning rate decays to zero so the
     # last epochs settle instead of wandering (the same run lands in the same place for every seed).
     tf.keras.utils.set_random_seed(SEED)
+    # END SOLUTION
+    # BEGIN STARTER: what the starter has here instead
+    # # YOUR CODE HERE: a better model and a longer training run.
+    # # The stub below runs end to end, but one epoch of it has barely started to learn.
+    # # Keep the Input shape and end with 5 units, one per desk in the order of CATEGORIES: the grader takes the
+    # # largest of the five as the model's answer, so softmax probabilities and raw scores (logits) both work.
+    # # With integer labels, the loss for five classes is "sparse_categorical_crossentropy".
+    # # Tip: model.fit(..., validation_split=0.2) shows how well the model does on articles it did not train on;
+    # # with only 1,780 articles, watch for the point where that number stops improving.
+    # END STARTER
     model = tf.keras.Sequential([
         tf.keras.Input(shape=(MAX_LENGTH,)),
         tf.keras.layers.Embedding(VOCAB_SIZE, EMBEDDING_DIM),
         tf.keras.layers.GlobalAveragePooling1D(),
+        # BEGIN SOLUTION
         tf.keras.layers.Dropout(0.2),
         tf.keras.layers.Dense(24, activation="relu"),
+        # END SOLUTION
         tf.keras.layers.Dense(len(CATEGORIES), activation="softmax"),
     ])
+    # BEGIN SOLUTION
     epochs, batch_size = 40, 32
     steps = epochs * int(np.ceil(len(labels) / batch_size))
     schedule = tf.keras.optimizers.schedules.CosineDecay(5e-3, decay_steps=steps)
     model.compile(optimizer=tf.keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     model.fit(padded, labels, epochs=epochs, batch_size=batch_size, verbose=2)
+    # END SOLUTION
+    # BEGIN STARTER: what the starter has here instead
+    # model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    # model.fit(padded, labels, epochs=1, verbose=2)
+    # END STARTER
     return model
 
 
+# Run this file to train and save the model; then use "Submit and Test".
+# Keep the file name mymodel.h5: that is the file the grader reads.
 if __name__ == "__main__":
     model = solution_model()
     model.save("mymodel.h5")

@@ -23,14 +23,23 @@ import tensorflow as tf
 
 from core.data import training_data
 
-WINDOW_SIZE = 30
-SPLIT_TIME = 2500
+# Frozen settings: the grader prepares its inputs exactly like this.
+WINDOW_SIZE = 30    # the model sees the last 30 days ...
+SPLIT_TIME = 2500   # ... training_data() returns days 0..2499; the grader forecasts every day after them
+
+# Training choices: these two are yours to change.
 BATCH_SIZE = 32
 SHUFFLE_BUFFER = 1000
+
+# Min-max normalisation of the whole series: (value - min) / (max - min), so every value lies in [0, 1] and the
+# grader's mean absolute error is on that scale (0.01 is 0.263 degrees Celsius). The minimum (0.0 degrees) and
+# the maximum (26.3 degrees) of all ten years both fall in the training part, in 1982.
 SERIES_MIN = 0.0
 SERIES_MAX = 26.3
+# BEGIN SOLUTION
 EPOCHS = 40
 SEED = 0
+# END SOLUTION
 
 
 def normalise(values):
@@ -38,37 +47,69 @@ def normalise(values):
 
 
 def windowed_dataset(series, window_size=WINDOW_SIZE, batch_size=BATCH_SIZE, shuffle_buffer=SHUFFLE_BUFFER):
+    # BEGIN STARTER: the starter also has these lines
+    # """(window of 30 values, the value right after it) pairs, shaped (batch, 30, 1) and (batch, 1)."""
+    # END STARTER
     ds = tf.data.Dataset.from_tensor_slices(series[:, np.newaxis])
     ds = ds.window(window_size + 1, shift=1, drop_remainder=True)
     ds = ds.flat_map(lambda window: window.batch(window_size + 1))
+    # tf.data cannot count windows by itself; stating the count lets Keras show real progress from epoch 1
     ds = ds.apply(tf.data.experimental.assert_cardinality(len(series) - window_size))
+    # BEGIN SOLUTION
     ds = ds.shuffle(shuffle_buffer, seed=SEED)
+    # END SOLUTION
+    # BEGIN STARTER: what the starter has here instead
+    # ds = ds.shuffle(shuffle_buffer, seed=0)
+    # END STARTER
     ds = ds.map(lambda window: (window[:-1], window[-1]))
     return ds.batch(batch_size).prefetch(1)
 
 
 def solution_model():
-    series = normalise(training_data("c5_daily_min_temperatures"))
+    series = normalise(training_data("c5_daily_min_temperatures"))  # days 0..2499, degrees Celsius, float32
     train_set = windowed_dataset(series)
+    # BEGIN SOLUTION
     steps = EPOCHS * int(np.ceil((len(series) - WINDOW_SIZE) / BATCH_SIZE))
+    # END SOLUTION
 
+    # BEGIN SOLUTION
     # Tomorrow's minimum is mostly today's plus weather noise; what a model adds is a smoothed recent level pulled
     # towards the season's level (visible in the 30-day window). Training on the absolute error, which the grader
     # measures, and letting the learning rate decay to zero makes the result the same from run to run.
     tf.keras.utils.set_random_seed(SEED)
+    # END SOLUTION
+    # BEGIN STARTER: what the starter has here instead
+    # # YOUR CODE HERE: a better model and a longer training run.
+    # # The stub below runs end to end, but one epoch of it forecasts worse than repeating today's value.
+    # # Keep the Input shape. The output may be one value per window, shape (1,), or one value per time step,
+    # # shape (30, 1) (sequence to sequence); the grader then uses the last step as the forecast.
+    # END STARTER
     model = tf.keras.Sequential([
         tf.keras.Input(shape=(WINDOW_SIZE, 1)),
+        # BEGIN SOLUTION
         tf.keras.layers.Conv1D(32, 5, padding="causal", activation="relu"),
         tf.keras.layers.LSTM(32),
         tf.keras.layers.Dense(16, activation="relu"),
+        # END SOLUTION
+        # BEGIN STARTER: what the starter has here instead
+        # tf.keras.layers.Flatten(),
+        # END STARTER
         tf.keras.layers.Dense(1),
     ])
+    # BEGIN SOLUTION
     schedule = tf.keras.optimizers.schedules.CosineDecay(3e-3, decay_steps=steps)
     model.compile(optimizer=tf.keras.optimizers.Adam(schedule), loss="mae")
     model.fit(train_set, epochs=EPOCHS, verbose=2)
+    # END SOLUTION
+    # BEGIN STARTER: what the starter has here instead
+    # model.compile(optimizer="sgd", loss="mae")
+    # model.fit(train_set, epochs=1, verbose=2)
+    # END STARTER
     return model
 
 
+# Run this file to train and save the model; then use "Submit and Test".
+# Keep the file name mymodel.h5: that is the file the grader reads.
 if __name__ == "__main__":
     model = solution_model()
     model.save("mymodel.h5")

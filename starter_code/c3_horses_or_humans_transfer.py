@@ -90,7 +90,7 @@ def solution_model():
     backbone.trainable = False
     model = tf.keras.Sequential([
         tf.keras.Input(shape=IMAGE_SIZE + (3,)),
-        tf.keras.layers.Rescaling(2.0, offset=-1.0),
+        tf.keras.layers.Rescaling(2.0, offset=-1.0),      # [0, 1] -> [-1, 1], what MobileNet was trained on
         backbone,
         tf.keras.layers.GlobalAveragePooling2D(),
         tf.keras.layers.Dense(1, activation="sigmoid"),

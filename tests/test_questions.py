@@ -76,7 +76,7 @@ def test_higher_is_better_scores(value, score):
 def test_starters_and_solutions_carry_the_declared_header(question):
     header = questions.starter_header(question)
     for path in (question.starter_path, question.solution_path):
-        assert path.read_text().startswith(header), f"{path.name}: run `python -m core.questions --write-headers`"
+        assert path.read_text().startswith(header), f"{path.name}: run `python -m core.scripts`"
         compile(path.read_text(), str(path), "exec")
 
 
