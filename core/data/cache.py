@@ -49,6 +49,12 @@ def partial_path(file: DataFile) -> Path:
     return partial_dir() / (file.name.replace("/", "__") + ".part")
 
 
+def lock_path(file: DataFile) -> Path:
+    folder = cache_dir() / ".locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / (file.name.replace("/", "__") + ".lock")
+
+
 def _stamp_path(file: DataFile) -> Path:
     return cache_dir() / ".stamps" / (file.name.replace("/", "__") + ".json")
 

@@ -15,6 +15,7 @@ class Loopback:
         self.requests: list[tuple[str, str | None]] = []  # (path, Range header)
         self.drop_first: dict[str, int] = {}  # path -> how many responses to cut off halfway
         self.stall: set[str] = set()  # paths whose body stops after the first bytes
+        self.hold: set[str] = set()  # paths whose body pauses halfway until `released` is set
         self.ignore_range: set[str] = set()
         self.released = threading.Event()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -60,6 +61,12 @@ class Loopback:
                     self.wfile.write(part[: len(part) // 2])
                     self.wfile.flush()
                     self.close_connection = True
+                    return
+                if path in loopback.hold:
+                    self.wfile.write(part[: len(part) // 2])
+                    self.wfile.flush()
+                    loopback.released.wait(30)
+                    self.wfile.write(part[len(part) // 2:])
                     return
                 if path in loopback.stall:
                     self.wfile.write(part[:10])

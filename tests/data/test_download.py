@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 
 import pytest
@@ -34,7 +35,9 @@ def data_file(urls, body: bytes, sha256: str | None = "auto", name="sample.csv")
 
 
 def files_in(folder) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+    """The cache's content, without the per-file lock files (empty, kept for the next fetch)."""
+    found = folder.rglob("*") if folder.exists() else []
+    return sorted(str(p.relative_to(folder)) for p in found if p.is_file() and p.parent.name != ".locks")
 
 
 def test_download_verifies_and_installs(loopback, fresh_cache):
@@ -44,6 +47,30 @@ def test_download_verifies_and_installs(loopback, fresh_cache):
     assert row.source == f"{loopback.url}/sample.csv"
     assert row.verified == "sha256 + structure"
     assert (fresh_cache / "sample.csv").read_bytes() == body
+    assert files_in(fresh_cache) == [".stamps/sample.csv.json", "sample.csv"]
+
+
+def test_two_fetches_of_one_file_at_once_download_it_once(loopback, fresh_cache):
+    """Parallel grading workers (or two trainings) asking for the same missing file: one downloads, the other waits
+    for it instead of writing the same partial file at the same time."""
+    body = serve(loopback)
+    loopback.hold.add("sample.csv")
+    file = data_file([f"{loopback.url}/sample.csv"], body)
+    rows = {}
+    first = threading.Thread(target=lambda: rows.setdefault("first", store.acquire(file)))
+    first.start()
+    while not loopback.requests:
+        time.sleep(0.01)
+    second = threading.Thread(target=lambda: rows.setdefault("second", store.ensure_file(file, progress=False)))
+    second.start()
+    time.sleep(0.5)  # time enough for a second request, were there no lock
+    assert len(loopback.requests) == 1 and second.is_alive()
+    loopback.released.set()
+    first.join(30)
+    second.join(30)
+    assert rows["first"].source == f"{loopback.url}/sample.csv"
+    assert rows["second"] == fresh_cache / "sample.csv" and rows["second"].read_bytes() == body
+    assert len(loopback.requests) == 1
     assert files_in(fresh_cache) == [".stamps/sample.csv.json", "sample.csv"]
 
 
