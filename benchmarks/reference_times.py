@@ -1,59 +1,78 @@
-"""Training time of every reference solution, measured against the `reference_seconds` its declaration states.
+"""Training time and score of every reference solution, beside the `reference_seconds` its declaration states.
 
-    python benchmarks/reference_times.py [QUESTION_ID ...]   (default: the whole bank)
+    python benchmarks/reference_times.py [--keras 2] [QUESTION_ID ...]   (default: the whole bank, Keras 3)
 
-Each reference runs in a fresh Python (one per question, so no question inherits another's warm caches):
-`solution_model()` is timed as calibration.train_script times it (loading the training data included, TensorFlow's
-import not), then the model is graded through graders.pipeline.grade as Submit and Test grades it. The numbers
-belong in the declarations and CALIBRATION.md only when the load average stayed below the core count; the table
-prints it for that reason. `tfexam doctor` scales them to the learner's machine.
+Each reference trains in a fresh Python, in the environment `tfexam train` gives a learner's script (`--keras 2`:
+exam-era mode, tf.keras = tf-keras). `solution_model()` is timed as calibration.train_script times it (loading the
+training data included, TensorFlow's import not); the saved .h5 is then graded by `python -m graders`, as Submit
+and Test grades it. The times belong in the declarations and CALIBRATION.md only when the load average stayed below
+the core count, which is why the table prints it. `tfexam doctor` scales them to the learner's machine.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from core import questions  # noqa: E402
+from exam.commands.train import child_env  # noqa: E402
 
-ONE = """
-import json, os, sys, tempfile
-from pathlib import Path
-sys.path[:0] = [{repo!r}, {bench!r}]
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-from calibration import graded, train_script
+TRAIN = """
+import json, sys
+sys.path.insert(0, {bench!r})
+from calibration import train_script
 from core import questions
-question = questions.get({question!r})
-rows = [("reference", *train_script(question.solution_path))]
-for _, _, seconds, result in graded(rows, question):
-    print(json.dumps({{"seconds": seconds, "score": result.score, "value": result.metric.value}}))
+model, seconds = train_script(questions.get({question!r}).solution_path)
+model.save({out!r})
+print(json.dumps({{"seconds": seconds}}))
 """
 
 
-def measure(question_id: str) -> dict:
-    code = ONE.format(repo=str(REPO_ROOT), bench=str(REPO_ROOT / "benchmarks"), question=question_id)
-    with_load = os.getloadavg()[0]
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True)
+def last_json(done: subprocess.CompletedProcess) -> dict:
     if done.returncode != 0:
-        return {"error": (done.stderr.strip().splitlines() or ["no output"])[-1], "load": with_load}
-    return {**json.loads(done.stdout.strip().splitlines()[-1]), "load": max(with_load, os.getloadavg()[0])}
+        return {"error": (done.stderr.strip().splitlines() or ["no output"])[-1][:120]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(question_id: str, keras: int) -> dict:
+    question = questions.get(question_id)
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as folder:
+        model = str(Path(folder) / "mymodel.h5")
+        code = TRAIN.format(bench=str(REPO_ROOT / "benchmarks"), question=question_id, out=model)
+        trained = last_json(subprocess.run([sys.executable, "-c", code], cwd=folder, env=child_env(keras),
+                                           capture_output=True, text=True))
+        if "error" in trained:
+            return trained
+        graded = last_json(subprocess.run(
+            [sys.executable, "-m", "graders", str(question.category), model, "--question", question_id, "--json"],
+            cwd=REPO_ROOT, env=child_env(3), capture_output=True, text=True))
+    if "error" in graded:
+        return graded
+    return {**trained, "score": graded["score"], "value": (graded.get("metric") or {}).get("value"),
+            "load": max(load, os.getloadavg()[0])}
 
 
 def main() -> None:
-    chosen = sys.argv[1:] or list(questions.all_questions())
-    print(f"{os.cpu_count()} cores")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keras", type=int, choices=(2, 3), default=3)
+    parser.add_argument("ids", nargs="*")
+    args = parser.parse_args()
+    print(f"Keras {args.keras}, {os.cpu_count()} cores")
     print(f"{'question':30} {'declared s':>10} {'measured s':>10} {'ratio':>6} {'score':>6} {'metric':>9} {'load':>5}")
-    for question_id in chosen:
+    for question_id in args.ids or list(questions.all_questions()):
         declared = questions.get(question_id).reference_seconds
-        row = measure(question_id)
+        row = measure(question_id, args.keras)
         if "error" in row:
-            print(f"{question_id:30} {declared:>10} {'failed: ' + row['error']}")
+            print(f"{question_id:30} {declared:>10} failed: {row['error']}", flush=True)
             continue
         ratio = f"{row['seconds'] / declared:.2f}" if declared else "-"
         print(f"{question_id:30} {declared or '-':>10} {row['seconds']:>10.1f} {ratio:>6} {row['score']:>4}/5 "
