@@ -48,7 +48,7 @@ def solution_model():
     # BEGIN SOLUTION
     # Two small convolution blocks see local shapes (collars, sleeves, soles) that a Dense layer on raw pixels
     # cannot; the Reshape adds the channel axis inside the model, so the input stays (28, 28). Five epochs reach
-    # about 0.91 on the test pictures in two minutes on two CPU cores; Shirt stays the hardest class.
+    # about 0.906 on the test pictures in about two minutes on two CPU cores; Shirt stays the hardest class.
     tf.keras.utils.set_random_seed(7)
     # END SOLUTION
     # BEGIN STARTER: what the starter has here instead
@@ -60,9 +60,9 @@ def solution_model():
         tf.keras.Input(shape=(28, 28)),
         # BEGIN SOLUTION
         tf.keras.layers.Reshape((28, 28, 1)),
-        tf.keras.layers.Conv2D(32, 3, padding="same", activation="relu"),
+        tf.keras.layers.Conv2D(16, 3, padding="same", activation="relu"),
         tf.keras.layers.MaxPooling2D(),
-        tf.keras.layers.Conv2D(64, 3, padding="same", activation="relu"),
+        tf.keras.layers.Conv2D(32, 3, padding="same", activation="relu"),
         tf.keras.layers.MaxPooling2D(),
         # END SOLUTION
         tf.keras.layers.Flatten(),
@@ -72,7 +72,15 @@ def solution_model():
         # END SOLUTION
         tf.keras.layers.Dense(10, activation="softmax"),
     ])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    # BEGIN SOLUTION
+    # steps_per_execution: TensorFlow runs 50 batches per call, so a network this small is not slowed down by the
+    # fixed cost of each call (the same training, about a third less time here).
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=50)
+    # END SOLUTION
+    # BEGIN STARTER: what the starter has here instead
+    # model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    # END STARTER
     # BEGIN SOLUTION
     model.fit(images, labels, epochs=5, batch_size=64, verbose=2)
     # END SOLUTION
