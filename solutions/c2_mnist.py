@@ -85,7 +85,15 @@ def solution_model():
         # END SOLUTION
         tf.keras.layers.Dense(10, activation="softmax"),
     ])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    # BEGIN SOLUTION
+    # steps_per_execution: TensorFlow runs 50 batches per call, so a network this small is not slowed down by the
+    # fixed cost of each call (the same training, about a third less time here).
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=50)
+    # END SOLUTION
+    # BEGIN STARTER: what the starter has here instead
+    # model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    # END STARTER
     # BEGIN SOLUTION
     model.fit(images, labels, epochs=4, batch_size=64, callbacks=[StopAtAccuracy(0.995)], verbose=2)
     # END SOLUTION

@@ -83,12 +83,12 @@ def test_wheel_install_runs_the_demo_outside_the_checkout(installed, tmp_path):
     tfexam = scripts / ("tfexam.exe" if os.name == "nt" else "tfexam")
     env = clean_env(TFEXAM_DATA_DIR=str(tmp_path / "cache"))
 
-    where = subprocess.run([str(installed), "-c", "import exam, json; from exam import paths; print(json.dumps("
-                            "[exam.__file__, str(paths.STARTER_DIR), paths.IS_CHECKOUT]))"],
+    where = subprocess.run([str(installed), "-c", "import core, exam, json; from exam import paths; print(json.dumps("
+                            "[exam.__file__, core.__file__, str(paths.STARTER_DIR), paths.IS_CHECKOUT]))"],
                            cwd=outside, env=env, capture_output=True, text=True, check=True)
-    package, starters, is_checkout = json.loads(where.stdout)
+    package, core_package, starters, is_checkout = json.loads(where.stdout)
     assert not Path(package).is_relative_to(REPO_ROOT) and Path(package).is_relative_to(installed.parent.parent)
-    assert Path(starters) == Path(package).parent / "starter_code" and not is_checkout
+    assert Path(starters) == Path(core_package).parent / "starter_code" and not is_checkout
 
     demo = subprocess.run([str(tfexam), "demo"], cwd=outside, env=env, capture_output=True, text=True, timeout=900)
     assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]

@@ -3,7 +3,8 @@ run configuration too; the check runs before training and again after a crash; t
 shipped starters and solutions train under Keras 2 and are graded.
 
 The solutions of Categories 2, 3 and 5 train here with fit() held to one epoch: the test is that their code runs
-under tf-keras and the file it saves is graded (a full run costs minutes each). What they score under Keras 2 when
+under tf-keras and the file it saves is graded (a full run costs minutes each); their starters, which share that
+code but for a stub model, are not run again. What they score under Keras 2 when
 trained in full is measured by `benchmarks/reference_times.py --keras 2` and recorded in CALIBRATION.md."""
 
 from __future__ import annotations
@@ -167,8 +168,11 @@ def keras2_case(category: int, kind: str):
     return pytest.param(category, kind, marks=marks, id=f"category{category}-{kind}")
 
 
+# A starter is its solution's script with a stub model (core/scripts.py renders one from the other): where the
+# solution already trains under Keras 2 with fit() held to one epoch, the starter adds no code worth minutes.
 @pytest.mark.parametrize("category,kind", [keras2_case(c, k) for c in questions.available_categories()
-                                           for k in ("starter", "solution")])
+                                           for k in ("starter", "solution")
+                                           if not (k == "starter" and c in HELD_TO_ONE_EPOCH)])
 def test_shipped_scripts_train_under_keras_2_and_are_graded(tmp_path, category, kind):
     result = train_and_submit(tmp_path, category, kind)
     if kind == "solution" and category not in HELD_TO_ONE_EPOCH:
