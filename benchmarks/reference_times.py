@@ -23,6 +23,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from core import questions  # noqa: E402
+from exam import grading  # noqa: E402
 from exam.commands.train import child_env  # noqa: E402
 
 TRAIN = """
@@ -54,7 +55,7 @@ def measure(question_id: str, keras: int) -> dict:
             return trained
         graded = last_json(subprocess.run(
             [sys.executable, "-m", "graders", str(question.category), model, "--question", question_id, "--json"],
-            cwd=REPO_ROOT, env=child_env(3), capture_output=True, text=True))
+            cwd=REPO_ROOT, env=grading.child_env(), capture_output=True, text=True))
     if "error" in graded:
         return graded
     return {**trained, "score": graded["score"], "value": (graded.get("metric") or {}).get("value"),

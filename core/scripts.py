@@ -95,20 +95,22 @@ def rendered(question: questions.Question) -> dict[Path, str]:
     return {question.solution_path: header + body, question.starter_path: header + render_starter(body, name)}
 
 
+def _differing() -> dict[Path, str]:
+    """{path: rendered text} of every script whose committed text is not what the generator renders."""
+    return {path: text for question in _sourced() for path, text in rendered(question).items()
+            if not path.is_file() or path.read_text(encoding="utf-8") != text}
+
+
 def stale() -> list[Path]:
-    """The scripts whose committed text is not what the generator renders."""
-    return [path for question in _sourced() for path, text in rendered(question).items()
-            if not path.is_file() or path.read_text(encoding="utf-8") != text]
+    return list(_differing())
 
 
 def write_all() -> list[Path]:
-    changed = []
-    for question in _sourced():
-        for path, text in rendered(question).items():  # render both before writing either
-            if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                path.write_text(text, encoding="utf-8")
-                changed.append(path)
-    return changed
+    """Render every script first, so a malformed source writes nothing at all; then write the changed ones."""
+    changed = _differing()
+    for path, text in changed.items():
+        path.write_text(text, encoding="utf-8")
+    return list(changed)
 
 
 def _sourced() -> list[questions.Question]:

@@ -45,18 +45,28 @@ def partial_dir() -> Path:
     return cache_dir() / ".partial"
 
 
+def _flat(folder: Path, name: str, suffix: str) -> Path:
+    """One file per dataset file in a flat bookkeeping folder (its name's slashes folded)."""
+    return folder / (name.replace("/", "__") + suffix)
+
+
 def partial_path(file: DataFile) -> Path:
-    return partial_dir() / (file.name.replace("/", "__") + ".part")
+    return _flat(partial_dir(), file.name, ".part")
+
+
+def staging_path(file: DataFile) -> Path:
+    """Where an archive is extracted and checked before it takes its place."""
+    return _flat(partial_dir(), file.extracted_name, ".extracting")
 
 
 def lock_path(file: DataFile) -> Path:
     folder = cache_dir() / ".locks"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / (file.name.replace("/", "__") + ".lock")
+    return _flat(folder, file.name, ".lock")
 
 
 def _stamp_path(file: DataFile) -> Path:
-    return cache_dir() / ".stamps" / (file.name.replace("/", "__") + ".json")
+    return _flat(cache_dir() / ".stamps", file.name, ".json")
 
 
 def _identity(path: Path) -> dict:

@@ -53,8 +53,6 @@ class Row:
         return asdict(self)
 
 
-
-
 def _candidates(file: DataFile, tried: list[str]):
     """(source, where, sha256, size, fetcher) for each place the file may come from, mirror first."""
     mirror = configured()
@@ -113,7 +111,7 @@ def _verify(file: DataFile, part: Path, sha256: str | None, size: int | None, so
 def _install(file: DataFile, part: Path) -> dict | None:
     """Move a verified file (and its extraction) into place; returns the extraction's fingerprint."""
     extracted = None
-    staging = cache.partial_dir() / (file.extracted_name.replace("/", "__") + ".extracting")
+    staging = cache.staging_path(file)
     if file.is_archive:
         extracted = safe_extract(part, staging, limit=file.unpack_limit)
         try:
@@ -147,9 +145,7 @@ def acquire(file: DataFile, out=None, *, force: bool = False) -> Row:
 
     with FileLock(str(cache.lock_path(file))):
         stamp = None if force else cache.read_stamp(file)
-        if stamp is not None:
-            return Row(file.name, cache.file_path(file).stat().st_size, "cache", stamp["verified"])
-        return _acquire(file, out)
+        return _acquire(file, out) if stamp is None else _cached_row(file, stamp)
 
 
 def _acquire(file: DataFile, out) -> Row:
@@ -199,7 +195,11 @@ def recheck(file: DataFile) -> Row | None:
         return None
     cache.write_stamp(file, sha256=stamp["sha256"], source=stamp["source"], verified=stamp["verified"],
                       extracted=stamp.get("extracted"))
-    return Row(file.name, path.stat().st_size, "cache", stamp["verified"])
+    return _cached_row(file, stamp)
+
+
+def _cached_row(file: DataFile, stamp: dict) -> Row:
+    return Row(file.name, cache.file_path(file).stat().st_size, "cache", stamp["verified"])
 
 
 def ensure_file(file: DataFile, *, progress: bool = True) -> Path:
