@@ -13,7 +13,7 @@ from clirun import exam, exam_json, start_practice
 from core import questions
 from core.result import Result
 from exam import report, session
-from exam.commands import end, submit
+from exam.commands import check, end, submit
 from graders import hints
 
 BANK = sorted(questions.all_questions().values(), key=lambda q: q.id)
@@ -111,3 +111,14 @@ def test_only_end_in_capitals_ends_the_exam_as_the_prompt_says(tmp_path):
     code, payload = exam_json("end", "--workspace", str(tmp_path), input="end\n")
     assert code == 0 and payload["ended"] is False
     assert json.loads((tmp_path / ".tfexam" / "session.json").read_text())["ended_at"] is None
+
+
+def test_a_missing_starter_is_explained_by_the_session_not_by_start_exam(tmp_path):
+    assert "run Start exam" in check.missing_script(tmp_path, 1), "no session: Start exam copies the starters"
+    start_practice(tmp_path, 1)
+    (tmp_path / "Category1" / "starter.py").unlink()
+    done = exam("train", "1", "--workspace", str(tmp_path))
+    assert done.returncode == 2 and "moved or deleted" in done.stderr and "Start exam" not in done.stderr
+    assert str(questions.get("c1_line").starter_path) in done.stderr
+    given = exam("check", "1", "--file", str(tmp_path / "mine.py"), "--workspace", str(tmp_path))
+    assert given.returncode == 2 and "mine.py does not exist (the path given with --file)" in given.stderr
