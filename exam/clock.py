@@ -66,10 +66,16 @@ def run(workspace: Path, out, *, live_terminal: bool, poll: float = 1.0, line_ev
             sleep(poll)
     except (KeyboardInterrupt, Stopped):
         _newline(out, live_terminal)
-        current = session.require(workspace)
-        return 0, f"Clock stopped; the exam goes on ({session.format_duration(current.time_left(now()))} left)."
+        return 0, stopped_line(session.require(workspace), now())
     finally:
         signal.signal(signal.SIGTERM, previous_handler)
+
+
+def stopped_line(current: session.Session, at: float) -> str:
+    """Stopping the display changes nothing; the words say what state the exam is really in."""
+    if current.ended:
+        return "Clock stopped; the exam has ended."
+    return f"Clock stopped; the exam goes on ({report.time_state(current, at)})."
 
 
 def _newline(out, live_terminal: bool) -> None:

@@ -49,11 +49,12 @@ def diverged(kind: str | None) -> str:
     return f"training diverged ({DIVERGED.get(kind, 'lower the learning rate')})"
 
 
-def input_shape_fix(got: tuple, need: tuple) -> str:
+def input_shape_fix(got: tuple, need: tuple, kind: str | None = None) -> str:
     """What to change when the model's input (without batch) differs from the declared one, or ''."""
     need = tuple(need)
     if len(got) == len(need) + 1 and got[:-1] == need and got[-1] in (1, None):
-        return (f": the grader feeds {format_shape(need)} arrays with no channel axis (as the exam did); start the model "
+        extra = "no channel axis (as the exam did)" if kind == "image_classification" else "no last axis of size 1"
+        return (f": the grader feeds {format_shape(need)} arrays with {extra}; start the model "
                 f"with tf.keras.Input(shape={format_shape(need)}) and put "
                 f"tf.keras.layers.Reshape({format_shape(need + (1,))}) right after it")
     if len(got) == 1 and len(need) > 1 and got[0] == _product(need):

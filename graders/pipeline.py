@@ -119,7 +119,7 @@ def check_contract(model, question: Question, checks: list[Check]) -> None:
                                      f"(batch dimension not counted): start the model with tf.keras.Input(shape={need_in})")
     if not _fits(input_shape[1:], contract.input_shape):
         raise Refused("input_shape", f"input shape is {_show(input_shape)}; this question needs {need_in} (batch dimension "
-                                     f"not counted){hints.input_shape_fix(input_shape[1:], contract.input_shape)}")
+                                     f"not counted){hints.input_shape_fix(input_shape[1:], contract.input_shape, question.kind)}")
     if not any(_fits(output_shape[1:], s) for s in contract.output_shapes):
         need_out = " or ".join(format_shape(s) for s in contract.output_shapes)
         raise Refused("output_shape", f"output shape is {_show(output_shape)}; this question needs {need_out} "

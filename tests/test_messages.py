@@ -12,7 +12,7 @@ from clirun import exam, exam_json, start_practice
 
 from core import questions
 from core.result import Result
-from exam import report, session
+from exam import clock, report, session
 from exam.commands import check, end, submit
 from graders import hints
 
@@ -122,3 +122,15 @@ def test_a_missing_starter_is_explained_by_the_session_not_by_start_exam(tmp_pat
     assert str(questions.get("c1_line").starter_path) in done.stderr
     given = exam("check", "1", "--file", str(tmp_path / "mine.py"), "--workspace", str(tmp_path))
     assert given.returncode == 2 and "mine.py does not exist (the path given with --file)" in given.stderr
+
+
+def test_an_extra_axis_is_a_channel_axis_only_for_pictures():
+    assert "no channel axis" in hints.input_shape_fix((28, 28, 1), (28, 28), "image_classification")
+    series = hints.input_shape_fix((30, 1, 1), (30, 1), "forecasting")
+    assert "channel" not in series and "no last axis of size 1" in series and "Reshape((30, 1, 1))" in series
+
+
+def test_stopping_the_clock_says_the_exams_real_state():
+    assert clock.stopped_line(sitting(), 1000.0 + 60) == "Clock stopped; the exam goes on (time left 0:59:00)."
+    assert "time is up" in clock.stopped_line(sitting(), 1000.0 + 3700)
+    assert clock.stopped_line(sitting(ended_after=60), 1000.0 + 120) == "Clock stopped; the exam has ended."
