@@ -13,7 +13,7 @@ from clirun import exam, exam_json, start_practice
 from core import questions
 from core.result import Result
 from exam import clock, report, session
-from exam.commands import check, end, submit
+from exam.commands import check, end, solve, submit
 from graders import hints
 
 BANK = sorted(questions.all_questions().values(), key=lambda q: q.id)
@@ -134,3 +134,11 @@ def test_stopping_the_clock_says_the_exams_real_state():
     assert clock.stopped_line(sitting(), 1000.0 + 60) == "Clock stopped; the exam goes on (time left 0:59:00)."
     assert "time is up" in clock.stopped_line(sitting(), 1000.0 + 3700)
     assert clock.stopped_line(sitting(ended_after=60), 1000.0 + 120) == "Clock stopped; the exam has ended."
+
+
+def test_after_solve_the_next_step_exists_in_the_context():
+    question, target = questions.get("c1_line"), "Category1/mymodel.h5"
+    alone = solve.next_step(None, question, target)
+    assert "`python -m graders 1 Category1/mymodel.h5 --question c1_line`" in alone and "Submit and Test" not in alone
+    assert solve.next_step(sitting(), question, target).startswith("Submit it with Category 1 - 2. Submit and Test")
+    assert "recorded as late" in solve.next_step(sitting(ended_after=60), question, target)
