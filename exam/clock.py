@@ -54,7 +54,7 @@ def run(workspace: Path, out, *, live_terminal: bool, poll: float = 1.0, line_ev
                 _newline(out, live_terminal)
                 out.write(f"*** WARNING: {min(due)} minutes left or less: submit your best models now ***\n")
             if left <= 0:
-                return 0, f"Time is up. Submissions from now on are recorded as late. Best scores: {scores}"
+                return 0, f"Time is up: submissions are now recorded as late. Best scores: {scores}"
             if live_terminal:
                 out.write(f"\rTime left {session.format_duration(left)}   {scores}   (Ctrl-C stops the clock)")
             else:

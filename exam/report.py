@@ -156,7 +156,7 @@ def late_reason(session: Session, at: float) -> str | None:
     different events: the words say which one happened."""
     if session.ended and session.ended_at < session.deadline:
         left = format_duration(session.deadline - session.ended_at)
-        return f"the exam had been ended (End exam) at {_clock_time(session.ended_at)}, with {left} still on its clock"
+        return f"the exam had been ended at {_clock_time(session.ended_at)}, with {left} still on its clock"
     if session.ended or at > session.deadline:
         return f"the exam clock had run out at {_clock_time(session.deadline)}"
     return None
