@@ -142,3 +142,10 @@ def test_after_solve_the_next_step_exists_in_the_context():
     assert "`python -m graders 1 Category1/mymodel.h5 --question c1_line`" in alone and "Submit and Test" not in alone
     assert solve.next_step(sitting(), question, target).startswith("Submit it with Category 1 - 2. Submit and Test")
     assert "recorded as late" in solve.next_step(sitting(ended_after=60), question, target)
+
+
+def test_a_keras_2_load_failure_names_no_tfexam_command():
+    from graders import keras2  # tf-keras itself is imported only to load a file
+
+    for text in ("Unknown layer: 'Foo'", "ValueError: units"):
+        assert "tfexam" not in keras2.failure(text, "ValueError"), "also read on Gradescope and in batch grading"
