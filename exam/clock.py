@@ -54,7 +54,7 @@ def run(workspace: Path, out, *, live_terminal: bool, poll: float = 1.0, line_ev
                 _newline(out, live_terminal)
                 out.write(f"*** WARNING: {min(due)} minutes left or less: submit your best models now ***\n")
             if left <= 0:
-                return 0, f"Time is up. Submissions from now on are recorded as late. Best scores: {scores}"
+                return 0, f"Time is up: submissions are now recorded as late. Best scores: {scores}"
             if live_terminal:
                 out.write(f"\rTime left {session.format_duration(left)}   {scores}   (Ctrl-C stops the clock)")
             else:
@@ -66,10 +66,16 @@ def run(workspace: Path, out, *, live_terminal: bool, poll: float = 1.0, line_ev
             sleep(poll)
     except (KeyboardInterrupt, Stopped):
         _newline(out, live_terminal)
-        current = session.require(workspace)
-        return 0, f"Clock stopped; the exam goes on ({session.format_duration(current.time_left(now()))} left)."
+        return 0, stopped_line(session.require(workspace), now())
     finally:
         signal.signal(signal.SIGTERM, previous_handler)
+
+
+def stopped_line(current: session.Session, at: float) -> str:
+    """Stopping the display changes nothing; the words say what state the exam is really in."""
+    if current.ended:
+        return "Clock stopped; the exam has ended."
+    return f"Clock stopped; the exam goes on ({report.time_state(current, at)})."
 
 
 def _newline(out, live_terminal: bool) -> None:

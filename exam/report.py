@@ -151,6 +151,31 @@ def verdict(data: dict) -> str:
     return "PASS" if data["passed"] else "FAIL"
 
 
+def late_reason(session: Session, at: float) -> str | None:
+    """Why a submission made at `at` does not count, or None when it is on time. Ended early and out of time are
+    different events: the words say which one happened."""
+    if session.ended and session.ended_at < session.deadline:
+        left = format_duration(session.deadline - session.ended_at)
+        return f"the exam had been ended at {_clock_time(session.ended_at)}, with {left} still on its clock"
+    if session.ended or at > session.deadline:
+        return f"the exam clock had run out at {_clock_time(session.deadline)}"
+    return None
+
+
+def time_state(session: Session, now: float | None = None) -> str:
+    """Where the sitting stands: "time left 1:02:03", "time is up: ..." or "the exam has ended" (never a negative time)."""
+    if session.ended:
+        return "the exam has ended"
+    left = session.time_left(now)
+    if left < 0:
+        return f"time is up: the deadline passed {format_duration(-left)} ago"
+    return f"time left {format_duration(left)}"
+
+
+def _clock_time(at: float) -> str:
+    return datetime.fromtimestamp(at).strftime("%H:%M")
+
+
 def reference_note(data: dict) -> str:
     shown = data["reference_shown"]
     if not shown:
@@ -175,6 +200,8 @@ def render(session: Session, records: list[dict], now: float | None = None) -> s
         rows.append(reference_note(data))
     if session.ended:
         rows.append(f"Exam ended {format_duration(session.ended_at - session.started_at)} after the start.")
+    elif session.time_left(now) < 0:
+        rows.append(time_state(session, now).capitalize() + "; the exam has not been ended.")
     else:
         rows.append(f"Time left: {format_duration(session.time_left(now))}")
     return "\n".join(rows)

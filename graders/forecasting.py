@@ -66,7 +66,7 @@ def _one_step(model, question, series, split, artifacts):
     window = int(hidden["window"])
     targets = range(split, len(series))
     actual = series[split:]
-    output = predict(model, ts.windows(series, targets, window))
+    output = predict(model, ts.windows(series, targets, window), kind=question.kind)
     if output.ndim == 3:
         forecast, form = output[:, -1, 0], f"sequence output (batch, {window}, 1): the last time step is the forecast"
     else:
@@ -94,7 +94,7 @@ def _multi_step(model, question, series, split, artifacts):
     hidden = question.hidden
     window, horizon = int(hidden["window"]), int(hidden["horizon"])
     inputs, actual = ts.multi_step_windows(series[split:], window, horizon)
-    forecast = predict(model, inputs, batch_size=1024).reshape(actual.shape)
+    forecast = predict(model, inputs, batch_size=1024, kind=question.kind).reshape(actual.shape)
     errors = np.abs(forecast - actual).mean(axis=(1, 2))
     mae = float(errors.mean())
     persistence = np.repeat(inputs[:, -1:, :], horizon, axis=1)

@@ -1,6 +1,7 @@
 """Hints for the mistakes candidates really make: each one a short line added to a refusal or a result.
 
-Kept apart from the graders so that any grader can add one with a single call.
+Kept apart from the graders so that any grader can add one with a single call. Advice is chosen by the question's
+kind: a text model never hears about pixel scaling, a forecast never about pictures.
 """
 
 from __future__ import annotations
@@ -11,11 +12,49 @@ from core.questions import format_shape
 NEAR_CHANCE = 0.05
 
 
-def input_shape_fix(got: tuple, need: tuple) -> str:
+# What each kind of classifier is shown, as the learner knows it.
+EXAMPLES = {"image_classification": "hidden picture", "text_classification": "hidden text"}
+
+
+def _preparation(question) -> str:
+    """The preparation the grader repeats exactly as the starter does it: the step a training script most often skips."""
+    hidden = question.hidden
+    if question.kind == "image_classification":
+        return f"check that the training pictures were divided by {float(hidden['pixel_scale']):g}, as the grader does"
+    if question.kind == "text_classification":
+        return ("check that the training texts went through the starter's tokenizer and "
+                f"pad_sequences(maxlen={hidden['max_length']}), as the grader's do")
+    return "check the training data"
+
+
+def same_answer(question, predicted, class_names: list[str]) -> str | None:
+    """A classifier that gives one answer to every example learned nothing: say so, with advice for its kind."""
+    import numpy as np
+
+    answers = np.unique(predicted)
+    if len(answers) != 1:
+        return None
+    return (f"the model answers '{class_names[int(answers[0])]}' for every {EXAMPLES[question.kind]}: it has not "
+            f"learned to tell them apart ({_preparation(question)}, train longer, or lower the learning rate)")
+
+
+# NaN or Inf out of a model fed the grader's own inputs: training diverged. What else to try depends on the kind.
+DIVERGED = {
+    "image_classification": "lower the learning rate, and scale the training pictures as the starter does",
+    "forecasting": "lower the learning rate, and train on the normalised series as the starter does",
+}
+
+
+def diverged(kind: str | None) -> str:
+    return f"training diverged ({DIVERGED.get(kind, 'lower the learning rate')})"
+
+
+def input_shape_fix(got: tuple, need: tuple, kind: str | None = None) -> str:
     """What to change when the model's input (without batch) differs from the declared one, or ''."""
     need = tuple(need)
     if len(got) == len(need) + 1 and got[:-1] == need and got[-1] in (1, None):
-        return (f": the grader feeds {format_shape(need)} arrays with no channel axis (as the exam did); start the model "
+        extra = "no channel axis (as the exam did)" if kind == "image_classification" else "no last axis of size 1"
+        return (f": the grader feeds {format_shape(need)} arrays with {extra}; start the model "
                 f"with tf.keras.Input(shape={format_shape(need)}) and put "
                 f"tf.keras.layers.Reshape({format_shape(need + (1,))}) right after it")
     if len(got) == 1 and len(need) > 1 and got[0] == _product(need):

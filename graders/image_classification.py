@@ -13,7 +13,7 @@ import numpy as np
 
 from core.questions import Question
 from core.result import Check, Evaluation
-from graders import images
+from graders import hints, images
 from graders.pipeline import predict
 
 
@@ -55,7 +55,8 @@ def evaluate(model, question: Question, artifacts: Path | None = None) -> Evalua
     hidden = question.hidden
     names = list(question.data.class_names)
     pixels, labels, picture_names = hidden_pictures(question)
-    outputs = predict(model, images.scale_pixels(pixels, float(hidden["pixel_scale"])), batch_size=int(hidden.get("batch_size", 256)))
+    outputs = predict(model, images.scale_pixels(pixels, float(hidden["pixel_scale"])),
+                      batch_size=int(hidden.get("batch_size", 256)), kind=question.kind)
     binary = len(names) == 2 and outputs.reshape(len(labels), -1).shape[1] == 1
     details_extra = []
     if binary:
@@ -77,7 +78,7 @@ def evaluate(model, question: Question, artifacts: Path | None = None) -> Evalua
     if len(names) > 2:
         details.insert(1, images.worst_classes_line(by_class))
     details += details_extra
-    hint = images.same_answer_line(predicted, names)
+    hint = hints.same_answer(question, predicted, names)
     if hint:
         details.append(hint)
     elif binary and min(by_class.values()) < 0.5 <= max(by_class.values()):

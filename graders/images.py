@@ -92,15 +92,6 @@ def classification(labels: np.ndarray, predicted: np.ndarray, class_names: list[
     return lines, diagnostics
 
 
-def same_answer_line(predicted: np.ndarray, class_names: list[str]) -> str | None:
-    """A hint when the model gives one answer to every picture, the usual sign that it learned nothing."""
-    answers = np.unique(predicted)
-    if len(answers) == 1:
-        return (f"the model answers '{class_names[int(answers[0])]}' for every hidden picture: it has not learned to "
-                "tell them apart (check the pixel scaling, train longer, or lower the learning rate)")
-    return None
-
-
 def worst_classes_line(accuracy: dict[str, float], shown: int = 3) -> str:
     ranked = sorted(accuracy.items(), key=lambda item: item[1])[:shown]
     return "hardest classes: " + ", ".join(f"{name} {value:.3f}" for name, value in ranked)

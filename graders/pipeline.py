@@ -119,7 +119,7 @@ def check_contract(model, question: Question, checks: list[Check]) -> None:
                                      f"(batch dimension not counted): start the model with tf.keras.Input(shape={need_in})")
     if not _fits(input_shape[1:], contract.input_shape):
         raise Refused("input_shape", f"input shape is {_show(input_shape)}; this question needs {need_in} (batch dimension "
-                                     f"not counted){hints.input_shape_fix(input_shape[1:], contract.input_shape)}")
+                                     f"not counted){hints.input_shape_fix(input_shape[1:], contract.input_shape, question.kind)}")
     if not any(_fits(output_shape[1:], s) for s in contract.output_shapes):
         need_out = " or ".join(format_shape(s) for s in contract.output_shapes)
         raise Refused("output_shape", f"output shape is {_show(output_shape)}; this question needs {need_out} "
@@ -170,8 +170,9 @@ def _show(shape: tuple) -> str:
     return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
-def predict(model, x, batch_size: int = 256):
-    """Predictions as float64, refusing NaN/Inf. Honours a batch size baked into the model's input shape."""
+def predict(model, x, batch_size: int = 256, kind: str | None = None):
+    """Predictions as float64, refusing NaN/Inf (with advice for the question's kind). Honours a batch size baked
+    into the model's input shape."""
     import numpy as np
 
     fixed = _single_shape(model.input_shape, "input")[0]
@@ -184,5 +185,6 @@ def predict(model, x, batch_size: int = 256):
     y = np.asarray(model.predict(x, batch_size=batch_size, verbose=0), dtype="float64")[:n]
     bad = ~np.isfinite(y).reshape(n, -1).all(axis=1)
     if bad.any():
-        raise Refused("output_values", f"the model outputs NaN or Inf for {int(bad.sum())} of {n} hidden examples; training diverged (lower the learning rate, normalise inputs)")
+        raise Refused("output_values", f"the model outputs NaN or Inf for {int(bad.sum())} of {n} hidden examples; "
+                                        f"{hints.diverged(kind)}")
     return y

@@ -17,7 +17,7 @@ def hidden_points(question: Question) -> tuple[np.ndarray, np.ndarray]:
 
 def evaluate(model, question: Question, artifacts=None) -> Evaluation:
     x, expected = hidden_points(question)
-    predicted = predict(model, x.reshape(-1, 1)).reshape(-1)
+    predicted = predict(model, x.reshape(-1, 1), kind=question.kind).reshape(-1)
     errors = np.abs(predicted - expected)
     worst = int(errors.argmax())
     details = [

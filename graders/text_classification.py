@@ -16,7 +16,7 @@ def evaluate(model, question: Question, artifacts=None) -> Evaluation:
 
     names = list(question.data.class_names)
     sentences, labels = hidden_data(question)
-    outputs = predict(model, text.encode(question, sentences))
+    outputs = predict(model, text.encode(question, sentences), kind=question.kind)
     binary = outputs.reshape(len(labels), -1).shape[1] == 1
     if binary:
         outputs = outputs.reshape(-1)
@@ -32,9 +32,7 @@ def evaluate(model, question: Question, artifacts=None) -> Evaluation:
     if binary and (outputs.min() < 0 or outputs.max() > 1):
         details.append("outputs leave [0, 1]: end the model with Dense(1, activation='sigmoid'); "
                        "the grader reads the output as a probability")
-    hint = images.same_answer_line(predicted, names)
-    if hint:
-        details.append(hint.replace("picture", "text"))
+    details += filter(None, [hints.same_answer(question, predicted, names)])
     majority = float(np.bincount(labels, minlength=len(names)).max() / len(labels))
     details += filter(None, [hints.frozen_tokenizer(question, diagnostics["accuracy"], majority)])
 

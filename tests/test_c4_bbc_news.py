@@ -78,6 +78,7 @@ def test_one_desk_for_every_article_scores_at_most_1(tf, tmp_path, data, answer)
     assert result.status == "graded" and result.score <= 1, result.output
     assert result.metric.value <= result.diagnostics["majority_accuracy"] + 1e-9
     assert f"answers '{CLASSES[answer]}' for every hidden text" in result.output
+    assert "pixel" not in result.output and "tokenizer" in result.output, "advice for a text question"
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

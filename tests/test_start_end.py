@@ -54,7 +54,7 @@ def test_end_asks_for_the_word_and_refuses_without_input(tmp_path):
     code, payload = exam_json("end", "--workspace", str(tmp_path), input="no\n")
     assert code == 0 and payload["ended"] is False
     assert json.loads((tmp_path / ".tfexam" / "session.json").read_text())["ended_at"] is None
-    code, payload = exam_json("end", "--workspace", str(tmp_path), input="  End \n")
+    code, payload = exam_json("end", "--workspace", str(tmp_path), input="  END \n")
     assert code == 0 and payload["ended"] is True and payload["report"]["percent"] == 0.0
 
 

@@ -85,7 +85,7 @@ def test_the_scripts_exit_code_and_lines_pass_through(tmp_path):
     assert code == 7 and payload["exit_code"] == 7 and payload["findings"] == []
     missing = exam("train", "2", "--workspace", str(tmp_path))
     assert missing.returncode == 2 and stderr_lines(missing) == [
-        f"tfexam: {tmp_path / 'Category2' / 'starter.py'} does not exist; run Start exam (or `tfexam start`) first: it copies the starter scripts"]
+        f"tfexam: {tmp_path / 'Category2' / 'starter.py'} does not exist: this session has no category 2 question (it has 1)"]
 
 
 EXAM_ERA_IMPORTS = textwrap.dedent("""\

@@ -31,6 +31,20 @@ def script_of(workspace: Path, category: int) -> Path:
     return paths.category_dir(workspace, category) / "starter.py"
 
 
+def missing_script(workspace: Path, category: int) -> str:
+    """Why CategoryN/starter.py is not there, and the way back: Start exam only helps when there is no session."""
+    script = script_of(workspace, category)
+    current = session.load(workspace)
+    if current is None:
+        return f"{script} does not exist; run Start exam (or `tfexam start`) first: it copies the starter scripts"
+    question_id = current.question_for(category)
+    if question_id is None:
+        return (f"{script} does not exist: this session has no category {category} question (it has "
+                f"{', '.join(sorted(current.questions))})")
+    return (f"{script} does not exist: it was moved or deleted; copy the question's starter back from "
+            f"{questions.get(question_id).starter_path}")
+
+
 def findings(script: Path, keras: int) -> list[str]:
     return migration.check_file(script, keras) if script.is_file() else []
 
@@ -40,7 +54,8 @@ def perform(args) -> tuple[int, dict, str]:
     keras = args.keras or session_keras(workspace)
     script = (args.file.expanduser().resolve() if args.file else script_of(workspace, args.category))
     if not script.is_file():
-        raise ExamError(f"{script} does not exist; run `tfexam start` first, or pass --file PATH")
+        raise ExamError(f"{script} does not exist (the path given with --file); check the path" if args.file
+                        else missing_script(workspace, args.category) + ", or pass --file PATH")
     lines = findings(script, keras)
     payload = {"script": str(script), "keras": keras, "findings": lines}
     return 0, payload, "\n".join(lines)

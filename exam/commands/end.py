@@ -1,7 +1,8 @@
 """tfexam end: close the session (for good) and print the result.
 
-Ending cannot be undone, so a running exam ends only after the learner types END (in PyCharm's Run console or a
-terminal) or passes --yes. Without readable input (closed stdin, a script) it refuses instead of waiting.
+Ending cannot be undone, so a running exam ends only after the learner types END, exactly and in capitals (in
+PyCharm's Run console or a terminal), or passes --yes: a deliberate word, not a reflex. Without readable input
+(closed stdin, a script) it refuses instead of waiting.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from exam import ledger, paths, report, report_page, session
 
 HELP = "end the exam (asks you to type END; --yes for scripts) and print the report"
 CONFIRM_WORD = "END"
+PROMPT = (f"Type {CONFIRM_WORD} in capitals and press Enter to end it (anything else, '{CONFIRM_WORD.lower()}' "
+          "included, keeps the exam running): ")
 
 
 def configure(parser):
@@ -27,8 +30,8 @@ def perform(args) -> tuple[int, dict, str]:
     if current.ended:
         note = f"This exam already ended at {session.iso(current.ended_at)}."
     elif not (getattr(args, "yes", False) or confirmed(current)):
-        text = (f"The exam was NOT ended: it goes on ({session.format_duration(current.time_left())} left). "
-                f"Run End exam again and type {CONFIRM_WORD} when you are sure.")
+        text = (f"The exam was NOT ended: it stays open ({report.time_state(current)}). Run End exam (or `tfexam end`) "
+                f"again and type {CONFIRM_WORD}, in capitals, when you are sure.")
         return 0, {"workspace": str(workspace), "ended": False, "session": current.to_json()}, text
     else:
         current.ended_at = time.time()
@@ -43,9 +46,8 @@ def perform(args) -> tuple[int, dict, str]:
 
 def confirmed(current: session.Session) -> bool:
     """Ask on stderr (stdout keeps the one result), read one line from stdin."""
-    print(f"End the exam now, with {session.format_duration(current.time_left())} left? Your best scores so far "
-          f"become final; this cannot be undone.\nType {CONFIRM_WORD} and press Enter to end it (anything else keeps "
-          "the exam running): ", end="", file=sys.stderr, flush=True)
+    print(f"End the exam now ({report.time_state(current)})? Your best scores so far become final; this cannot be "
+          f"undone.\n{PROMPT}", end="", file=sys.stderr, flush=True)
     try:
         answer = sys.stdin.readline() if sys.stdin is not None else ""
     except (OSError, ValueError):  # stdin closed or not readable
@@ -56,4 +58,9 @@ def confirmed(current: session.Session) -> bool:
         raise ExamError(f"End exam needs you to type {CONFIRM_WORD}, but there is no input to read from (stdin is "
                         "closed); nothing was changed. Run End exam in PyCharm and type it in the Run window, or use "
                         "`tfexam end --yes`")
-    return answer.strip().upper() == CONFIRM_WORD
+    return is_confirmation(answer)
+
+
+def is_confirmation(answer: str) -> bool:
+    """Exactly the word the prompt asks for; the spaces and line end around it do not matter, its case does."""
+    return answer.strip() == CONFIRM_WORD

@@ -52,8 +52,16 @@ def perform(args) -> tuple[int, dict, str]:
     if not target.exists() or target.stat().st_mtime_ns == before:
         raise ExamError(f"the reference solution for {question.id} finished but did not save {target}")
     payload = {"question": question.id, "model": str(target), "train_seconds": seconds, "reference_shown": shown}
-    return 0, payload, (f"Saved {target} ({seconds:.1f} s of training). Submit it with Category {args.category} - "
-                        f"2. Submit and Test (or `tfexam submit {args.category}`)")
+    return 0, payload, f"Saved {target} ({seconds:.1f} s of training). {next_step(current, question, target)}"
+
+
+def next_step(current, question, target) -> str:
+    """Submit and Test needs a session; without one, the grader itself grades the file (a session's own question)."""
+    if current is None:
+        return (f"No exam session here, so nothing is recorded: grade it with `python -m graders {question.category} "
+                f"{target} --question {question.id}`, or run Start exam (or `tfexam start`) to sit the exam")
+    return (f"Submit it with Category {question.category} - 2. Submit and Test (or `tfexam submit {question.category}`)"
+            + ("; the exam has ended, so it is recorded as late" if current.ended else ""))
 
 
 def mark_reference_shown(workspace, current, question) -> dict:

@@ -11,9 +11,8 @@ from core.errors import REFUSED, ExamError
 from core.refusal import Refused
 from core.result import REFUSED as REFUSED_STATUS
 from core.result import Result
-from exam import grading, ledger, paths, session
+from exam import grading, ledger, paths, report, session
 from exam.output import progress
-from exam.session import format_duration
 
 HELP = "Submit and Test: grade the category's mymodel.h5 on hidden data and record the attempt"
 
@@ -36,7 +35,8 @@ def perform(args) -> tuple[int, dict, str]:
     model = model.resolve()
 
     submitted_at = time.time()
-    late = current.ended or current.time_left(submitted_at) < 0
+    late_reason = report.late_reason(current, submitted_at)
+    late = late_reason is not None
     label = f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime(submitted_at))}-c{args.category}-{os.getpid()}"
     record = {"session": current.id, "category": args.category, "question": question.id,
               "submitted_at": session.iso(submitted_at), "submitted_path": str(model),
@@ -44,9 +44,8 @@ def perform(args) -> tuple[int, dict, str]:
               **ledger.who()}
     try:
         # cheap refusals (missing, empty, not a model file, wrong format) without starting TensorFlow
-        if not model.exists():  # name the button and the command that make the file
-            raise Refused("file", f"{model} does not exist; run Category {args.category} - 1. Train "
-                                  f"(or `tfexam train {args.category}`) first: your script saves mymodel.h5")
+        if not model.exists():
+            raise Refused("file", missing_file(model, args.category, given=bool(args.model)))
         modelfile.refuse_format(model, modelfile.kind_of(model, chosen.file_bytes), question.contract.formats)
         copy = ledger.keep_copy(workspace, model, label)
     except Refused as refusal:
@@ -64,7 +63,7 @@ def perform(args) -> tuple[int, dict, str]:
                                              "diagnostics", "stopped", "usage")}
     record["elapsed_s"] = data["elapsed"]
     written = ledger.append(workspace, record)
-    text = render(question, result, current, late)
+    text = render(question, result, current, late_reason)
     payload = {"record": written, "result": data}
     return (0 if result.status == "graded" else REFUSED), payload, text
 
@@ -80,19 +79,23 @@ def _refused(data: Result | dict) -> Result:
     return result
 
 
-def render(question, result: Result, current, late: bool) -> str:
+def missing_file(model: Path, category: int, given: bool) -> str:
+    """A path the learner typed is a typo to fix; the default file is made by training (name the button and the command)."""
+    if given:
+        return f"{model} does not exist (the path given with --model); check the path and submit again"
+    return (f"{model} does not exist; run Category {category} - 1. Train (or `tfexam train {category}`) first: "
+            f"your script saves {model.name}")
+
+
+def render(question, result: Result, current, late_reason: str | None) -> str:
     if result.status == "graded":
         lines = [f"Category {question.category} - {question.title} ({question.id}): {result.score}/{result.max_score}"]
         lines += ["  " + line for line in result.output.splitlines()]
         lines += [f"  diagnostic: {a}" for a in result.artifacts]
     else:  # a refusal is one line: what is wrong, what to do, and the clock
-        return f"Category {question.category} {result.status}: {result.reason} ({_clock(current)})"
-    if late:
-        lines.append("  Recorded as LATE: the exam clock had run out, so this attempt does not count.")
-    lines.append(_clock(current).capitalize())
+        return f"Category {question.category} {result.status}: {result.reason} ({report.time_state(current)})"
+    if late_reason:
+        lines.append(f"  Recorded as LATE: {late_reason}, so this attempt does not count.")
+    lines.append(report.time_state(current).capitalize())
     return "\n".join(lines)
-
-
-def _clock(current) -> str:
-    return "the exam has ended" if current.ended else f"time left {format_duration(current.time_left())}"
 

@@ -34,7 +34,7 @@ def perform(args) -> tuple[int, dict, str]:
     workspace = paths.resolve_workspace(args.workspace)
     script = check.script_of(workspace, args.category)
     if not script.is_file():
-        raise ExamError(f"{script} does not exist; run Start exam (or `tfexam start`) first: it copies the starter scripts")
+        raise ExamError(check.missing_script(workspace, args.category))
     keras = check.session_keras(workspace)
     out = sys.stderr if args.json else sys.stdout  # --json keeps stdout for the one object
     found = check.findings(script, keras)
