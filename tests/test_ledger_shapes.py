@@ -12,7 +12,7 @@ import re
 import pytest
 from clirun import exam, exam_json, stderr_lines
 
-from exam import ledger, session
+from exam import ledger
 
 HUGE = b'{"session": "' + b"x" * (ledger.MAX_LINE_BYTES + 10) + b'"}\n'
 
