@@ -52,6 +52,8 @@ def grade_folder(folder: Path, out: Path, chosen: dict[int, Question], limits: L
                  progress=print) -> dict:
     """Grade every submission (reusing earlier results unless `force`), then write the class files; a summary."""
     started = time.monotonic()
+    shout = progress
+    progress = lambda line: shout(printable(line))  # noqa: E731 - grader messages quote file names: no escape codes
     found = discover(folder, out)
     for line in found.skipped:
         progress(f"skipped {line}")

@@ -122,10 +122,14 @@ def _merge(folder: Path, raw: list, found: Found) -> None:
     blocked_by_key = {candidate_key(name): name for name in found.blocked}
     blocked, found.blocked = found.blocked, {}
     used: set[str] = set()
+    shown_used: set[str] = set()
     for key in sorted(set(groups) | set(blocked_by_key)):
         items = groups.get(key, [])
         spellings = sorted({i[0] for i in items} | {n for n in blocked if candidate_key(n) == key})
         shown = printable((blocked_by_key.get(key) or items[0][0]).strip()) or "_"
+        while shown.casefold() in shown_used:  # two names that differ only in unprintable characters
+            shown += "\ufffd"
+        shown_used.add(shown.casefold())
         notes = found.notes.setdefault(shown, [])
         if len(spellings) > 1:
             notes.append("merged spellings: " + ", ".join(f"'{printable(s)}'" for s in spellings))
