@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from core import files
+from core.errors import ExamError
 from core.questions import CATEGORIES, MAX_SCORE
 from exam.paths import state_dir
 
@@ -170,6 +171,10 @@ def _lines(path: Path):
         handle = open(path, "rb")
     except FileNotFoundError:
         return
+    except OSError as error:  # a folder in its place, no permission: say so, never a traceback
+        raise ExamError(f"the ledger {path} cannot be read ({error.strerror or error}); nothing was changed. Make it "
+                        "a readable file again (from your own backup), or run `tfexam start --restart` to archive "
+                        "this exam and begin a new one") from None
     with handle:
         while line := handle.readline(MAX_LINE_BYTES + 1):
             if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):

@@ -103,3 +103,12 @@ def test_the_live_clock_warns_once_and_keeps_showing_scores(damaged, capsys):
     assert code == 0 and "C1 4/5" in out.getvalue() + last, (last, out.getvalue())
     warnings = [line for line in capsys.readouterr().err.splitlines() if "warning: skipped" in line]
     assert len(warnings) == 1, warnings
+
+
+def test_a_ledger_that_cannot_be_read_is_one_line_not_a_traceback(tmp_path):
+    code, _ = exam_json("start", "--workspace", str(tmp_path), "--categories", "1", "--question", "c1_line", "--no-fetch")
+    assert code == 0
+    ledger.ledger_file(tmp_path).mkdir()  # a folder where the file should be
+    done = exam("status", "--workspace", str(tmp_path))
+    assert done.returncode == 2 and len(stderr_lines(done)) == 1 and "the ledger" in done.stderr, done.stderr
+    assert "cannot be read" in done.stderr and "Traceback" not in done.stderr
