@@ -49,23 +49,26 @@ def fingerprint(path: Path, limits: Limits) -> str:
 
 
 def grade_folder(folder: Path, out: Path, chosen: dict[int, Question], limits: Limits, workers: int, force: bool,
-                 progress=print) -> dict:
-    """Grade every submission (reusing earlier results unless `force`), then write the class files; a summary."""
+                 progress=print, found: Found | None = None) -> dict:
+    """Grade every submission of `found` (discovered now if not given; reusing earlier results unless `force`), then
+    write the class files; a summary."""
     started = time.monotonic()
-    shout = progress
-    progress = lambda line: shout(printable(line))  # noqa: E731 - grader messages quote file names: no escape codes
-    found = discover(folder, out)
+
+    def say(line: str) -> None:  # grader messages quote file names: no escape codes reach the terminal
+        progress(printable(line))
+
+    found = discover(folder, out) if found is None else found
     for line in found.skipped:
-        progress(f"skipped {line}")
+        say(f"skipped {line}")
     for candidate, notes in found.notes.items():
-        progress(f"note: {candidate}: {'; '.join(notes)}")
+        say(f"note: {candidate}: {'; '.join(notes)}")
     submissions = [s for s in found.submissions if s.category in chosen]
     submissions += blocked_submissions(found, sorted({s.category for s in submissions}) or sorted(chosen))
     results: dict[Submission, dict] = {}
     todo = []
     for submission in submissions:
         if submission.problem:
-            progress(f"not graded: {submission.problem}")
+            say(f"not graded: {submission.problem}")
             results[submission] = _unopened(chosen[submission.category], submission.problem)
             continue
         stored = _stored(_home(out, found, submission) / f"{submission.key}.json")
@@ -76,7 +79,7 @@ def grade_folder(folder: Path, out: Path, chosen: dict[int, Question], limits: L
             todo.append((submission, wanted))
     reused = len(results) - sum(1 for s in submissions if s.problem)
     if reused:
-        progress(f"{reused} file(s) already graded (kept; --force grades them again)")
+        say(f"{reused} file(s) already graded (kept; --force grades them again)")
     jobs = [grading.Job(s.path, chosen[s.category], _home(out, found, s) / "artifacts" / s.key) for s, _ in todo]
     done_count = [0]
 
@@ -88,10 +91,10 @@ def grade_folder(folder: Path, out: Path, chosen: dict[int, Question], limits: L
         files.write_json(home / f"{submission.key}.json", {"file": _shown(folder, submission.path), "sha256": wanted,
                                                            "question": job.question.id, "result": result})
         done_count[0] += 1
-        progress(f"[{done_count[0]}/{len(todo)}] {submission.candidate} category {submission.category}: {_verdict(result)}")
+        say(f"[{done_count[0]}/{len(todo)}] {submission.candidate} category {submission.category}: {_verdict(result)}")
 
     if todo:
-        progress(f"grading {len(todo)} file(s) with {workers} worker(s)...")
+        say(f"grading {len(todo)} file(s) with {workers} worker(s)...")
     _, started_workers = grading.grade_many(jobs, limits, workers, on_done)
     summary = write_class(folder, out, found, submissions, results, chosen)
     summary |= {"graded_now": len(todo), "reused": reused, "ignored": found.skipped, "notes": found.notes,

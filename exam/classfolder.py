@@ -102,7 +102,11 @@ def discover(folder: Path, out: Path | None = None) -> Found:
         elif problem:
             raw.append((flat["candidate"], int(flat["category"]), entry, f"{printable(name)}: {problem}; not graded", FLAT))
         elif entry.is_dir():
-            inside = _in_candidate_folder(entry, root)
+            try:
+                inside = _in_candidate_folder(entry, root)
+            except OSError as error:  # no permission to list it: the teacher's to fix, not a stopped batch
+                found.skipped.append(f"{printable(name)}/: cannot be read ({error.strerror or error})")
+                continue
             if not inside:
                 found.skipped.append(f"{printable(name)}/: no Category<N>/mymodel.h5 inside")
             raw += [(name, category, path, why, FOLDER) for category, path, why in inside]

@@ -46,7 +46,7 @@ def perform(args) -> tuple[int, dict, str]:
     _prefetch(args, {chosen[s.category] for s in submissions if s.category in chosen})
     batch.prepare_out(out)
     summary = batch.grade_folder(folder, out, chosen, chosen_limits, workers, args.force,
-                                 progress=lambda line: progress(args, line))
+                                 progress=lambda line: progress(args, line), found=found)
     text = (f"{summary['candidates']} candidates, {summary['files']} files: {summary['graded']} graded, "
             f"{summary['failed']} failed (see files.csv), {summary['reused']} kept from an earlier run; "
             f"{summary['seconds']:g} s\n{summary['class_csv']}\n{summary['html']}")
