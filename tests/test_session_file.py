@@ -120,19 +120,23 @@ CHECKSUM_EDITS = {  # edit -> words of the reason
 }
 
 
+def saved_session(folder: Path, minutes: float = 300) -> Path:
+    """A session file as `start` writes it (session.save), without the cost of a command line."""
+    session.save(folder, session.new({1: "c1_line"}, minutes=minutes))
+    return folder
+
+
 @pytest.mark.parametrize("edit", list(CHECKSUM_EDITS), ids=list(CHECKSUM_EDITS))
-def test_a_file_without_its_valid_checksum_is_damaged_whatever_its_version_says(workspace, edit):
+def test_a_file_without_its_valid_checksum_is_damaged_whatever_its_version_says(tmp_path, edit):
+    workspace = saved_session(tmp_path)
     change, words = CHECKSUM_EDITS[edit]
     change(workspace)
     message = damage_message(workspace)
     assert words in message and "is damaged" in message and "tfexam start --restart" in message, message
 
 
-def test_a_checksum_copied_from_another_workspace_does_not_vouch_for_this_one(workspace, tmp_path_factory):
-    other = tmp_path_factory.mktemp("other")
-    code, _ = exam_json("start", "--workspace", str(other), "--categories", "1", "--question", "c1_line",
-                        "--no-fetch", "--minutes", "600")
-    assert code == 0
+def test_a_checksum_copied_from_another_workspace_does_not_vouch_for_this_one(tmp_path):
+    workspace, other = saved_session(tmp_path / "mine"), saved_session(tmp_path / "other", minutes=600)
     rewrite(workspace, minutes=600, deadline=saved(workspace)["started_at"] + 36000, checksum=saved(other)["checksum"])
     assert "checksum does not match" in damage_message(workspace)
 
