@@ -2,12 +2,13 @@
 
 PyCharm's Run window is no terminal, so there the clock prints a new line each minute and whenever something
 changes (a score, a warning); in a terminal it redraws one line every second. Warnings at 30 and 5 minutes left.
-It reads the session and the ledger only (no TensorFlow), and Ctrl-C or PyCharm's Stop ends it without a traceback.
+It reads the session and the ledger (its valid records) only (no TensorFlow), and Ctrl-C or PyCharm's Stop ends it without a traceback.
 """
 
 from __future__ import annotations
 
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -41,11 +42,17 @@ def run(workspace: Path, out, *, live_terminal: bool, poll: float = 1.0, line_ev
     previous_handler = _stop_on_sigterm()
     warned: set[int] = set()
     last_text, last_line_at = None, float("-inf")
+    warned_skipped = 0
     try:
         while True:
             current = session.require(workspace)
             left = current.time_left(now())
-            scores = scores_line(current, ledger.read(workspace))
+            reading = ledger.entries(workspace)
+            if reading.skipped > warned_skipped:  # once, and again only if more lines go bad
+                _newline(out, live_terminal)
+                print(f"tfexam: {reading.warning()}", file=sys.stderr, flush=True)
+                warned_skipped = reading.skipped
+            scores = scores_line(current, list(reading.records))
             if current.ended:
                 return 0, f"The exam has ended. Best scores: {scores}"
             due = warnings_due(left, warned)

@@ -12,10 +12,12 @@ from datetime import datetime
 
 from core import questions
 from core.questions import MAX_SCORE
+from exam import ledger
+from exam.output import progress
 from exam.session import Session, format_duration
 
 PASS_MARK = 0.90  # share of the weighted maximum; documented in README and hidden_tests/CALIBRATION.md
-REFERENCE_SHOWN = "reference_shown"  # the `event` of the ledger line `solve N` writes during a running sitting
+REFERENCE_SHOWN = ledger.REFERENCE_SHOWN
 
 
 @dataclass
@@ -43,6 +45,14 @@ class Attempt:
     late: bool
     flagged: bool  # made after the category's reference solution was shown
     best: bool = False  # the attempt that gives the category its best on-time score
+
+
+def read_ledger(args, workspace) -> ledger.Reading:
+    """The ledger's valid records for status, report and end; one warning line on stderr when lines were skipped."""
+    reading = ledger.entries(workspace)
+    if reading.warning():
+        progress(args, f"tfexam: {reading.warning()}")
+    return reading
 
 
 def is_submission(record: dict) -> bool:

@@ -349,7 +349,8 @@ def _artifact_path(workspace: Path, record: dict, recorded: str) -> Path | None:
     candidates = [Path(recorded)]
     if record.get("model_copy"):
         candidates.append(workspace / Path(record["model_copy"]).parent / "artifacts" / Path(recorded).name)
-    return next((c for c in candidates if c.is_file()), None)
+    inside = Path(workspace).resolve()  # a ledger line is not trusted to name files elsewhere (or /dev/zero)
+    return next((c for c in candidates if c.resolve().is_relative_to(inside) and c.is_file()), None)
 
 
 def _embedded(workspace: Path, record: dict, recorded: str) -> str:

@@ -25,7 +25,7 @@ from exam.paths import state_dir
 DEFAULT_MINUTES = 300
 DEFAULT_KERAS = 3
 KERAS_CHOICES = (2, 3)
-FORMAT_VERSION = 2  # 2 added the checksum; version 1 files are still read (without it)
+FORMAT_VERSION = 2  # 2 added the checksum; every file must carry a valid one, whatever its version says
 FUTURE_SLACK_S = 600  # a start this far ahead of the system clock was not written by this machine's tfexam
 DERIVED = ("checksum", "started_at_iso", "deadline_iso")
 
@@ -126,12 +126,17 @@ def parse(raw: bytes) -> Session:
     missing = [k for k in ("id", "started_at", "deadline", "minutes", "questions") if k not in data]
     if missing:
         raise ValueError(f"{', '.join(missing)} missing")
-    version = data.get("version", 1)
-    if not isinstance(version, int) or version < 1:
-        raise ValueError(f"unknown format version {version!r}")
-    if version > FORMAT_VERSION:
+    version = data.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
         raise ValueError(f"format {version} was written by a newer tfexam; update tfexam")
-    if version >= 2 and data.get("checksum") != checksum(data):
+    if "checksum" not in data:
+        # Version 1 (tfexam before the checksum, Nov 2026) wrote none; so does anyone who deletes it to edit the
+        # clock. The two look alike, so neither is trusted: the way out restores a checked copy or restarts.
+        raise ValueError("it carries no checksum (removed, or written by a tfexam too old to check), so its clock "
+                         "cannot be trusted")
+    if version != FORMAT_VERSION:
+        raise ValueError(f"unknown format version {version!r}")
+    if data["checksum"] != checksum(data):
         raise ValueError("its checksum does not match its content, so it was edited or damaged")
     if not isinstance(data["id"], str) or not re.fullmatch(r"[\w.-]{1,80}", data["id"]):
         raise ValueError("the session id is not a short name")

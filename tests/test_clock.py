@@ -31,7 +31,8 @@ def test_console_clock_prints_a_line_per_minute_warns_once_at_30_and_5_and_stops
     t0 = 1_700_000_000.0
     started = session.new({1: "c1_line"}, minutes=40, now=t0)
     session.save(tmp_path, started)
-    ledger.append(tmp_path, {"session": started.id, "category": 1, "status": "graded", "score": 4, "late": False})
+    ledger.append(tmp_path, {"session": started.id, "category": 1, "status": "graded", "score": 4, "late": False,
+                             "submitted_at": session.iso(t0 + 60)})
     fake = FakeTime(t0, 60.0)
     out = io.StringIO()
     code, last = clock.run(tmp_path, out, live_terminal=False, now=fake.now, sleep=fake.sleep)

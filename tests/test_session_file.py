@@ -97,10 +97,56 @@ def test_the_offered_copy_restores_the_exam(workspace):
     assert (restored.id, restored.deadline) == (original.id, original.deadline)
 
 
-def test_a_version_1_file_without_checksum_still_loads(workspace):
-    data = {k: v for k, v in saved(workspace).items() if k != "checksum"} | {"version": 1}
-    session.session_file(workspace).write_text(json.dumps(data))
-    assert session.load(workspace).id == data["id"]
+def _unchecked(data: dict, **changes) -> dict:
+    return {k: v for k, v in data.items() if k != "checksum"} | changes
+
+
+def _later_by_a_day(data: dict) -> dict:
+    return {"deadline": data["deadline"] + 86400, "minutes": data["minutes"] + 1440}
+
+
+CHECKSUM_EDITS = {  # edit -> words of the reason
+    "checksum deleted, version 1, deadline a day later": (
+        lambda w: session.session_file(w).write_text(json.dumps(_unchecked(saved(w), version=1, **_later_by_a_day(saved(w))))),
+        "carries no checksum"),
+    "checksum deleted, version kept": (
+        lambda w: session.session_file(w).write_text(json.dumps(_unchecked(saved(w)))), "carries no checksum"),
+    "checksum deleted, no version": (
+        lambda w: session.session_file(w).write_text(json.dumps(_unchecked(saved(w), version=None))), "carries no checksum"),
+    "version changed to 1": (lambda w: rewrite(w, version=1), "unknown format version 1"),
+    "version changed to a text": (lambda w: rewrite(w, version="2"), "unknown format version '2'"),
+    "checksum moved from another session": (
+        lambda w: rewrite(w, **_later_by_a_day(saved(w)), checksum=saved(w)["checksum"]), "checksum does not match"),
+}
+
+
+def saved_session(folder: Path, minutes: float = 300) -> Path:
+    """A session file as `start` writes it (session.save), without the cost of a command line."""
+    session.save(folder, session.new({1: "c1_line"}, minutes=minutes))
+    return folder
+
+
+@pytest.mark.parametrize("edit", list(CHECKSUM_EDITS), ids=list(CHECKSUM_EDITS))
+def test_a_file_without_its_valid_checksum_is_damaged_whatever_its_version_says(tmp_path, edit):
+    workspace = saved_session(tmp_path)
+    change, words = CHECKSUM_EDITS[edit]
+    change(workspace)
+    message = damage_message(workspace)
+    assert words in message and "is damaged" in message and "tfexam start --restart" in message, message
+
+
+def test_a_checksum_copied_from_another_workspace_does_not_vouch_for_this_one(tmp_path):
+    workspace, other = saved_session(tmp_path / "mine"), saved_session(tmp_path / "other", minutes=600)
+    rewrite(workspace, minutes=600, deadline=saved(workspace)["started_at"] + 36000, checksum=saved(other)["checksum"])
+    assert "checksum does not match" in damage_message(workspace)
+
+
+def test_status_on_a_version_1_file_refuses_with_the_way_out(workspace):
+    """Version 1 files (no checksum) are refused as damaged: the copy tfexam saved, or a restart."""
+    session.session_file(workspace).write_text(json.dumps(_unchecked(saved(workspace), version=1)))
+    done = exam("status", "--workspace", str(workspace))
+    assert done.returncode == 2 and len(stderr_lines(done)) == 1, done.stderr
+    assert "carries no checksum" in done.stderr and "copy it over session.json" in done.stderr
 
 
 def test_a_deleted_session_file_next_to_exam_records_is_not_a_fresh_start(workspace):

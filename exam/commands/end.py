@@ -11,7 +11,7 @@ import sys
 import time
 
 from core.errors import ExamError
-from exam import ledger, paths, report, report_page, session
+from exam import paths, report, report_page, session
 
 HELP = "end the exam (asks you to type END; --yes for scripts) and print the report"
 CONFIRM_WORD = "END"
@@ -36,10 +36,11 @@ def perform(args) -> tuple[int, dict, str]:
     else:
         current.ended_at = time.time()
         session.save(workspace, current)
-    records = ledger.read(workspace)
+    reading = report.read_ledger(args, workspace)
+    records = list(reading.records)
     text = "\n".join(filter(None, [note, f"Exam report - session {current.id}", report.render(current, records)]))
     payload = {"workspace": str(workspace), "ended": True, "session": current.to_json(),
-               "report": report.summary(current, records)}
+               "report": report.summary(current, records), "ledger_skipped": reading.skipped}
     text += "\n" + report_page.publish(workspace, current, records, payload)
     return 0, payload, text
 

@@ -38,14 +38,15 @@ def perform(args) -> tuple[int, dict, str]:
     if workers < 1:
         raise ExamError("--workers must be at least 1")
     chosen_limits = limits.from_args(args)
-    submissions, _ = batch.discover(folder)
-    if not any(s.category in chosen for s in submissions):
+    found = batch.discover(folder, out)
+    submissions = [s for s in found.submissions if not s.problem]
+    if not any(s.category in chosen for s in found.submissions) and not found.blocked:
         raise ExamError(f"no submissions found in {folder}; expected <candidate>/Category<N>/mymodel.h5 folders or "
                         "<candidate>_c<N>.h5 files")
     _prefetch(args, {chosen[s.category] for s in submissions if s.category in chosen})
-    out.mkdir(parents=True, exist_ok=True)
+    batch.prepare_out(out)
     summary = batch.grade_folder(folder, out, chosen, chosen_limits, workers, args.force,
-                                 progress=lambda line: progress(args, line))
+                                 progress=lambda line: progress(args, line), found=found)
     text = (f"{summary['candidates']} candidates, {summary['files']} files: {summary['graded']} graded, "
             f"{summary['failed']} failed (see files.csv), {summary['reused']} kept from an earlier run; "
             f"{summary['seconds']:g} s\n{summary['class_csv']}\n{summary['html']}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core import questions
 from core.errors import ExamError
-from exam import ledger, paths, report, session
+from exam import paths, report, session
 
 HELP = "show the time left and the best score per category"
 
@@ -32,11 +32,13 @@ def perform(args) -> tuple[int, dict, str]:
         return live(args)
     workspace = paths.resolve_workspace(args.workspace)
     current = session.require(workspace)
-    records = ledger.read(workspace)
+    reading = report.read_ledger(args, workspace)
+    records = list(reading.records)
     state = "ended" if current.ended else ("over time" if current.time_left() < 0 else "running")
     lines = [f"Session {current.id} in {workspace}: {state}", f"Training runs under {session.keras_label(current.keras)}"]
     lines.append(report.render(current, records))
     payload = {"workspace": str(workspace), "state": state, "time_left_s": round(current.time_left(), 1),
                "session": current.to_json(), "keras": current.keras, "report": report.summary(current, records),
-               "questions": {c: questions.get(q).title for c, q in current.questions.items()}}
+               "questions": {c: questions.get(q).title for c, q in current.questions.items()},
+               "ledger_skipped": reading.skipped}
     return 0, payload, "\n".join(lines)
