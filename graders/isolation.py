@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -61,6 +62,9 @@ def limit_data(memory_mb: float) -> None:
 WATCHED = ("core", "graders")  # packages whose functions and classes must stay the ones the worker started with
 WATCHED_EXTRA = ("builtins", "json")  # what the worker loop itself writes its answers with
 REPORTED = 10  # names listed per finding; one is enough to retire the worker
+# TensorFlow's autograph writes each function it converts (tf-keras' predict, for one) to a module of this name in the
+# temp folder and imports it from there: the code is TensorFlow's own, generated from installed packages.
+GENERATED = "__autograph_generated_file"
 
 
 class Integrity:
@@ -85,7 +89,7 @@ class Integrity:
             if self.checked.get(name) is module:
                 continue
             self.checked[name] = module
-            if any(not self._allowed(place) for place in _locations(module)):
+            if any(not self._allowed(place) for place in _locations(module)) and not _generated(name, module):
                 self.foreign.append(name)
         now = _definitions()
         replaced = [name for name, value in self.originals.items() if now.get(name) is not value]
@@ -96,6 +100,12 @@ class Integrity:
     def _allowed(self, place: str) -> bool:
         real = _real(place)
         return any(real == folder or real.startswith(folder + os.sep) for folder in self.allowed)
+
+
+def _generated(name: str, module) -> bool:
+    places = _locations(module)
+    temp = _real(tempfile.gettempdir())
+    return name.startswith(GENERATED) and bool(places) and all(_real(os.path.dirname(p)) == temp for p in places)
 
 
 def _real(place) -> str:

@@ -194,12 +194,16 @@ def test_a_worker_a_job_changed_is_retired_so_identical_files_score_the_same(mon
     assert started == 2  # the worker was retired after the hostile job
 
 
-def test_the_integrity_report_names_an_import_from_outside_and_a_replaced_grader_function(monkeypatch, tmp_path):
+def test_the_integrity_report_names_an_import_from_outside_and_a_replaced_grader_function(tf, monkeypatch, tmp_path):
     """The worker's own report (graders/isolation.py), here in the test's process: real imports, a real replacement."""
     import graders.regression
     from graders import isolation
 
     integrity = isolation.Integrity()
+    assert integrity.report() == {"foreign_modules": [], "replaced": []}
+    # what tf-keras' predict does in every Keras 2 grading: autograph imports the code it generated from the temp folder
+    tf.autograph.to_graph(lambda x: x + 1 if x > 0 else x - 1)
+    assert any(name.startswith(isolation.GENERATED) for name in sys.modules)
     assert integrity.report() == {"foreign_modules": [], "replaced": []}
     monkeypatch.setattr(graders.regression, "evaluate", lambda *args: None)
     assert integrity.report() == {"foreign_modules": [], "replaced": ["graders.regression.evaluate"]}
