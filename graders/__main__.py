@@ -79,7 +79,11 @@ def serve(warm: bool) -> int:
     integrity = isolation.Integrity()  # after the warm-up: what is there now is what every later job must find
 
     def answer(payload: dict) -> None:
-        results.write(json.dumps(payload | {"integrity": integrity.report()}) + "\n")
+        try:
+            report = integrity.report()
+        except Exception as error:  # the file still gets its result; a report the parent cannot read retires us
+            report = {"error": f"{type(error).__name__}: {error}"}
+        results.write(json.dumps(payload | {"integrity": report}) + "\n")
 
     while True:
         job = json.loads(jobs.get())

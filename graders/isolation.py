@@ -78,7 +78,7 @@ class Integrity:
 
         package_root = Path(graders.__file__).resolve().parent.parent
         folders = [*sys.path, *(package_root / name for name in ("core", "exam", "graders"))]
-        self.allowed = tuple({_real(folder) for folder in folders if folder and os.path.isdir(folder)})
+        self.allowed = tuple({_real(folder) for folder in folders if folder and os.path.exists(folder)})  # zips too
         self.checked: dict[str, object] = {}
         self.foreign: list[str] = []
         self.originals = _definitions()

@@ -32,8 +32,11 @@ CLI_SAFE = ("sitecustomize", "usercustomize", "helper", "tensorflow", "keras", "
 ROOT_SAFE = ("sitecustomize", "usercustomize", "helper")  # the root is on the CLI's (and pytest's) own path
 GRADING = ("graders", "exam.warm", "bootstrap.py")  # words in the command line of a grading process
 PLANT = """import os, sys
-with open(os.path.join({markers!r}, "{name}-%d" % os.getpid()), "w") as marker:
-    marker.write(repr(getattr(sys, "orig_argv", sys.argv)))
+try:  # harmless if left behind by a killed test run
+    with open(os.path.join({markers!r}, "{name}-%d" % os.getpid()), "w") as marker:
+        marker.write(repr(getattr(sys, "orig_argv", sys.argv)))
+except OSError:
+    pass
 """
 
 

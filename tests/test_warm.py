@@ -167,10 +167,9 @@ def test_a_flooding_and_a_slow_client_neither_hold_memory_nor_delay_a_submit(tmp
 
 def test_a_server_that_never_answers_costs_a_submit_seconds_not_minutes(tmp_path, monkeypatch):
     """A port that takes connections and says nothing (a stuck server, or someone else's): ask() gives up fast."""
-    from core import files, limits
+    from core import files, limits, questions
     from exam import warm
     from exam.workers import Job
-    from core import questions
 
     monkeypatch.setenv("TFEXAM_WARM", "1")
     monkeypatch.setattr(warm, "TAKEN_S", 1.0)
