@@ -96,15 +96,15 @@ def test_submit_cold_and_warm_and_class_grading_import_nothing_planted(planted):
     shutil.copy(planted["good"], workspace / "Category1" / "mymodel.h5")
     code, cold = exam_json("submit", "1", "--workspace", str(workspace), cwd=cli, **WARM)
     assert code == 0 and cold["result"]["score"] == 5 and "worker" not in cold["result"]["usage"]
+    # the class is graded while the warm server gets ready in the background
+    code, graded = exam_json("grade", str(planted["class"]), "--workers", "1", "--question", "c1_line",
+                             "--categories", "1", cwd=cli)
+    assert code == 0 and graded["graded"] == 2 and graded["failed"] == 0, graded
     server = wait_for_server(workspace)
     code, warm = exam_json("submit", "1", "--workspace", str(workspace), cwd=cli, **WARM)
     assert code == 0 and warm["result"]["score"] == 5 and warm["result"]["usage"]["worker"] == "warm"
     code, _ = exam_json("end", "--workspace", str(workspace), "--yes", cwd=cli, **WARM)
     assert code == 0
-
-    code, graded = exam_json("grade", str(planted["class"]), "--workers", "1", "--question", "c1_line",
-                             "--categories", "1", cwd=cli)
-    assert code == 0 and graded["graded"] == 2 and graded["failed"] == 0, graded
 
     assert grading_markers(planted["markers"]) == {}
     # the planted modules were live: the CLI, started with the repository on PYTHONPATH, ran the root's sitecustomize
