@@ -52,11 +52,14 @@ fi
 
 RUN = """#!/usr/bin/env bash
 # Gradescope runs this for every submission; it writes $ROOT/results/results.json and always exits 0.
-ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
-export PYTHONPATH="$ROOT/source/tfexam" TFEXAM_DATA_DIR="${{TFEXAM_DATA_DIR:-$ROOT/data}}"
+# Isolated, from an empty folder (exam/launch.py): nothing in the upload or in $ROOT can be imported.
+ROOT="$(cd "${{AUTOGRADER_ROOT:-/autograder}}" && pwd)"
+export TFEXAM_DATA_DIR="${{TFEXAM_DATA_DIR:-$ROOT/data}}"
+unset PYTHONPATH PYTHONSTARTUP PYTHONHOME PYTHONUSERBASE
 PYTHON="${{TFEXAM_AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}}"
-cd "$ROOT"
-"$PYTHON" -m exam.autograder run --question {question} --root "$ROOT"
+cd "$(mktemp -d)"
+"$PYTHON" -I "$ROOT/source/tfexam/exam/bootstrap.py" "$ROOT/source/tfexam" "" \\
+  exam.autograder run --question {question} --root "$ROOT"
 """
 
 

@@ -30,7 +30,9 @@ EXTRAS = ("stopped", "usage")
 # bytes and stored description were refused before Keras built anything (file, file_size, format, layers), or the
 # model was built by a safe load of built-in layers only, exactly as for a graded file, and then failed the contract
 # (shapes, dtype, NaN outputs). Anything else (a load that failed half way, a grader error, a limit, a crash) could
-# have touched the worker's state: that worker is killed and replaced.
+# have touched the worker's state: that worker is killed and replaced. So is a worker whose own report after the job
+# (graders/isolation.py) names a module imported from outside the allowed locations or a grader function that is no
+# longer the original, or whose answer lacks that report.
 CLEAN_REFUSALS = frozenset({"file", "file_size", "format", "layers", "input_shape", "input_dtype", "output_shape",
                             "output_values"})
 
@@ -96,12 +98,23 @@ def grade_many(jobs: list[Job], limits: Limits | None = None, workers: int = 2, 
             worker = worker_for()
             outcome = worker.run(job)
         result = interpret(job.question, limits, outcome)
-        if worker.usable and not leaves_worker_clean(result):
+        if worker.usable and not reusable(result, outcome):
             worker.stop()
         return result
 
     results = pool.run(jobs, grade_one, on_done)
     return results, pool.started
+
+
+def reusable(result: dict, outcome: Outcome) -> bool:
+    """May the worker that produced `result` take another file? (the rule above)"""
+    return leaves_worker_clean(result) and reports_itself_clean(outcome.integrity)
+
+
+def reports_itself_clean(integrity: dict | None) -> bool:
+    if not isinstance(integrity, dict) or set(integrity) != {"foreign_modules", "replaced"}:
+        return False
+    return integrity["foreign_modules"] == [] and integrity["replaced"] == []
 
 
 def leaves_worker_clean(result: dict) -> bool:

@@ -5,6 +5,7 @@ and the resident memory of the worker's whole process tree (psutil, on every OS)
 hit. A warm worker imports TensorFlow once and then grades many files; exam/grading.py decides after each job whether
 the worker may take another (a clean result) or must be replaced (anything that could have touched its state).
 `Pool` runs several workers side by side for batch grading; Submit and Test uses a single cold worker for one job.
+Every worker starts isolated (exam/launch.py): a private empty folder, and no module a learner wrote within reach.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import os
 import queue
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -26,6 +26,7 @@ import psutil
 from core import limits as limits_module
 from core.limits import Limits
 from core.questions import Question
+from exam import launch
 from exam.paths import REPO_ROOT
 
 POLL_S = 0.05  # how often the watcher samples memory; a model fills well under 1 GB in this time
@@ -35,6 +36,8 @@ KEEP_BELOW = 0.8  # ... or when, between jobs, it holds more than this share of 
 
 
 def child_env(limits: Limits | None = None) -> dict:
+    """The environment of a process that runs the learner's own code (train, solve): the repository importable.
+    Grading processes get launch.environment() instead."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -50,8 +53,9 @@ class Job:
     artifacts: Path | None = None
 
     def line(self) -> bytes:
-        job = {"category": self.question.category, "question": self.question.id, "path": str(self.path),
-               "artifacts": None if self.artifacts is None else str(self.artifacts)}
+        """Paths made absolute here: the worker runs in its own folder."""
+        job = {"category": self.question.category, "question": self.question.id, "path": os.path.abspath(self.path),
+               "artifacts": None if self.artifacts is None else os.path.abspath(self.artifacts)}
         return (json.dumps(job) + "\n").encode("utf-8")
 
 
@@ -65,6 +69,26 @@ class Outcome:
     taken: bool  # False: the worker was gone before it started the job, so the file had no part in its end
     stderr_tail: str
     usage: dict
+    integrity: dict | None = None  # the worker's own report on its state after the job (graders/isolation.py)
+
+
+def split_answer(line: bytes | None) -> tuple[str | None, dict | None]:
+    """(the result line without the worker's integrity report, that report or None when it lacks one)."""
+    if line is None:
+        return None, None
+    text = line.decode("utf-8", "replace")
+    try:
+        answer = json.loads(text)
+    except ValueError:
+        return text, None
+    if not isinstance(answer, dict) or not isinstance(answer.get("integrity"), dict):
+        return text, None
+    integrity = answer.pop("integrity")
+    return json.dumps(answer), integrity
+
+
+def grader_command(warm: bool) -> list[str]:
+    return launch.command("graders", "--worker", *(["--warm"] if warm else []))
 
 
 def tree_rss_mb(process: psutil.Process) -> float | None:
@@ -113,10 +137,11 @@ class Worker:
         self.jobs_done = 0
         self._usable = True
         self._stderr = tempfile.TemporaryFile()
-        command = [sys.executable, "-m", "graders", "--worker", *(["--warm"] if warm else [])]
+        self.folder = launch.private_folder()
         # stdin stays open between jobs: when this process dies, the worker sees EOF and exits (graders/isolation.py)
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
-                                        env=child_env(limits), cwd=REPO_ROOT, start_new_session=os.name == "posix")
+        self.process = subprocess.Popen(grader_command(warm), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=self._stderr, env=launch.environment(limits), cwd=self.folder,
+                                        start_new_session=os.name == "posix")
         self._watched = psutil.Process(self.process.pid)
         self._answers: queue.Queue[bytes | None] = queue.Queue()
         threading.Thread(target=self._read_answers, name=f"worker-{self.process.pid}", daemon=True).start()
@@ -181,8 +206,9 @@ class Worker:
         elif self.jobs_done >= MAX_JOBS or (after or 0.0) > KEEP_BELOW * self.limits.memory_mb:
             self.usable = False
         usage = {"seconds": round(time.monotonic() - started, 2), "peak_mb": round(peak, 1)}
-        text = None if answer is None else answer.decode("utf-8", "replace")
-        return Outcome(text, code, stopped, taken or text is not None, self._stderr_since(stderr_from), usage)
+        text, integrity = split_answer(answer)
+        return Outcome(text, code, stopped, taken or text is not None, self._stderr_since(stderr_from), usage,
+                       integrity)
 
     def _stderr_since(self, offset: int) -> str:
         self._stderr.seek(offset)
@@ -217,6 +243,7 @@ class Worker:
                 stream.close()
             except OSError:
                 pass
+        launch.remove(self.folder)
 
     def __enter__(self) -> "Worker":
         return self

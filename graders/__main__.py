@@ -3,6 +3,8 @@
 python -m graders --worker [--warm]: the grading worker exam/workers.py drives. It reads one job per line on stdin
 ({"category", "question", "path", "artifacts"}), answers {"taken": true} when it starts the job and then one Result
 JSON line on stdout, and exits when stdin closes. `--warm` imports TensorFlow before the first job, so a pool pays that start once per worker, not per file.
+Each answer carries `integrity` (graders/isolation.py): whether anything since start was imported from outside the
+allowed locations, or any grader function is no longer the original; the parent retires the worker on either.
 """
 
 from __future__ import annotations
@@ -74,24 +76,39 @@ def serve(warm: bool) -> int:
 
     if warm:
         _warm_up()
+    integrity = isolation.Integrity()  # after the warm-up: what is there now is what every later job must find
+
+    def answer(payload: dict) -> None:
+        try:
+            report = integrity.report()
+        except Exception as error:  # the file still gets its result; a report the parent cannot read retires us
+            report = {"error": f"{type(error).__name__}: {error}"}
+        results.write(json.dumps(payload | {"integrity": report}) + "\n")
+
     while True:
         job = json.loads(jobs.get())
         results.write('{"taken": true}\n')  # the parent can tell "died before this job" from "died on this job"
         try:
             question = _question(int(job["category"]), job.get("question"))
         except (ExamError, KeyError, ValueError) as error:
-            results.write(json.dumps({"error": f"bad job: {error}"}) + "\n")
+            answer({"error": f"bad job: {error}"})
             continue
         artifacts = Path(job["artifacts"]) if job.get("artifacts") else None
         result = grade(Path(job["path"]), question, artifacts)
-        results.write(json.dumps(result.to_json()) + "\n")
         _forget_models()
+        answer(result.to_json())
 
 
 def _warm_up() -> None:
-    """TensorFlow and Keras imported and one tiny model run, so the first real job starts warm."""
+    """TensorFlow and Keras imported, every kind's grader imported (so the integrity report knows its functions from
+    the start) and one tiny model run, so the first real job starts warm."""
+    import importlib
+
     import numpy as np
     import tensorflow as tf
+
+    for module in sorted({question.grader_module for question in questions.all_questions().values()}):
+        importlib.import_module(module)
 
     model = tf.keras.Sequential([tf.keras.Input(shape=(1,)), tf.keras.layers.Dense(1)])
     model.predict(np.zeros((1, 1)), verbose=0)

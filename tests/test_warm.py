@@ -101,3 +101,83 @@ def test_submits_after_the_first_are_graded_warm_and_a_dead_server_costs_nothing
     process.wait(timeout=30)
     assert not (workspace / ".tfexam" / "warm.json").exists()
     assert len(ledger.read(workspace)) == 6
+
+
+def test_a_flooding_and_a_slow_client_neither_hold_memory_nor_delay_a_submit(tmp_path, monkeypatch):
+    """Real sockets on 127.0.0.1 against the real server: MBs without a newline, a byte every 0.5 s, a few silent
+    connections; meanwhile a learner's submit is graded warm, at once, and the server's memory stays flat."""
+    import threading
+
+    import hostile_models as make
+    from core import limits
+    from exam import warm
+
+    workspace = tmp_path / "ws"
+    code, _ = exam_json("start", "--workspace", str(workspace), "--categories", "1", "--question", "c1_line",
+                        "--no-fetch", **WARM)
+    assert code == 0
+    good = make.good(tmp_path)
+    monkeypatch.setenv("TFEXAM_WARM", "1")
+    warm.ensure(workspace, limits.current())  # what a first submit does, without its cold grading
+    server = wait_for_server(workspace)
+    process = psutil.Process(server["pid"])
+    before = process.memory_info().rss
+    address = ("127.0.0.1", server["port"])
+    cut_off: dict[str, float] = {}
+
+    def flood():
+        started = time.monotonic()
+        with socket.create_connection(address, timeout=10) as connection:
+            try:
+                for _ in range(64):
+                    connection.sendall(b"x" * 2**20)
+            except OSError:
+                pass
+        cut_off["flood"] = time.monotonic() - started
+
+    def slow():
+        started = time.monotonic()
+        with socket.create_connection(address, timeout=10) as connection:
+            try:
+                while time.monotonic() - started < 30:
+                    connection.sendall(b"{")
+                    time.sleep(0.5)
+            except OSError:
+                pass
+        cut_off["slow"] = time.monotonic() - started
+
+    silent = [socket.create_connection(address, timeout=10) for _ in range(4)]
+    clients = [threading.Thread(target=flood), threading.Thread(target=slow)]
+    for client in clients:
+        client.start()
+    time.sleep(1.0)  # both are mid-request when the learner submits
+    started = time.monotonic()
+    code, result = submit(workspace, good)
+    took = time.monotonic() - started
+    for client in clients:
+        client.join(timeout=40)
+    for connection in silent:
+        connection.close()
+    assert code == 0 and result["score"] == 5 and result["usage"]["worker"] == "warm"
+    assert took < 20, f"the submit took {took:.1f} s"  # a cold fallback, or a stalled server, costs far more
+    assert cut_off["slow"] < warm.REQUEST_S + 3, cut_off
+    assert process.memory_info().rss - before < 16 * 2**20
+    exam("end", "--workspace", str(workspace), "--yes", **WARM)
+
+
+def test_a_server_that_never_answers_costs_a_submit_seconds_not_minutes(tmp_path, monkeypatch):
+    """A port that takes connections and says nothing (a stuck server, or someone else's): ask() gives up fast."""
+    from core import files, limits, questions
+    from exam import warm
+    from exam.workers import Job
+
+    monkeypatch.setenv("TFEXAM_WARM", "1")
+    monkeypatch.setattr(warm, "TAKEN_S", 1.0)
+    chosen = limits.current()
+    with socket.create_server(("127.0.0.1", 0)) as stuck:  # listening, never accepting, never answering
+        (tmp_path / ".tfexam").mkdir()
+        files.write_json(warm.state_file(tmp_path), {"pid": 0, "port": stuck.getsockname()[1], "token": "t",
+                                                     "limits": warm.asdict(chosen)})
+        started = time.monotonic()
+        assert warm.ask(tmp_path, Job(tmp_path / "mymodel.h5", questions.get("c1_line")), chosen) is None
+        assert time.monotonic() - started < warm.TAKEN_S + 1
