@@ -1,18 +1,22 @@
 """tfexam train N: check CategoryN/starter.py, then run it (cwd CategoryN, this interpreter) under the session's Keras.
 
-The check never stops training; its lines are shown again after a crash, right under the traceback. Output is
-printed as it comes (PyCharm's Run console has no terminal), and the script's exit code is the command's.
+The check never stops training; after a crash, the traceback is read (exam/crashes.py) and its fix is shown at
+the learner's line, with the check's lines again. Output is printed as it comes (PyCharm's Run console has no
+terminal); stderr passes through exam/train_output.py, which leaves out repeated TensorFlow start-up lines and
+Keras' advice against .h5. The script's exit code is the command's.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 from core import questions
 from core.errors import ExamError
-from exam import grading, legacy_keras, paths, session
+from exam import crashes, grading, legacy_keras, paths, session
 from exam.commands import check
+from exam.train_output import Relay
 
 HELP = "check CategoryN/starter.py, then train it (it saves CategoryN/mymodel.h5) under the session's Keras"
 
@@ -30,6 +34,45 @@ def child_env(keras: int) -> dict:
     return env
 
 
+def run_script(script, keras: int, out) -> tuple[int, str]:
+    """Run the learner's script; its stdout goes straight to `out`, its stderr through the Relay. (exit code, stderr tail)"""
+    child = subprocess.Popen([sys.executable, script.name], cwd=script.parent, env=child_env(keras), stdout=out,
+                             stderr=subprocess.PIPE)
+    relay = Relay()
+    try:
+        _relay_stderr(child.stderr, relay)
+        code = child.wait()
+    except BaseException:
+        child.kill()
+        child.wait()
+        raise
+    return (code if code >= 0 else 128 - code), relay.stderr_tail()
+
+
+def _relay_stderr(stream, relay: Relay) -> None:
+    """Whole lines through the relay as they come; a partial line ending in \r (a progress bar) at once, unfiltered."""
+    pending = b""
+    while chunk := os.read(stream.fileno(), 65536):
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        for raw in lines:
+            shown = relay.shown(raw.decode("utf-8", errors="replace"))
+            if shown is not None:
+                _write(shown + "\n")
+        if b"\r" in pending:
+            done, pending = pending.rsplit(b"\r", 1)
+            _write(done.decode("utf-8", errors="replace") + "\r")
+    if pending:
+        shown = relay.shown(pending.decode("utf-8", errors="replace"))
+        if shown is not None:
+            _write(shown)
+
+
+def _write(text: str) -> None:
+    sys.stderr.write(text)
+    sys.stderr.flush()
+
+
 def perform(args) -> tuple[int, dict, str]:
     workspace = paths.resolve_workspace(args.workspace)
     script = check.script_of(workspace, args.category)
@@ -39,10 +82,9 @@ def perform(args) -> tuple[int, dict, str]:
     out = sys.stderr if args.json else sys.stdout  # --json keeps stdout for the one object
     found = check.findings(script, keras)
     print(f"Training {script} under {session.keras_label(keras)}", file=out, flush=True)
-    for line in found:
+    for line in found or [check.nothing_found(script, keras)]:
         print(f"check: {line}", file=out, flush=True)
-    done = subprocess.run([sys.executable, script.name], cwd=script.parent, env=child_env(keras), stdout=out, stderr=sys.stderr)
-    code = done.returncode if done.returncode >= 0 else 128 - done.returncode
+    code, stderr = run_script(script, keras, out)
     payload = {"script": str(script), "keras": keras, "exit_code": code, "findings": found}
     model = script.parent / "mymodel.h5"
     if code == 0 and not model.is_file():
@@ -51,10 +93,9 @@ def perform(args) -> tuple[int, dict, str]:
         return 0, payload, (f"Training finished; saved {model}. Next: Category {args.category} - 2. Submit and Test "
                             f"(or `tfexam submit {args.category}`)")
     found = check.findings(script, keras)  # the learner may have edited the file while it trained
-    payload["findings"] = found
-    lines = [f"Training stopped (exit code {code})."]
+    explained = crashes.explain(stderr, script, keras, code)
+    payload.update(findings=found, crash=explained)
+    lines = [f"Training stopped (exit code {code}).", *explained]
     if found:
-        lines += ["These lines will fail under this session's Keras; fix them and train again:", *found]
-    else:
-        lines.append("The traceback above shows where; the check found no Keras 2/3 incompatibility.")
+        lines += ["The check also names these lines, which fail under this session's Keras:", *found]
     return code, payload, "\n".join(lines)
