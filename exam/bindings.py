@@ -15,6 +15,7 @@ from collections import defaultdict
 
 UNKNOWN = object()
 MAX_DEPTH = 20           # names that refer to names (and cycles: a = b; b = a) stop here
+BUDGET = 200_000         # expressions evaluated per script: lists of lists of names cannot fan out without end
 MAX_INT = 10 ** 18
 MAX_TEXT = 10_000
 SCOPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -34,11 +35,13 @@ class Bindings:
         self._bound: dict[ast.AST, dict[str, list]] = {}  # scope -> name -> what binds it (an expression, or a _Module)
         self._parent: dict[ast.AST, ast.AST | None] = {tree: None}
         self._shared: set[str] = set()  # names some function declares global or nonlocal
+        self._budget = BUDGET
         self._collect(tree)
 
     def value(self, node: ast.AST, scope: ast.AST, depth: int = 0):
         """The value of the expression `node` read inside `scope` (a node of SCOPES), or UNKNOWN."""
-        if depth > MAX_DEPTH:
+        self._budget -= 1
+        if depth > MAX_DEPTH or self._budget < 0:
             return UNKNOWN
         if isinstance(node, ast.Constant):
             return _bounded(node.value)

@@ -70,8 +70,9 @@ RULES = (
     CrashRule("layers.experimental", (3,), r"module '[\w.]*keras\.layers' has no attribute 'experimental'",
               "Keras 3 has no layers.experimental; the layers are in tf.keras.layers now (e.g. tf.keras.layers.Rescaling)",
               keras2_habit=True),
-    CrashRule("Keras 2 name", (3,), r"module '(?:keras\._tf_keras\.keras|keras)(?:\.(?P<module>[\w.]+))?' has no attribute '(?P<name>\w+)'",
-              "Keras 3 has no {module}.{name} (Keras 2 had it); `tfexam check` names the Keras 3 spelling", keras2_habit=True),
+    CrashRule("Keras 2 name", (3,), r"module '(?:keras\._tf_keras\.keras|keras)(?P<module>(?:\.[\w.]+)?)' has no attribute '(?P<name>\w+)'",
+              "Keras 3 has no keras{module}.{name} (Keras 2 had it); `tfexam check` names the Keras 3 spelling",
+              keras2_habit=True),
     CrashRule("Keras 3 name", (2,), r"module 'tf_keras(?:\.api\._v2\.keras)?(?:\.(?P<module>[\w.]+))?' has no attribute '(?P<name>\w+)'",
               "{name} exists only in Keras 3, and this session trains under Keras 2 (tf-keras); remove it, "
               "or start the exam with --keras 3"),
@@ -139,13 +140,12 @@ def rule_for(crash: Crash, keras: int) -> tuple[CrashRule, dict] | None:
     return None
 
 
-def explain(stderr: str, script: Path, keras: int, exit_code: int) -> list[str]:
-    """What to tell the learner after `script` stopped with `exit_code` under Keras `keras` (2 or 3)."""
-    killed = _signal_of(exit_code)
+def explain(stderr: str, script: Path, keras: int, killed_by: int | None = None) -> list[str]:
+    """What to tell the learner after `script` stopped under Keras `keras` (2 or 3), killed by signal `killed_by` or not."""
     crash = read_traceback(stderr, script)
     if crash is None:
-        if killed:
-            return [KILLED.format(signal=killed)]
+        if killed_by:
+            return [KILLED.format(signal=_signal_name(killed_by))]
         return ["no Python traceback was printed; the script's last lines above say why it stopped"]
     where = f"{script.name}:{crash.line}: " if crash.line else ""
     found = rule_for(crash, keras)
@@ -158,9 +158,8 @@ def explain(stderr: str, script: Path, keras: int, exit_code: int) -> list[str]:
     return lines
 
 
-def _signal_of(exit_code: int) -> str | None:
-    number = exit_code - 128 if exit_code > 128 else None
+def _signal_name(number: int) -> str:
     try:
-        return signal.Signals(number).name if number else None
+        return signal.Signals(number).name
     except ValueError:
-        return None
+        return str(number)

@@ -144,6 +144,8 @@ def test_hostile_bindings_end_quickly_and_say_nothing():
             global_name = (4,)
         tf.keras.Input(shape=global_name)
     """)
+    fan_out = "".join(f"level{n + 1} = [{', '.join([f'level{n}'] * 10)}]\n" for n in range(12))
+    code += "level0 = 1.0\n" + fan_out + "model.predict(level12)\n"  # 10**12 numbers if nothing bounded the reading
     assert migration.check_source(code, 3) == []
 
 

@@ -89,7 +89,7 @@ def test_each_crash_is_explained_at_the_learners_line(probed, name, keras):
     assert crash is not None and crash.line == learner_line, outcome["traceback"][-1500:]
     rule, _ = crashes.rule_for(crash, keras)
     assert rule.name == expected, outcome["traceback"][-1500:]
-    told = crashes.explain(outcome["traceback"], script, keras, 1)
+    told = crashes.explain(outcome["traceback"], script, keras)
     assert told[0].startswith(f"{script.name}:{learner_line}: ") and "{" not in told[0], told
     habit = keras == 3 and rule.keras2_habit
     assert (len(told) == 2 and "tfexam start --keras 2" in told[1]) if habit else len(told) == 1, told

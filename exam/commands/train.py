@@ -35,7 +35,8 @@ def child_env(keras: int) -> dict:
 
 
 def run_script(script, keras: int, out) -> tuple[int, str]:
-    """Run the learner's script; its stdout goes straight to `out`, its stderr through the Relay. (exit code, stderr tail)"""
+    """Run the learner's script; its stdout goes straight to `out`, its stderr through the Relay.
+    (return code: negative when a signal ended it, stderr tail)"""
     child = subprocess.Popen([sys.executable, script.name], cwd=script.parent, env=child_env(keras), stdout=out,
                              stderr=subprocess.PIPE)
     relay = Relay()
@@ -46,7 +47,7 @@ def run_script(script, keras: int, out) -> tuple[int, str]:
         child.kill()
         child.wait()
         raise
-    return (code if code >= 0 else 128 - code), relay.stderr_tail()
+    return code, relay.stderr_tail()
 
 
 def _relay_stderr(stream, relay: Relay) -> None:
@@ -84,7 +85,8 @@ def perform(args) -> tuple[int, dict, str]:
     print(f"Training {script} under {session.keras_label(keras)}", file=out, flush=True)
     for line in found or [check.nothing_found(script, keras)]:
         print(f"check: {line}", file=out, flush=True)
-    code, stderr = run_script(script, keras, out)
+    returned, stderr = run_script(script, keras, out)
+    code = returned if returned >= 0 else 128 - returned
     payload = {"script": str(script), "keras": keras, "exit_code": code, "findings": found}
     model = script.parent / "mymodel.h5"
     if code == 0 and not model.is_file():
@@ -93,7 +95,7 @@ def perform(args) -> tuple[int, dict, str]:
         return 0, payload, (f"Training finished; saved {model}. Next: Category {args.category} - 2. Submit and Test "
                             f"(or `tfexam submit {args.category}`)")
     found = check.findings(script, keras)  # the learner may have edited the file while it trained
-    explained = crashes.explain(stderr, script, keras, code)
+    explained = crashes.explain(stderr, script, keras, killed_by=-returned if returned < 0 else None)
     payload.update(findings=found, crash=explained)
     lines = [f"Training stopped (exit code {code}).", *explained]
     if found:
