@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -58,11 +59,10 @@ SLOW = {"out of memory (TensorFlow)"}  # TensorFlow spends ~10 s before it gives
 def probed(tmp_path_factory) -> dict[int, tuple[dict, dict]]:
     """Keras -> (construct -> outcome, construct -> its script): every construct run as `tfexam train` runs a script."""
     constructs = {name: code for name, code in keras_crashes.CONSTRUCTS.items() if name not in SLOW}
-    found = {}
-    for keras in (3, 2):
-        folder = tmp_path_factory.mktemp(f"keras{keras}")
-        found[keras] = keras_crashes.probe(keras, folder, constructs), keras_crashes.write_cases(folder, constructs)
-    return found
+    folders = {keras: tmp_path_factory.mktemp(f"keras{keras}") for keras in (3, 2)}
+    with ThreadPoolExecutor(2) as pool:  # the two Pythons side by side: each waits on TensorFlow's import
+        outcomes = dict(zip(folders, pool.map(lambda keras: keras_crashes.probe(keras, folders[keras], constructs), folders)))
+    return {keras: (outcomes[keras], keras_crashes.write_cases(folders[keras], constructs)) for keras in folders}
 
 
 def test_every_construct_and_every_rule_is_covered():
