@@ -97,6 +97,26 @@ def test_each_crash_is_explained_at_the_learners_line(probed, name, keras):
         assert probed[2][0][name]["runs"], f"{name} is called a Keras 2 habit but fails under Keras 2 too"
 
 
+# The last lines of "out of memory (TensorFlow)" as benchmarks/keras_crashes.py recorded them under both Keras (the
+# allocator retries for ~10 s before it gives up, too slow to run here).
+TENSORFLOW_OOM = """\
+Traceback (most recent call last):
+  File "/tmp/probe/case_26.py", line 8, in <module>
+    big = tf.ones((10**6, 10**6))
+          ^^^^^^^^^^^^^^^^^^^^^^^
+tensorflow.python.framework.errors_impl.ResourceExhaustedError: {{function_node __wrapped__Fill_device_/job:localhost/\
+replica:0/task:0/device:CPU:0}} OOM when allocating tensor with shape[1000000,1000000] and type float on \
+/job:localhost/replica:0/task:0/device:CPU:0 by allocator mklcpu [Op:Fill] name:
+"""
+
+
+@pytest.mark.parametrize("keras", [3, 2])
+def test_tensorflow_running_out_of_memory_is_explained(keras):
+    told = crashes.explain(TENSORFLOW_OOM, Path("/tmp/probe/case_26.py"), keras)
+    assert told == ["case_26.py:8: the script ran out of memory: use a smaller batch_size, smaller images or model, "
+                    "or load less data at once"], told
+
+
 def test_the_warnings_that_are_not_crashes(probed):
     warned = probed[3][0]["Sequential with input_shape"]["warnings"]
     assert any("Do not pass an `input_shape`" in w for w in warned), warned
