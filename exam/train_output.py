@@ -10,6 +10,8 @@ passed through unchanged, and the tail is kept so that `train` can read the trac
 
 from __future__ import annotations
 
+import locale
+import os
 import re
 from collections import deque
 
@@ -71,5 +73,32 @@ class Relay:
                 return found.groupdict().get("message") or text
         return None
 
+    def pump(self, fd: int, write) -> None:
+        """Read `fd` to its end: whole lines through shown() as they come, then to write(text); a partial line
+        ending in \r (a progress bar) is written at once, unfiltered."""
+        pending = b""
+        while chunk := os.read(fd, 65536):
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for raw in lines:
+                shown = self.shown(_decode(raw))
+                if shown is not None:
+                    write(shown + "\n")
+            if b"\r" in pending:
+                done, pending = pending.rsplit(b"\r", 1)
+                write(_decode(done) + "\r")
+        if pending:
+            shown = self.shown(_decode(pending))
+            if shown is not None:
+                write(shown)
+
     def stderr_tail(self) -> str:
         return "\n".join(line.rstrip("\r\n") for line in self.tail)
+
+
+def _decode(raw: bytes) -> str:
+    """A child's stderr is UTF-8 in most places; a Windows child writing to a pipe uses the locale's code page."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode(locale.getpreferredencoding(False), errors="replace")

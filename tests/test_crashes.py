@@ -244,3 +244,16 @@ def test_the_relay_shows_start_up_lines_once_and_nothing_else_is_touched():
     mine = ["I0000 my own line that looks like a log", "WARNING:absl:You are saving your model as an HDF5 file",
             "  saving_api.save_model("]
     assert [relay.shown(line) for line in start_up + again + mine] == start_up + [None] * 3 + mine
+
+
+def test_the_relay_reads_a_real_pipe_lines_in_any_encoding_and_progress_bars_without_a_newline():
+    start_up = "I0000 00:00:1796451911.002798    7011 port.cc:153] oneDNN custom operations are on.\n"
+    read_end, write_end = os.pipe()
+    os.write(write_end, (start_up * 2).encode() + "café\n".encode("latin-1") + "epoch 1/2 ▮\repoch 2/2 ▮▮\r".encode())
+    os.close(write_end)
+    written: list[str] = []
+    relay = train_output.Relay()
+    relay.pump(read_end, written.append)
+    os.close(read_end)
+    assert len(written) == 3 and written[0] == start_up and written[2] == "epoch 1/2 ▮\repoch 2/2 ▮▮\r", written
+    assert written[1].startswith("caf") and written[1].endswith("\n") and len(written[1]) == 5, written

@@ -8,7 +8,6 @@ Keras' advice against .h5. The script's exit code is the command's.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -41,32 +40,15 @@ def run_script(script, keras: int, out) -> tuple[int, str]:
                              stderr=subprocess.PIPE)
     relay = Relay()
     try:
-        _relay_stderr(child.stderr, relay)
+        relay.pump(child.stderr.fileno(), _write)
         code = child.wait()
     except BaseException:
         child.kill()
         child.wait()
         raise
+    finally:
+        child.stderr.close()
     return code, relay.stderr_tail()
-
-
-def _relay_stderr(stream, relay: Relay) -> None:
-    """Whole lines through the relay as they come; a partial line ending in \r (a progress bar) at once, unfiltered."""
-    pending = b""
-    while chunk := os.read(stream.fileno(), 65536):
-        pending += chunk
-        *lines, pending = pending.split(b"\n")
-        for raw in lines:
-            shown = relay.shown(raw.decode("utf-8", errors="replace"))
-            if shown is not None:
-                _write(shown + "\n")
-        if b"\r" in pending:
-            done, pending = pending.rsplit(b"\r", 1)
-            _write(done.decode("utf-8", errors="replace") + "\r")
-    if pending:
-        shown = relay.shown(pending.decode("utf-8", errors="replace"))
-        if shown is not None:
-            _write(shown)
 
 
 def _write(text: str) -> None:
