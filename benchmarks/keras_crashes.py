@@ -5,7 +5,8 @@
 Each construct below is written into its own small script (a tiny model and data first) and run, in the environment
 `tfexam train` gives a learner's script under that Keras (one Python per Keras generation, the scripts run one after
 another with runpy; each construct's failing line is its script's last). The table prints the last line of each
-traceback, or "runs" with the warnings it gave. The crash rules in exam/crashes.py are derived from these lines; tests/test_crashes.py runs the same probe and checks
+traceback, or "runs" with the warnings it gave (Keras 3's advice against .h5 is logged through absl, not warned:
+tests/test_crashes.py sees it through `tfexam train`). The crash rules in exam/crashes.py are derived from these lines; tests/test_crashes.py runs the same probe and checks
 that every rule explains the traceback its construct really produces, at the learner's line.
 """
 
@@ -107,10 +108,14 @@ def probe(keras: int, folder: Path, constructs: dict[str, str] = CONSTRUCTS) -> 
     return {name: by_file[path.name] for name, path in paths.items()}
 
 
-def last_line(outcome: dict) -> str:
+def summary(outcome: dict) -> str:
+    """One line: "runs" and its warnings, or the exception the traceback ends with (Keras' are several lines long)."""
     if outcome["runs"]:
-        return "runs" + "".join(f" [warning: {w[:120]}]" for w in outcome["warnings"])
-    return outcome["traceback"].strip().splitlines()[-1]
+        return "runs" + "".join(f" [warning: {' '.join(w.split())[:120]}]" for w in outcome["warnings"])
+    lines = outcome["traceback"].strip().splitlines()
+    frames = [i for i, line in enumerate(lines) if line.startswith("  File ")]
+    exception = [line for line in lines[frames[-1] + 1:] if not line.startswith("    ")] if frames else lines[-1:]
+    return " ".join(" ".join(lines[lines.index(exception[0]):]).split())[:400] if exception else lines[-1]
 
 
 def main() -> int:
@@ -130,7 +135,7 @@ def main() -> int:
     for keras, outcomes in found.items():
         print(f"\n## Keras {keras}\n")
         for name, outcome in outcomes.items():
-            print(f"{name:40} {last_line(outcome)}")
+            print(f"{name:40} {summary(outcome)}")
     return 0
 
 

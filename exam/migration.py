@@ -152,8 +152,9 @@ class _Reader(ast.NodeVisitor):
         if module.split(".")[0] == "keras_preprocessing":
             if self.keras == 3:
                 sub = (module.split(".") + [""])[1] or (name or "image")
-                self.add(node, "keras_preprocessing package", shown, f"that package is gone; use tf.keras.preprocessing.{sub} (import tensorflow as tf), "
-                                      "or start the exam with --keras 2")
+                self.add(node, "keras_preprocessing package", shown,
+                         f"that package is gone; use tf.keras.preprocessing.{sub} (import tensorflow as tf), "
+                         "or start the exam with --keras 2")
             return
         if name is not None:
             self._qualified(node, f"{module}.{name}", shown)
@@ -165,12 +166,14 @@ class _Reader(ast.NodeVisitor):
             self._qualified(node, dotted, ast.unparse(node))
             return  # the chain is judged as a whole, not each of its prefixes
         if node.attr == "lr" and isinstance(node.value, ast.Attribute) and node.value.attr == "optimizer" and self.keras == 3:
-            self.add(node, "optimizer.lr", ast.unparse(node), f"optimizers have no .lr in Keras 3; use {ast.unparse(node.value)}.learning_rate")
+            self.add(node, "optimizer.lr", ast.unparse(node),
+                     f"optimizers have no .lr in Keras 3; use {ast.unparse(node.value)}.learning_rate")
         if node.attr == "predict_classes":
             self.add(node, "predict_classes", ast.unparse(node), "predict_classes() was removed (TensorFlow 2.6); use "
-                                              "np.argmax(model.predict(x), axis=-1), or (model.predict(x) > 0.5) for one sigmoid output")
+                     "np.argmax(model.predict(x), axis=-1), or (model.predict(x) > 0.5) for one sigmoid output")
         elif node.attr in ("fit_generator", "evaluate_generator", "predict_generator") and self.keras == 3:
-            self.add(node, "fit_generator and friends", ast.unparse(node), f"Keras 3 has no {node.attr}(); call {node.attr.split('_')[0]}() with the same arguments")
+            self.add(node, "fit_generator and friends", ast.unparse(node),
+                     f"Keras 3 has no {node.attr}(); call {node.attr.split('_')[0]}() with the same arguments")
         self.generic_visit(node)
 
     def _dotted(self, node) -> str | None:
@@ -209,33 +212,40 @@ class _Reader(ast.NodeVisitor):
             dropped = KERAS3_PREPROCESSING_DROPPED.get(sub, set())
             if sub in KERAS3_PREPROCESSING_DROPPED and (dropped is None or (len(rest) > 2 and rest[2] in dropped)):
                 what = ".".join(rest[1:])
-                self.add(node, "keras.preprocessing names dropped", shown, f"the keras package of Keras 3 has no preprocessing.{what}; use "
-                                      f"tf.keras.preprocessing.{what} (import tensorflow as tf), or start the exam with --keras 2")
+                self.add(node, "keras.preprocessing names dropped", shown,
+                         f"the keras package of Keras 3 has no preprocessing.{what}; use "
+                         f"tf.keras.preprocessing.{what} (import tensorflow as tf), or start the exam with --keras 2")
             return
         if package != "tf.keras" or name not in KERAS2_ONLY.get(module, ()):
             return
         if module == "layers" and name == "experimental":
             tail = rest[-1] if rest[-1] not in ("experimental", "preprocessing") else "<the layer>"
-            self.add(node, "layers.experimental", shown, f"Keras 3 has no layers.experimental; the layers are in tf.keras.layers now: tf.keras.layers.{tail}")
+            self.add(node, "layers.experimental", shown,
+                     f"Keras 3 has no layers.experimental; the layers are in tf.keras.layers now: tf.keras.layers.{tail}")
         elif module == "optimizers" and name in ("legacy", "experimental"):
             tail = rest[-1] if len(rest) > 2 else "Adam"
-            self.add(node, "optimizers.legacy and experimental", shown, f"Keras 3 has no optimizers.{name}; use tf.keras.optimizers.{tail}(learning_rate=...)")
+            self.add(node, "optimizers.legacy and experimental", shown,
+                     f"Keras 3 has no optimizers.{name}; use tf.keras.optimizers.{tail}(learning_rate=...)")
         elif name in STRING_FOR:
-            self.add(node, "Keras 2 metric and loss functions", shown, f"tf.keras.{module}.{name} is gone in Keras 3; pass the string '{STRING_FOR[name]}' "
-                                  f"(e.g. metrics=['{STRING_FOR[name]}'], loss='{STRING_FOR[name]}')")
+            self.add(node, "Keras 2 metric and loss functions", shown,
+                     f"tf.keras.{module}.{name} is gone in Keras 3; pass the string '{STRING_FOR[name]}' "
+                     f"(e.g. metrics=['{STRING_FOR[name]}'], loss='{STRING_FOR[name]}')")
         else:
-            self.add(node, "other Keras 2-only names", shown, f"tf.keras.{module}.{name} does not exist in Keras 3; remove it, or start the exam with --keras 2")
+            self.add(node, "other Keras 2-only names", shown,
+                     f"tf.keras.{module}.{name} does not exist in Keras 3; remove it, or start the exam with --keras 2")
 
     def _keras2(self, node, module: str, name: str, shown: str):
         key = f"{module}.{name}" if module else name
         if module and name in KERAS3_ONLY.get(module, ()) or not module and name in KERAS3_ONLY[""]:
             instead = KERAS2_INSTEAD.get(key) or KERAS2_INSTEAD.get(module)
             fix = f"use {instead}" if instead else "remove it, or start the exam with --keras 3"
-            self.add(node, "Keras 3-only names", shown, f"{key} exists only in Keras 3, and this session trains under Keras 2 (tf-keras); {fix}")
+            self.add(node, "Keras 3-only names", shown,
+                     f"{key} exists only in Keras 3, and this session trains under Keras 2 (tf-keras); {fix}")
         elif module in KERAS3_ONLY[""] and module:
             instead = KERAS2_INSTEAD.get(module)
             fix = f"use {instead}" if instead else "remove it, or start the exam with --keras 3"
-            self.add(node, "Keras 3-only names", shown, f"keras.{module} exists only in Keras 3, and this session trains under Keras 2 (tf-keras); {fix}")
+            self.add(node, "Keras 3-only names", shown,
+                     f"keras.{module} exists only in Keras 3, and this session trains under Keras 2 (tf-keras); {fix}")
 
     # --- calls ---------------------------------------------------------------------------------------------
     def visit_Call(self, node: ast.Call):
