@@ -91,8 +91,9 @@ RULES = (
               r"|_ArrayMemoryError|ResourceExhaustedError",
               "the script ran out of memory: use a smaller batch_size, smaller images or model, or load less data at once"),
 )
-KILLED = ("the script was killed by signal {signal}; when nothing else stopped it, that is usually the system "
-          "running out of memory: use a smaller batch_size, smaller images or model, or load less data at once")
+KILLED = ("the script was killed (SIGKILL); unless you stopped it, that is the system running out of memory: use a "
+          "smaller batch_size, smaller images or model, or load less data at once")
+ENDED = "the script was ended by signal {signal}, with no Python traceback; its last lines above show how far it got"
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def explain(stderr: str, script: Path, keras: int, killed_by: int | None = None)
     crash = read_traceback(stderr, script)
     if crash is None:
         if killed_by:
-            return [KILLED.format(signal=_signal_name(killed_by))]
+            return [KILLED if killed_by == getattr(signal, "SIGKILL", None) else ENDED.format(signal=_signal_name(killed_by))]
         return ["no Python traceback was printed; the script's last lines above say why it stopped"]
     where = f"{script.name}:{crash.line}: " if crash.line else ""
     found = rule_for(crash, keras)
