@@ -43,6 +43,34 @@ CASES = {
     "RandomGrayscale": ("tf.keras.layers.RandomGrayscale(factor=0.5)", 2, "start the exam with --keras 3"),
     "keras.ops": ("import keras\nkeras.ops.sum(np.ones(3))", 2, "TensorFlow's own ops"),
     "PyDataset": ("base = tf.keras.utils.PyDataset", 2, "tf.keras.utils.Sequence"),
+    # the same rules seen through names bound once (exam/bindings.py), as candidates' scripts have them
+    "predict on a list of a name": ("new_y = 7.0\nmodel.predict([new_y])", 3, "model.predict(np.array([new_y]))"),
+    "predict on a name bound to a list": ("data = [[1.0], [2.0]]\nmodel.predict(data)", 3, "model.predict(np.array(data))"),
+    "ModelCheckpoint path in a variable": ("checkpointpath = 'training/cp.ckpt'\n"
+                                           "tf.keras.callbacks.ModelCheckpoint(checkpointpath, save_weights_only=True)", 3,
+                                           "(checkpointpath is 'training/cp.ckpt'): ModelCheckpoint('training/cp.weights.h5'"),
+    "ModelCheckpoint path in an f-string": ("folder = 'training'\nepochs = 5\ntf.keras.callbacks.ModelCheckpoint("
+                                            "f'{folder}/cp-{epochs}.ckpt', save_weights_only=True)", 3,
+                                            "ModelCheckpoint('training/cp-5.weights.h5'"),
+    "ModelCheckpoint path by os.path.join": ("import os\npath = os.path.join('training', 'best.h5')\n"
+                                             "tf.keras.callbacks.ModelCheckpoint(path, save_weights_only=True)", 3,
+                                             "'training/best.weights.h5'"),
+    "Input(shape=(n)) with n a name": ("max_length = 120\ninputs = tf.keras.Input(shape=(max_length))", 3,
+                                       "Input(shape=(max_length,))"),
+    "Input shape from a function's own name": ("def build():\n    size = 3\n    return tf.keras.Input(shape=size)\n"
+                                               "build()", 3, "Input(shape=(size,))"),
+    "save to a name in a variable": ("name = 'saved'\nmodel.save(name)", 3, "save('saved.h5')"),
+    "metrics in a variable": ("metric = 'mae'\nmodel.compile(optimizer='sgd', loss='mse', metrics=metric)\n"
+                              "model.fit(xs, ys, epochs=1, verbose=0)", 3, "metrics=[metric]"),
+}
+# constructs the variable-following rules must stay silent on: they run under both Keras generations
+RUNS_UNDER_BOTH = {
+    "predict on a list of an array": "x = np.array([[10.0]])\nmodel.predict([x], verbose=0)",
+    "a name bound twice": "size = (1,)\nsize = (2,)\ntf.keras.Input(shape=size)",
+    "a function's parameter": "def build(size):\n    return tf.keras.Input(shape=size)\nbuild((3,))",
+    "a local name shadowing the module's": ("path = 'cp.ckpt'\ndef callback():\n    path = 'cp.weights.h5'\n"
+                                            "    return tf.keras.callbacks.ModelCheckpoint(path, save_weights_only=True)\n"
+                                            "callback()"),
 }
 RUNNER = """
 import json, sys
@@ -67,7 +95,7 @@ print(json.dumps(outcome))
 def outcomes(tmp_path_factory) -> dict[int, dict[str, str]]:
     """Every snippet run under Keras 3 and under exam-era Keras 2 (the environment `tfexam train` gives a script)."""
     folder = tmp_path_factory.mktemp("snippets")
-    (folder / "cases.json").write_text(json.dumps({name: case[0] for name, case in CASES.items()}))
+    (folder / "cases.json").write_text(json.dumps({**{name: case[0] for name, case in CASES.items()}, **RUNS_UNDER_BOTH}))
     keras3 = env()
     keras3.pop("TF_USE_LEGACY_KERAS", None)
     found = {}
@@ -90,11 +118,44 @@ def test_each_rule_names_a_construct_that_fails_under_one_keras_and_runs_under_t
     assert migration.check_source(PRELUDE + code, other) == [], f"Keras {other} would be warned needlessly"
 
 
+@pytest.mark.parametrize("name", RUNS_UNDER_BOTH)
+def test_names_that_hold_no_known_constant_are_left_alone(outcomes, name):
+    assert outcomes[3][name] == outcomes[2][name] == "runs", (outcomes[3][name], outcomes[2][name])
+    for keras in (2, 3):
+        assert migration.check_source(PRELUDE + RUNS_UNDER_BOTH[name], keras) == [], name
+
+
+def test_hostile_bindings_end_quickly_and_say_nothing():
+    code = PRELUDE + textwrap.dedent("""\
+        a = b
+        b = a
+        tf.keras.Input(shape=a)
+        big = 99999999999
+        bigger = big * big * big
+        tf.keras.Input(shape=bigger)
+        text = "x" * 100000
+        model.save(text)
+        for step in range(3):
+            count = step
+        tf.keras.Input(shape=count)
+        global_name = 4
+        def change():
+            global global_name
+            global_name = (4,)
+        tf.keras.Input(shape=global_name)
+    """)
+    fan_out = "".join(f"level{n + 1} = [{', '.join([f'level{n}'] * 10)}]\n" for n in range(12))
+    code += "level0 = 1.0\n" + fan_out + "model.predict(level12)\n"  # 10**12 numbers if nothing bounded the reading
+    assert migration.check_source(code, 3) == []
+
+
 def test_removed_everywhere_constructs_are_named_under_both():
     for keras in (2, 3):
-        found = migration.check_source(PRELUDE + "model.predict_classes(xs)\nlayer = tf.keras.layers.Dense(1, input_shape=120)", keras)
-        assert [f.line for f in found] == [3, 4], found
+        found = migration.check_source(PRELUDE + "model.predict_classes(xs)\nlayer = tf.keras.layers.Dense(1, input_shape=120)\n"
+                                       "max_length = 120\nlayer = tf.keras.layers.Dense(1, input_shape=(max_length))", keras)
+        assert [f.line for f in found] == [3, 4, 6], found
         assert "np.argmax(model.predict(x), axis=-1)" in found[0].fix and "input_shape=(120,)" in found[1].fix
+        assert "input_shape=(max_length,)" in found[2].fix
 
 
 def test_look_alikes_are_left_alone():
@@ -156,6 +217,17 @@ def test_check_1_under_keras_3_names_both_fixes(tmp_path):
     ], lines
     code, payload = exam_json("check", "1", "--workspace", str(tmp_path), "--keras", "2")
     assert code == 0 and payload == {"script": str(tmp_path / "Category1" / "starter.py"), "keras": 2, "findings": []}
+    clean = exam("check", "1", "--workspace", str(tmp_path), "--keras", "2")
+    assert clean.returncode == 0 and clean.stdout.strip().splitlines() == [
+        f"check: no line of Category1/starter.py will fail under Keras 2 ({migration.rule_count(2)} rules checked)"]
+
+
+def test_check_says_in_one_line_that_a_clean_script_passed(tmp_path):
+    start_practice(tmp_path, 1)
+    done = exam("check", "1", "--workspace", str(tmp_path))
+    assert done.returncode == 0 and done.stdout.strip().splitlines() == [
+        f"check: no line of Category1/starter.py will fail under Keras 3 ({migration.rule_count(3)} rules checked)"]
+    assert migration.rule_count(3) == sum(3 in keras for keras in migration.RULES.values()) > migration.rule_count(2) > 0
 
 
 def test_check_never_blocks_and_says_what_it_could_not_read(tmp_path):

@@ -49,6 +49,12 @@ def findings(script: Path, keras: int) -> list[str]:
     return migration.check_file(script, keras) if script.is_file() else []
 
 
+def nothing_found(script: Path, keras: int) -> str:
+    """The one line that says the check ran and found nothing (a silent check cannot be told from one that did not run)."""
+    return (f"no line of {script.parent.name}/{script.name} will fail under Keras {keras} "
+            f"({migration.rule_count(keras)} rules checked)")
+
+
 def perform(args) -> tuple[int, dict, str]:
     workspace = paths.resolve_workspace(args.workspace)
     keras = args.keras or session_keras(workspace)
@@ -58,4 +64,4 @@ def perform(args) -> tuple[int, dict, str]:
                         else missing_script(workspace, args.category) + ", or pass --file PATH")
     lines = findings(script, keras)
     payload = {"script": str(script), "keras": keras, "findings": lines}
-    return 0, payload, "\n".join(lines)
+    return 0, payload, "\n".join(lines) if lines else f"check: {nothing_found(script, keras)}"

@@ -1,7 +1,9 @@
 """tfexam train N: check CategoryN/starter.py, then run it (cwd CategoryN, this interpreter) under the session's Keras.
 
-The check never stops training; its lines are shown again after a crash, right under the traceback. Output is
-printed as it comes (PyCharm's Run console has no terminal), and the script's exit code is the command's.
+The check never stops training; after a crash, the traceback is read (exam/crashes.py) and its fix is shown at
+the learner's line, with the check's lines again. Output is printed as it comes (PyCharm's Run console has no
+terminal); stderr passes through exam/train_output.py, which leaves out repeated TensorFlow start-up lines and
+Keras' advice against .h5. The script's exit code is the command's.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import sys
 
 from core import questions
 from core.errors import ExamError
-from exam import grading, legacy_keras, paths, session
+from exam import crashes, grading, legacy_keras, paths, session
 from exam.commands import check
+from exam.train_output import Relay
 
 HELP = "check CategoryN/starter.py, then train it (it saves CategoryN/mymodel.h5) under the session's Keras"
 
@@ -30,6 +33,29 @@ def child_env(keras: int) -> dict:
     return env
 
 
+def run_script(script, keras: int, out) -> tuple[int, str]:
+    """Run the learner's script; its stdout goes straight to `out`, its stderr through the Relay.
+    (return code: negative when a signal ended it, stderr tail)"""
+    child = subprocess.Popen([sys.executable, script.name], cwd=script.parent, env=child_env(keras), stdout=out,
+                             stderr=subprocess.PIPE)
+    relay = Relay()
+    try:
+        relay.pump(child.stderr.fileno(), _write)
+        code = child.wait()
+    except BaseException:
+        child.kill()
+        child.wait()
+        raise
+    finally:
+        child.stderr.close()
+    return code, relay.stderr_tail()
+
+
+def _write(text: str) -> None:
+    sys.stderr.write(text)
+    sys.stderr.flush()
+
+
 def perform(args) -> tuple[int, dict, str]:
     workspace = paths.resolve_workspace(args.workspace)
     script = check.script_of(workspace, args.category)
@@ -39,10 +65,10 @@ def perform(args) -> tuple[int, dict, str]:
     out = sys.stderr if args.json else sys.stdout  # --json keeps stdout for the one object
     found = check.findings(script, keras)
     print(f"Training {script} under {session.keras_label(keras)}", file=out, flush=True)
-    for line in found:
+    for line in found or [check.nothing_found(script, keras)]:
         print(f"check: {line}", file=out, flush=True)
-    done = subprocess.run([sys.executable, script.name], cwd=script.parent, env=child_env(keras), stdout=out, stderr=sys.stderr)
-    code = done.returncode if done.returncode >= 0 else 128 - done.returncode
+    returned, stderr = run_script(script, keras, out)
+    code = returned if returned >= 0 else 128 - returned
     payload = {"script": str(script), "keras": keras, "exit_code": code, "findings": found}
     model = script.parent / "mymodel.h5"
     if code == 0 and not model.is_file():
@@ -51,10 +77,9 @@ def perform(args) -> tuple[int, dict, str]:
         return 0, payload, (f"Training finished; saved {model}. Next: Category {args.category} - 2. Submit and Test "
                             f"(or `tfexam submit {args.category}`)")
     found = check.findings(script, keras)  # the learner may have edited the file while it trained
-    payload["findings"] = found
-    lines = [f"Training stopped (exit code {code})."]
+    explained = crashes.explain(stderr, script, keras, killed_by=-returned if returned < 0 else None)
+    payload.update(findings=found, crash=explained)
+    lines = [f"Training stopped (exit code {code}).", *explained]
     if found:
-        lines += ["These lines will fail under this session's Keras; fix them and train again:", *found]
-    else:
-        lines.append("The traceback above shows where; the check found no Keras 2/3 incompatibility.")
+        lines += ["The check also names these lines, which fail under this session's Keras:", *found]
     return code, payload, "\n".join(lines)
