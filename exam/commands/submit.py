@@ -11,7 +11,7 @@ from core.errors import REFUSED, ExamError
 from core.refusal import Refused
 from core.result import REFUSED as REFUSED_STATUS
 from core.result import Result
-from exam import grading, ledger, paths, session
+from exam import arguments, grading, ledger, paths, session
 from exam.output import progress
 from exam.session import format_duration
 
@@ -20,7 +20,7 @@ HELP = "Submit and Test: grade the category's mymodel.h5 on hidden data and reco
 
 def configure(parser):
     parser.add_argument("category", type=int, choices=questions.CATEGORIES, help="category number 1-5")
-    parser.add_argument("--model", metavar="PATH", help="the file to submit (default: CategoryN/mymodel.h5)")
+    parser.add_argument("--model", metavar="PATH", type=arguments.text, help="the file to submit (default: CategoryN/mymodel.h5)")
     limits.add_options(parser)
 
 
