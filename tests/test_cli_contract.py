@@ -192,3 +192,154 @@ def test_a_bad_value_is_one_line_and_changes_nothing(sandbox, monkeypatch, argv,
 def test_the_bad_value_table_covers_every_subcommand():
     covered = {argv[0] for argv, _ in BAD if argv}
     assert set(cli.COMMANDS) <= covered, set(cli.COMMANDS) - covered
+
+
+# -------------------------------------------------------------------------------------------- both entry points
+
+ENTRIES = ("tfexam", "python -m exam")
+
+
+def run(entry: str, argv: list[str], cwd: Path, root: Path, installed: Path, timeout: float = 300,
+        **extra: str) -> subprocess.CompletedProcess:
+    """`tfexam` is the wheel's console script (its own code, no PYTHONPATH); `python -m exam` is the checkout copy's
+    code under this interpreter. Same data cache, no warm grading server, stdin closed."""
+    env = clean_env(TFEXAM_WARM="0", **extra)
+    if entry == "tfexam":
+        command = [str(console_script(installed))]
+    else:
+        command = [sys.executable, "-m", "exam"]
+        env["PYTHONPATH"] = str(root)
+    return subprocess.run(command + argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
+def as_json(done: subprocess.CompletedProcess) -> dict:
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1, (done.stdout[-2000:], done.stderr[-2000:])
+    return json.loads(lines[0])
+
+
+def normalized(text: str, places: dict[str, Path | str]) -> str:
+    """The same output modulo paths, session ids, clock readings and measured seconds (JSON compared as JSON)."""
+    with contextlib.suppress(ValueError):
+        text = json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True)
+    for name, path in sorted(places.items(), key=lambda item: -len(str(item[1]))):
+        text = text.replace(str(path), name)
+    text = re.sub(r"\d{8}T\d{6}Z-[0-9a-f]{6}", "<session>", text)
+    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?", "<when>", text)
+    text = re.sub(r"\b\d+:\d\d:\d\d\b", "<h:mm:ss>", text)
+    text = re.sub(r"\b\d+(\.\d+)? ?s\b", "<seconds>", text)
+    text = re.sub(r'"(checksum|seed)": "?[0-9a-f]+"?', r'"\1": <random>', text)
+    return re.sub(r"\d+\.\d+", "<number>", text)
+
+
+@pytest.fixture()
+def checkout(tmp_path) -> Path:
+    return make_checkout(tmp_path)
+
+
+def test_both_entry_points_resolve_the_same_workspace_from_every_folder(installed, checkout, tmp_path):
+    project = checkout / "pycharm_project"
+    outside = tmp_path / "ailleurs à côté"
+    outside.mkdir()
+    root_before = sorted(p.name for p in checkout.iterdir())
+    started = run("tfexam", ["start", "--categories", "1", "--question", "c1_line", "--no-fetch", "--json"],
+                  checkout, checkout, installed)
+    assert started.returncode == 0, started.stderr
+    session_id = as_json(started)["session"]["id"]
+    assert as_json(started)["workspace"] == str(project) and (project / "Category1" / "starter.py").is_file()
+    assert sorted(p.name for p in checkout.iterdir()) == root_before, "start from the root wrote into the root"
+
+    for folder in (checkout, project, project / "Category1", checkout / "exam" / "commands"):
+        for entry in ENTRIES:
+            done = run(entry, ["status", "--json"], folder, checkout, installed)
+            assert done.returncode == 0, (entry, folder, done.stderr)
+            payload = as_json(done)
+            assert (payload["workspace"], payload["session"]["id"]) == (str(project), session_id), (entry, folder)
+        # PyCharm's configurations pass --workspace "$PROJECT_DIR$": the project, or the root when that was opened
+        for given in (checkout, project):
+            done = run(entry, ["status", "--json", "--workspace", str(given)], outside, checkout, installed)
+            assert as_json(done)["workspace"] == str(project), (entry, given)
+    for entry in ENTRIES:  # outside a checkout: the current folder, which holds no exam
+        done = run(entry, ["status"], outside, checkout, installed)
+        assert done.returncode == 2 and done.stderr == f"tfexam: no exam session in {outside}; run Start exam (or " \
+            "`tfexam start`) first, or pass --workspace DIR\n", (entry, done.stderr)
+
+
+def test_every_tensorflow_free_subcommand_gives_the_same_result_through_both(installed, checkout, tmp_path):
+    project = checkout / "pycharm_project"
+    category1 = project / "Category1"
+    empty_class = tmp_path / "class"
+    empty_class.mkdir()
+    places = {"<root>": checkout, "<tmp>": tmp_path, "<python>": sys.executable,
+              "<python>.": console_script(installed).parent / "python"}
+    started = run("python -m exam", ["start", "--categories", "1", "--question", "c1_line", "--no-fetch"], checkout,
+                  checkout, installed)
+    assert started.returncode == 0, started.stderr
+    commands = [["status"], ["status", "--json"], ["questions"], ["questions", "--category", "5"], ["check", "1"],
+                ["report"], ["end"], ["grade", str(empty_class)], ["fetch", "nope"], ["train", "3"], ["submit", "2"],
+                ["solve", "1", "--workspace", str(tmp_path / "a file")], ["start", "--no-fetch"],
+                ["doctor", "--workspace", str(tmp_path / "missing")], ["demo", "--keep-in", str(project)]]
+    (tmp_path / "a file").write_text("x")
+    for argv in commands:
+        results = [run(entry, argv, category1, checkout, installed) for entry in ENTRIES]
+        seen = [(r.returncode, normalized(r.stdout, places), normalized(r.stderr, places)) for r in results]
+        assert seen[0] == seen[1], (argv, seen)
+        assert "Traceback" not in seen[0][2] and "internal error" not in seen[0][2], (argv, seen[0])
+    assert (project / "report.html").is_file() and not (checkout / "report.html").exists()
+
+
+def test_the_autograder_zip_is_the_same_whichever_way_tfexam_is_installed(installed, checkout, tmp_path):
+    zips = {}
+    for entry in ENTRIES:
+        out = tmp_path / entry / "autograder.zip"
+        done = run(entry, ["autograder", "--question", "c4_bbc_news", "--out", str(out)], tmp_path, checkout, installed)
+        assert done.returncode == 0, done.stderr
+        with zipfile.ZipFile(out) as archive:
+            zips[entry] = {info.filename: archive.read(info) for info in archive.infolist()}
+    installed_zip, checkout_zip = zips.values()
+    assert sorted(installed_zip) == sorted(checkout_zip)
+    assert installed_zip == checkout_zip, [n for n in installed_zip if installed_zip[n] != checkout_zip[n]]
+    names = set(installed_zip)
+    assert not [n for n in names if "solutions/" in n or "starter_code/" in n or "__pycache__" in n], names
+    assert {"tfexam/hidden_tests/c4_bbc_news.toml", "tfexam/core/requirements.txt", "tfexam/exam/cli.py"} <= names
+    requirements = installed_zip["requirements.txt"].decode()
+    pins = (REPO_ROOT / "core" / "requirements.txt").read_text(encoding="utf-8")
+    wanted = [line for line in pins.splitlines() if "==" in line and not line.startswith("#")]
+    assert [line for line in requirements.splitlines() if "==" in line] == wanted
+    assert "tf-keras==" in requirements
+    setup = installed_zip["setup.sh"].decode()
+    assert setup.index("apt-get update") < setup.index("apt-get install")
+
+
+@pytest.mark.slow
+def test_the_tensorflow_commands_work_through_the_console_script_as_through_python_m_exam(installed, checkout,
+                                                                                            tmp_path):
+    """What needs TensorFlow, once each through the installed `tfexam` (`python -m exam` runs them in the rest of the
+    suite), from a Category folder of the checkout; the doctor through both, compared."""
+    project = checkout / "pycharm_project"
+    category1 = project / "Category1"
+    assert run("tfexam", ["start", "--categories", "1", "--question", "c1_line", "--no-fetch"], project, checkout,
+               installed).returncode == 0
+    trained = run("tfexam", ["train", "1"], category1, checkout, installed)
+    assert trained.returncode == 0 and (category1 / "mymodel.h5").is_file(), trained.stderr[-2000:]
+    submitted = run("tfexam", ["submit", "1", "--json"], category1, checkout, installed)
+    assert as_json(submitted)["result"]["status"] == "graded", submitted.stderr[-2000:]
+    assert as_json(submitted)["record"]["model_copy"].startswith(".tfexam/submissions/")
+
+    candidate = tmp_path / "class" / "alice" / "Category1"
+    candidate.mkdir(parents=True)
+    shutil.copyfile(category1 / "mymodel.h5", candidate / "mymodel.h5")
+    graded = run("tfexam", ["grade", str(tmp_path / "class"), "--workers", "1", "--json"], tmp_path, checkout, installed)
+    assert graded.returncode == 0 and as_json(graded)["graded"] == 1, graded.stderr[-2000:]
+
+    doctors = [run(entry, ["doctor", "--no-speed", "--json"], category1, checkout, installed) for entry in ENTRIES]
+    verdicts = [[(c["name"], c["verdict"]) for c in as_json(done)["checks"]] for done in doctors]
+    assert verdicts[0] == verdicts[1] and ("h5", "ok") in verdicts[0], verdicts
+    assert all(as_json(done)["workspace"] == str(project) for done in doctors)
+
+    outside = tmp_path / "démo"
+    outside.mkdir()
+    demo = run("tfexam", ["demo"], outside, checkout, installed, timeout=900)
+    assert demo.returncode == 0 and "5/5" in demo.stdout and "Weighted total" in demo.stdout, demo.stderr[-3000:]
+    assert list(outside.iterdir()) == [], "the demo works in a temporary folder"
