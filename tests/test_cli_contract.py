@@ -256,11 +256,12 @@ def test_both_entry_points_resolve_the_same_workspace_from_every_folder(installe
             assert done.returncode == 0, (entry, folder, done.stderr)
             payload = as_json(done)
             assert (payload["workspace"], payload["session"]["id"]) == (str(project), session_id), (entry, folder)
+    for entry in ENTRIES:
         # PyCharm's configurations pass --workspace "$PROJECT_DIR$": the project, or the root when that was opened
         for given in (checkout, project):
             done = run(entry, ["status", "--json", "--workspace", str(given)], outside, checkout, installed)
             assert as_json(done)["workspace"] == str(project), (entry, given)
-    for entry in ENTRIES:  # outside a checkout: the current folder, which holds no exam
+        # outside a checkout: the current folder, which holds no exam
         done = run(entry, ["status"], outside, checkout, installed)
         assert done.returncode == 2 and done.stderr == f"tfexam: no exam session in {outside}; run Start exam (or " \
             "`tfexam start`) first, or pass --workspace DIR\n", (entry, done.stderr)
@@ -272,11 +273,11 @@ def test_every_tensorflow_free_subcommand_gives_the_same_result_through_both(ins
     empty_class = tmp_path / "class"
     empty_class.mkdir()
     places = {"<root>": checkout, "<tmp>": tmp_path, "<python>": sys.executable,
-              "<python>.": console_script(installed).parent / "python"}
+              "<installed python>": console_script(installed).parent / "python"}
     started = run("python -m exam", ["start", "--categories", "1", "--question", "c1_line", "--no-fetch"], checkout,
                   checkout, installed)
     assert started.returncode == 0, started.stderr
-    commands = [["status"], ["status", "--json"], ["questions"], ["questions", "--category", "5"], ["check", "1"],
+    commands = [["status", "--json"], ["questions"], ["check", "1"],
                 ["report"], ["end"], ["grade", str(empty_class)], ["fetch", "nope"], ["train", "3"], ["submit", "2"],
                 ["solve", "1", "--workspace", str(tmp_path / "a file")], ["start", "--no-fetch"],
                 ["doctor", "--workspace", str(tmp_path / "missing")], ["demo", "--keep-in", str(project)]]
