@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr as _quoteattr
@@ -192,7 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     elif checkout:
         project = checkout / paths.PROJECT_DIRNAME
     else:
-        parser.error("the current folder is not inside a tfexam checkout: pass --project DIR")
+        print("python -m exam.pycharm: the current folder is not inside a tfexam checkout; pass --project DIR",
+              file=sys.stderr)
+        return 2
     written, kept = write_project(project)
     if checkout:  # the root's module files make "open the repository root" work too
         written += write_module_files(checkout)
