@@ -120,7 +120,8 @@ BAD = [
     # check
     (["check"], 2), (["check", "0"], 2), (["check", "6"], 2), (["check", "abc"], 2), (["check", "-1"], 2),
     (["check", "99999999999999999999"], 2), (["check", ""], 2), (["check", "1", "--keras", "1"], 2),
-    (["check", "1", "--file", ""], 2), (["check", "1", "--file", "{missing}"], 2), (["check", "1", "--file", "{empty}"], 2),
+    (["check", "1", "--file", ""], 2), (["check", "1", "--file", "{missing}"], 2),
+    (["check", "1", "--file", "{empty}"], 2),
     (["check", "2"], 2), (["check", "1", "--workspace", "{empty}"], 2),
     # train
     (["train"], 2), (["train", "0"], 2), (["train", "abc"], 2), (["train", ""], 2), (["train", "2"], 2),
@@ -145,7 +146,8 @@ BAD = [
     # fetch
     (["fetch"], 2), (["fetch", "nope"], 2), (["fetch", ""], 2), (["fetch", "--all", "sunspots"], 2),
     # grade
-    (["grade"], 2), (["grade", "{missing}"], 2), (["grade", ""], 2), (["grade", "{file}"], 2), (["grade", "{class}"], 2),
+    (["grade"], 2), (["grade", "{missing}"], 2), (["grade", ""], 2), (["grade", "{file}"], 2),
+    (["grade", "{class}"], 2),
     (["grade", "{class}", "--workers", "0"], 2), (["grade", "{class}", "--workers", "-3"], 2),
     (["grade", "{class}", "--workers", "abc"], 2), (["grade", "{class}", "--workers", "99999999999"], 2),
     (["grade", "{class}", "--categories", "9"], 2), (["grade", "{class}", "--categories", "abc"], 2),
@@ -156,7 +158,8 @@ BAD = [
     (["autograder"], 2), (["autograder", "--question", "nope"], 2), (["autograder", "--question", ""], 2),
     (["autograder", "--question", "c1_line", "--out", ""], 2),
     (["autograder", "--question", "c1_line", "--out", "{empty}"], 2),
-    (["questions", "--category", "9"], 2), (["questions", "--category", "abc"], 2), (["questions", "--category", ""], 2),
+    (["questions", "--category", "9"], 2), (["questions", "--category", "abc"], 2),
+    (["questions", "--category", ""], 2),
     (["questions", "--category", "-1"], 2),
 ]
 

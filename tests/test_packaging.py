@@ -36,7 +36,8 @@ def test_a_wheel_install_ships_its_content_and_makes_the_current_folder_the_exam
     package, core_package, starters, pins = json.loads(where.stdout)
     assert not Path(package).is_relative_to(REPO_ROOT) and Path(package).is_relative_to(installed.parent.parent)
     assert Path(starters) == Path(core_package).parent / "starter_code"
-    assert Path(pins).read_text(encoding="utf-8") == (REPO_ROOT / "core" / "requirements.txt").read_text(encoding="utf-8")
+    shipped = Path(pins).read_text(encoding="utf-8")
+    assert shipped == (REPO_ROOT / "core" / "requirements.txt").read_text(encoding="utf-8")
 
     # no checkout: the exam lives in the current folder, which also becomes a PyCharm project
     started = subprocess.run([str(console_script(installed)), "start", "--categories", "1", "--no-fetch"], cwd=outside,

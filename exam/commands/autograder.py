@@ -13,7 +13,8 @@ HELP = "build a Gradescope autograder zip for one question (setup.sh, run_autogr
 
 def configure(parser):
     parser.add_argument("--question", required=True, metavar="ID", help=f"one of {', '.join(questions.all_questions())}")
-    parser.add_argument("--out", default="autograder.zip", metavar="FILE", type=arguments.text, help="the zip to write (default autograder.zip)")
+    parser.add_argument("--out", default="autograder.zip", metavar="FILE", type=arguments.text,
+                        help="the zip to write (default autograder.zip)")
 
 
 def perform(args) -> tuple[int, dict, str]:

@@ -15,7 +15,8 @@ def configure(parser):
     parser.add_argument("category", type=int, choices=questions.CATEGORIES, help="category number 1-5")
     parser.add_argument("--keras", type=int, choices=session.KERAS_CHOICES,
                         help="check against this Keras instead of the session's")
-    parser.add_argument("--file", type=arguments.path, metavar="PATH", help="the script to read (default: CategoryN/starter.py)")
+    parser.add_argument("--file", type=arguments.path, metavar="PATH",
+                        help="the script to read (default: CategoryN/starter.py)")
 
 
 def session_keras(workspace: Path) -> int:

@@ -16,7 +16,8 @@ HELP = "run a complete Category 1 exam in a temporary workspace and print the re
 
 
 def configure(parser):
-    parser.add_argument("--keep-in", metavar="DIR", type=arguments.folder_option, help="use this folder instead of a new temporary one")
+    parser.add_argument("--keep-in", metavar="DIR", type=arguments.folder_option,
+                        help="use this folder instead of a new temporary one")
 
 
 def perform(args) -> tuple[int, dict, str]:

@@ -14,8 +14,10 @@ HELP = "grade a folder of submissions (one folder per candidate, or <candidate>_
 
 
 def configure(parser):
-    parser.add_argument("folder", metavar="DIR", type=arguments.text, help="the submissions: DIR/<candidate>/Category<N>/mymodel.h5 or DIR/<candidate>_c<N>.h5")
-    parser.add_argument("--out", metavar="DIR", type=arguments.folder_option, help=f"where results go (default DIR/{batch.OUT_NAME})")
+    parser.add_argument("folder", metavar="DIR", type=arguments.text,
+                        help="the submissions: DIR/<candidate>/Category<N>/mymodel.h5 or DIR/<candidate>_c<N>.h5")
+    parser.add_argument("--out", metavar="DIR", type=arguments.folder_option,
+                        help=f"where results go (default DIR/{batch.OUT_NAME})")
     parser.add_argument("--workers", type=arguments.workers, default=None, metavar="N",
                         help="grading workers side by side (default: the number of CPUs, at most 4)")
     parser.add_argument("--force", action="store_true", help="grade again files already graded (default: keep them)")

@@ -31,8 +31,9 @@ def _check_questions(args) -> None:
     for question_id in args.question:
         question = questions.get(question_id)
         if args.categories and question.category not in args.categories:
+            chosen = ",".join(map(str, args.categories))
             raise ExamError(f"--question {question_id} is a category {question.category} question, but --categories "
-                            f"{','.join(map(str, args.categories))} leaves that category out; add it or drop --question")
+                            f"{chosen} leaves that category out; add it or drop --question")
 
 
 def lay_out(workspace: Path, chosen: dict[int, str]) -> list[str]:

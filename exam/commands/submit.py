@@ -20,7 +20,8 @@ HELP = "Submit and Test: grade the category's mymodel.h5 on hidden data and reco
 
 def configure(parser):
     parser.add_argument("category", type=int, choices=questions.CATEGORIES, help="category number 1-5")
-    parser.add_argument("--model", metavar="PATH", type=arguments.text, help="the file to submit (default: CategoryN/mymodel.h5)")
+    parser.add_argument("--model", metavar="PATH", type=arguments.text,
+                        help="the file to submit (default: CategoryN/mymodel.h5)")
     limits.add_options(parser)
 
 
