@@ -314,6 +314,9 @@ def test_the_autograder_zip_is_the_same_whichever_way_tfexam_is_installed(instal
     assert "tf-keras==" in requirements
     setup = installed_zip["setup.sh"].decode()
     assert setup.index("apt-get update") < setup.index("apt-get install")
+    (tmp_path / "setup.sh").write_bytes(installed_zip["setup.sh"])
+    syntax = subprocess.run(["bash", "-n", str(tmp_path / "setup.sh")], capture_output=True, text=True)
+    assert syntax.returncode == 0, syntax.stderr
 
 
 @pytest.mark.slow
