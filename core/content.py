@@ -6,6 +6,7 @@ folders as package data inside `core/` (pyproject.toml maps them there), so the 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -21,3 +22,20 @@ def _content_dir(name: str) -> Path:
 STARTER_DIR = _content_dir("starter_code")
 HIDDEN_DIR = _content_dir("hidden_tests")
 SOLUTION_DIR = _content_dir("solutions")
+REQUIREMENTS = PACKAGE_DIR / "requirements.txt"  # package data in every kind of install (pyproject.toml)
+_PIN = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*==\s*([^\s;#]+)")
+
+
+def canonical(name: str) -> str:
+    """A distribution name as pip compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pins() -> dict[str, str]:
+    """The pinned runtime versions: canonical name -> version, in the file's order."""
+    found = {}
+    for line in REQUIREMENTS.read_text(encoding="utf-8").splitlines():
+        match = _PIN.match(line)
+        if match:
+            found[canonical(match[1])] = match[2]
+    return found

@@ -56,6 +56,9 @@ def current(environ: dict | None = None, **overrides: float | None) -> Limits:
     return Limits(**chosen)
 
 
+MAXIMUM = 1e7  # a day is 8.6e4 s, 1e7 MB is 10 TB: beyond this a number only overflows the timers and rlimits
+
+
 def positive(value, where: str) -> float:
     try:
         number = float(value)
@@ -63,6 +66,8 @@ def positive(value, where: str) -> float:
         number = math.nan
     if not (number > 0 and math.isfinite(number)):
         raise ExamError(f"{where} must be a positive number, got {value!r}")
+    if number > MAXIMUM:
+        raise ExamError(f"{where} must be at most {MAXIMUM:g}, got {value!r}")
     return number
 
 

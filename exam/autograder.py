@@ -13,22 +13,20 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import stat
 import sys
 import time
 import zipfile
-from importlib import metadata
 from pathlib import Path
 
-from core import files, questions
+from core import content, files, questions
 from core.questions import Question
-from exam import gradescope, grading, paths
-from exam.paths import REPO_ROOT
+from exam import gradescope, grading
 
-RUNTIME = ("tensorflow", "keras", "h5py", "numpy", "pandas", "requests", "matplotlib", "pillow", "psutil", "filelock",
-           "platformdirs")  # what grading imports (the pins come from requirements.txt when there is one)
-PIN = re.compile(r"^([A-Za-z0-9_.-]+)==\S+$")
+PACKAGES = ("core", "exam", "graders")
+# the content a regular install ships inside core/ (starters, reference solutions), never in the zip: left out by
+# name, so the zip holds the same files from a checkout, an editable or a regular install
+CONTENT = {"starter_code", "hidden_tests", "solutions", "__pycache__"}
 MODEL_SUFFIXES = (".h5", ".keras")
 
 SETUP = """#!/usr/bin/env bash
@@ -40,7 +38,14 @@ export PYTHONPATH="$SOURCE/tfexam" TFEXAM_DATA_DIR="${{TFEXAM_DATA_DIR:-$ROOT/da
 PYTHON="${{TFEXAM_AUTOGRADER_PYTHON:-}}"
 if [ -z "$PYTHON" ]; then  # the pins were tested with Python 3.11
   if ! command -v python3.11 >/dev/null; then
-    apt-get install -y python3.11 python3.11-venv
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update  # a fresh image has no package lists
+    if ! apt-get install -y python3.11 python3.11-venv; then  # Ubuntu 20.04 and older: the deadsnakes PPA has it
+      apt-get install -y software-properties-common
+      add-apt-repository -y ppa:deadsnakes/ppa
+      apt-get update
+      apt-get install -y python3.11 python3.11-venv
+    fi
   fi
   python3.11 -m venv "$ROOT/venv"
   "$ROOT/venv/bin/python" -m pip install --upgrade pip
@@ -64,25 +69,24 @@ cd "$(mktemp -d)"
 
 
 def requirements() -> str:
-    """The project's pins (requirements.txt in a checkout, else the versions installed here), without test tools."""
-    source = REPO_ROOT / "requirements.txt"
-    if source.is_file():
-        lines = [line.strip() for line in source.read_text(encoding="utf-8").splitlines()]
-        pins = [line for line in lines if (match := PIN.match(line)) and not match[1].startswith("pytest")]
-    else:
-        pins = []
-        for name in RUNTIME:
-            try:
-                pins.append(f"{name}=={metadata.version(name)}")
-            except metadata.PackageNotFoundError:
-                pass
-    return "# pinned as tfexam is tested (Python 3.11)\n" + "\n".join(pins) + "\n"
+    """Every runtime pin (core/requirements.txt, shipped in the package), tf-keras included: Keras 2 files load."""
+    pins = "\n".join(f"{name}=={version}" for name, version in content.pins().items())
+    return f"# pinned as tfexam is tested (Python 3.11)\n{pins}\n"
 
 
 def shipped() -> dict[str, Path]:
-    """What grading needs, and nothing else: the three packages and the question declarations (starters for headers)."""
-    return {"core": REPO_ROOT / "core", "exam": REPO_ROOT / "exam", "graders": REPO_ROOT / "graders",
-            "hidden_tests": paths.HIDDEN_DIR, "starter_code": paths.STARTER_DIR}
+    """Zip name -> file: the three packages' modules, the pins and the question declarations (the bank's consistency
+    check reads them all; they hold thresholds and data splits, not answers). No starters, no reference solutions."""
+    found = {}
+    for package in PACKAGES:
+        root = content.REPO_ROOT / package  # the packages sit side by side in every kind of install
+        for path in sorted(root.rglob("*.py")):
+            if not CONTENT & set(path.relative_to(root).parts):
+                found[f"tfexam/{package}/{path.relative_to(root).as_posix()}"] = path
+    found["tfexam/core/requirements.txt"] = content.REQUIREMENTS
+    for path in sorted(content.HIDDEN_DIR.glob("*.toml")):
+        found[f"tfexam/hidden_tests/{path.name}"] = path
+    return found
 
 
 def build(question: Question, out: Path) -> list[str]:
@@ -99,10 +103,8 @@ def build(question: Question, out: Path) -> list[str]:
             info.external_attr = (stat.S_IFREG | 0o755) << 16  # executable when Gradescope extracts it
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, text.replace("\r\n", "\n"))
-        for top, folder in shipped().items():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                    archive.write(path, f"tfexam/{top}/{path.relative_to(folder).as_posix()}")
+        for name, path in shipped().items():
+            archive.write(path, name)
         names = archive.namelist()
     os.replace(partial, out)
     return names

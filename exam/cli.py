@@ -9,17 +9,20 @@ import os
 import sys
 
 from core.errors import USAGE, ExamError
+from exam import arguments
 from exam.output import emit
 
 COMMANDS = ("start", "status", "questions", "check", "train", "submit", "end", "report", "solve", "demo", "fetch",
             "doctor", "grade", "autograder")
 
 
-class Parser(argparse.ArgumentParser):
-    """Usage errors as one line and exit 2 (argparse would print the whole usage block)."""
+class UsageError(Exception):
+    """A command line argparse refused; main() prints it as one line (argparse would print the usage block too)."""
 
+
+class Parser(argparse.ArgumentParser):
     def error(self, message: str):
-        fail(f"{message} (see `{self.prog} --help`)", USAGE, "--json" in sys.argv)
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
 def fail(message: str, code: int, as_json: bool):
@@ -32,8 +35,9 @@ def fail(message: str, code: int, as_json: bool):
 def build_parser() -> Parser:
     parser = Parser(prog="tfexam", description="A mock TensorFlow Developer Certificate exam, offline.")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--workspace", metavar="DIR",
-                        help="exam folder (default: the workspace containing the current directory, else pycharm_project/)")
+    common.add_argument("--workspace", metavar="DIR", type=arguments.folder_option,
+                        help="exam folder (default: inside a checkout its pycharm_project/, inside an exam folder that "
+                             "folder, else the current folder)")
     common.add_argument("--json", action="store_true", help="print one JSON object")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     for name in COMMANDS:
@@ -45,7 +49,11 @@ def build_parser() -> Parser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as error:
+        fail(str(error), USAGE, "--json" in argv)
     try:
         code, payload, text = args.perform(args)
         emit(args, payload, text)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from core import questions
-from exam.paths import DEFAULT_WORKSPACE, REPO_ROOT
+from core import content, questions
+from exam.paths import REPO_ROOT
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
 TESTED_PYTHON = (3, 11)
@@ -53,17 +53,7 @@ def python_check() -> Verdict:
                    f"if TensorFlow misbehaves, use Python {tested}")
 
 
-def pins(path: Path = REPO_ROOT / "requirements.txt") -> dict[str, str]:
-    found = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"\s*([A-Za-z0-9_.-]+)\s*==\s*([^\s;#]+)", line)
-        if match:
-            found[_canonical(match.group(1))] = match.group(2)
-    return found
-
-
-def _canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
+pins = content.pins  # shipped inside the package (core/requirements.txt), so an installed tfexam reads them too
 
 
 def _installed(name: str) -> str | None:
@@ -91,7 +81,7 @@ def package_checks(pinned: dict[str, str] | None = None) -> list[Verdict]:
                                     "(tf-keras must share TensorFlow's minor version)",
                                     f"python -m pip install tf-keras=={_matching_tf_keras()}"))
         else:
-            note = "the tested pin" if wanted else "matches TensorFlow (not pinned in requirements.txt)"
+            note = "the tested pin" if wanted else "matches TensorFlow (not pinned in core/requirements.txt)"
             verdicts.append(Verdict(name, OK, f"{installed}, {note}"))
     return verdicts
 
@@ -311,7 +301,7 @@ def overall(verdicts: list[Verdict]) -> str:
     return FAIL if FAIL in found else WARN if WARN in found else OK
 
 
-def diagnose(workspace: Path = DEFAULT_WORKSPACE, speed: bool = True) -> list[Verdict]:
+def diagnose(workspace: Path, speed: bool = True) -> list[Verdict]:
     verdicts = [python_check(), *package_checks()]
     datasets = dataset_checks()
     verdicts += datasets

@@ -19,12 +19,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr as _quoteattr
 
 from core import questions
-from exam.paths import CHECKOUT_PROJECT, IS_CHECKOUT, REPO_ROOT
+from exam import paths
 
 PROJECT = "$PROJECT_DIR$"
 MODULE = "tfexam"
@@ -183,17 +184,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m exam.pycharm",
                                      description="Regenerate the PyCharm run configurations and module files")
     parser.add_argument("--project", metavar="DIR",
-                        help="write them into this exam folder (default: the checkout's pycharm_project/)")
+                        help="write them into this exam folder (default: pycharm_project/ of the checkout around "
+                             "the current folder)")
     args = parser.parse_args(argv)
+    checkout = None if args.project else paths.find_checkout()
     if args.project:
         project = Path(args.project).expanduser().resolve()
-    elif IS_CHECKOUT:
-        project = CHECKOUT_PROJECT
+    elif checkout:
+        project = checkout / paths.PROJECT_DIRNAME
     else:
-        parser.error("no checkout here: pass --project DIR")
+        print("python -m exam.pycharm: the current folder is not inside a tfexam checkout; pass --project DIR",
+              file=sys.stderr)
+        return 2
     written, kept = write_project(project)
-    if not args.project:  # the root's module files make "open the repository root" work too
-        written += write_module_files(REPO_ROOT)
+    if checkout:  # the root's module files make "open the repository root" work too
+        written += write_module_files(checkout)
     for path in written:
         print(f"wrote {path}")
     for path in kept:

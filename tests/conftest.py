@@ -41,3 +41,12 @@ def tf():
     import tensorflow
 
     return tensorflow
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory) -> Path:
+    """The interpreter of a fresh environment with tfexam installed from a wheel of this checkout (built once per run;
+    tests/wheel_install.py)."""
+    from wheel_install import install_wheel
+
+    return install_wheel(tmp_path_factory.mktemp("wheel"))

@@ -70,9 +70,11 @@ def test_the_zip_has_gradescopes_files_at_its_root_and_pinned_requirements(tmp_p
         assert (info[script].external_attr >> 16) & stat.S_IXUSR, f"{script} is not executable"
     pins = [line for line in requirements.splitlines() if line and not line.startswith("#")]
     assert pins and all("==" in line for line in pins) and any(line.startswith("psutil==") for line in pins)
+    assert any(line.startswith("tf-keras==") for line in pins), "Keras 2 files need tf-keras"
     assert not any(line.startswith(("pytest", "-e")) for line in pins)
     assert "tfexam/hidden_tests/c1_line.toml" in names and "tfexam/graders/pipeline.py" in names
-    assert not any("__pycache__" in n or n.startswith("tfexam/tests/") or "solutions/" in n for n in names)
+    assert not any("__pycache__" in n or n.startswith("tfexam/tests/") or "solutions/" in n or "starter_code/" in n
+                   for n in names)
 
 
 def test_run_autograder_grades_an_upload_and_writes_valid_results(tmp_path):

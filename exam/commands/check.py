@@ -6,7 +6,7 @@ from pathlib import Path
 
 from core import questions
 from core.errors import ExamError
-from exam import migration, paths, session
+from exam import arguments, migration, paths, session
 
 HELP = "read CategoryN/starter.py and name what will fail under this session's Keras (2 or 3), with the fix"
 
@@ -15,7 +15,8 @@ def configure(parser):
     parser.add_argument("category", type=int, choices=questions.CATEGORIES, help="category number 1-5")
     parser.add_argument("--keras", type=int, choices=session.KERAS_CHOICES,
                         help="check against this Keras instead of the session's")
-    parser.add_argument("--file", type=Path, metavar="PATH", help="the script to read (default: CategoryN/starter.py)")
+    parser.add_argument("--file", type=arguments.path, metavar="PATH",
+                        help="the script to read (default: CategoryN/starter.py)")
 
 
 def session_keras(workspace: Path) -> int:
@@ -59,6 +60,8 @@ def perform(args) -> tuple[int, dict, str]:
     workspace = paths.resolve_workspace(args.workspace)
     keras = args.keras or session_keras(workspace)
     script = (args.file.expanduser().resolve() if args.file else script_of(workspace, args.category))
+    if script.is_dir():
+        raise ExamError(f"{script} is a folder; --file takes the training script itself")
     if not script.is_file():
         raise ExamError(f"{script} does not exist (the path given with --file); check the path" if args.file
                         else missing_script(workspace, args.category) + ", or pass --file PATH")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+from pathlib import Path
 
 from core import questions
+from core.errors import ExamError
+from exam import arguments
 from exam.commands import end, solve, start, submit
 from exam.output import transcript
 
@@ -13,11 +16,16 @@ HELP = "run a complete Category 1 exam in a temporary workspace and print the re
 
 
 def configure(parser):
-    parser.add_argument("--keep-in", metavar="DIR", help="use this folder instead of a new temporary one")
+    parser.add_argument("--keep-in", metavar="DIR", type=arguments.folder_option,
+                        help="use this folder instead of a new temporary one")
 
 
 def perform(args) -> tuple[int, dict, str]:
-    workspace = args.workspace or args.keep_in or tempfile.mkdtemp(prefix="tfexam-demo-")
+    chosen = args.workspace or args.keep_in
+    if chosen and Path(chosen).expanduser().is_dir() and any(Path(chosen).expanduser().iterdir()):
+        raise ExamError(f"{chosen} is not empty; the demo starts (and would archive) a session there: give a new or "
+                        "empty folder, or leave the option out for a temporary one")
+    workspace = chosen or tempfile.mkdtemp(prefix="tfexam-demo-")
     step = argparse.Namespace(workspace=workspace, json=args.json, minutes=300, restart=True, categories=[1],
                               question=[questions.default_for_category(1).id], seed=None, no_fetch=True, category=1,
                               model=None, quiet=True, yes=True)

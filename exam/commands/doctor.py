@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict
 
+from core.errors import ExamError
 from exam import doctor, paths
 from exam.output import progress
 
@@ -17,6 +18,8 @@ def configure(parser):
 
 def perform(args) -> tuple[int, dict, str]:
     workspace = paths.resolve_workspace(args.workspace)
+    if not workspace.is_dir():
+        raise ExamError(f"{workspace} does not exist; give the exam folder to check, or leave --workspace out")
     progress(args, "Checking this machine (TensorFlow starts in a child process; the speed test trains two epochs)...")
     started = time.monotonic()
     verdicts = doctor.diagnose(workspace, speed=not args.no_speed)

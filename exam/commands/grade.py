@@ -7,21 +7,23 @@ from pathlib import Path
 
 from core import limits
 from core.errors import ExamError
-from exam import batch
+from exam import arguments, batch
 from exam.output import progress
 
 HELP = "grade a folder of submissions (one folder per candidate, or <candidate>_c<N>.h5 files): results.json, CSV, HTML"
 
 
 def configure(parser):
-    parser.add_argument("folder", metavar="DIR", help="the submissions: DIR/<candidate>/Category<N>/mymodel.h5 or DIR/<candidate>_c<N>.h5")
-    parser.add_argument("--out", metavar="DIR", help=f"where results go (default DIR/{batch.OUT_NAME})")
-    parser.add_argument("--workers", type=int, default=None, metavar="N",
+    parser.add_argument("folder", metavar="DIR", type=arguments.text,
+                        help="the submissions: DIR/<candidate>/Category<N>/mymodel.h5 or DIR/<candidate>_c<N>.h5")
+    parser.add_argument("--out", metavar="DIR", type=arguments.folder_option,
+                        help=f"where results go (default DIR/{batch.OUT_NAME})")
+    parser.add_argument("--workers", type=arguments.workers, default=None, metavar="N",
                         help="grading workers side by side (default: the number of CPUs, at most 4)")
     parser.add_argument("--force", action="store_true", help="grade again files already graded (default: keep them)")
-    parser.add_argument("--question", action="append", metavar="ID",
+    parser.add_argument("--question", action="append", metavar="ID", type=arguments.text,
                         help="grade this question in its category (default: the category's first); repeatable")
-    parser.add_argument("--categories", metavar="1,4", help="only these categories")
+    parser.add_argument("--categories", metavar="1,4", type=arguments.categories, help="only these categories")
     limits.add_options(parser)
 
 
@@ -31,12 +33,9 @@ def perform(args) -> tuple[int, dict, str]:
         raise ExamError(f"{folder} is not a folder; give the folder that holds the submissions")
     chosen = batch.questions_for(args.question)
     if args.categories:
-        wanted = _categories(args.categories)
-        chosen = {c: q for c, q in chosen.items() if c in wanted}
+        chosen = {c: q for c, q in chosen.items() if c in args.categories}
     out = Path(args.out).expanduser().resolve() if args.out else folder / batch.OUT_NAME
     workers = args.workers or min(os.cpu_count() or 1, 4)
-    if workers < 1:
-        raise ExamError("--workers must be at least 1")
     chosen_limits = limits.from_args(args)
     found = batch.discover(folder, out)
     submissions = [s for s in found.submissions if not s.problem]
@@ -51,13 +50,6 @@ def perform(args) -> tuple[int, dict, str]:
             f"{summary['failed']} failed (see files.csv), {summary['reused']} kept from an earlier run; "
             f"{summary['seconds']:g} s\n{summary['class_csv']}\n{summary['html']}")
     return 0, summary, text
-
-
-def _categories(text: str) -> set[int]:
-    try:
-        return {int(part) for part in text.split(",") if part.strip()}
-    except ValueError:
-        raise ExamError(f"--categories takes numbers like 1,4, got {text!r}") from None
 
 
 def _prefetch(args, chosen) -> None:

@@ -7,17 +7,18 @@ from pathlib import Path
 
 from core import questions
 from core.errors import ExamError
-from exam import paths, session
+from exam import arguments, paths, session
 from exam.output import progress
 
 HELP = "start a timed exam session (default 300 minutes) and copy the starter scripts"
 
 
 def configure(parser):
-    parser.add_argument("--minutes", type=float, default=session.DEFAULT_MINUTES, help="length of the exam (default 300)")
+    parser.add_argument("--minutes", type=arguments.minutes, default=session.DEFAULT_MINUTES,
+                        help="length of the exam (default 300)")
     parser.add_argument("--restart", action="store_true", help="archive a running session and start a new one")
-    parser.add_argument("--categories", type=_categories, help="practise only these categories, e.g. 1,3")
-    parser.add_argument("--question", action="append", default=[], metavar="ID",
+    parser.add_argument("--categories", type=arguments.categories, help="practise only these categories, e.g. 1,3")
+    parser.add_argument("--question", action="append", default=[], metavar="ID", type=arguments.text,
                         help="set a specific question for its category (repeatable)")
     parser.add_argument("--no-fetch", action="store_true", help="do not download the session's datasets now")
     parser.add_argument("--keras", type=int, choices=session.KERAS_CHOICES, default=session.DEFAULT_KERAS,
@@ -25,14 +26,14 @@ def configure(parser):
     parser.add_argument("--seed", type=int, metavar="N", help="draw the questions with this seed (the same N gives the same mock)")
 
 
-def _categories(text: str) -> list[int]:
-    try:
-        chosen = sorted({int(part) for part in text.split(",") if part.strip()})
-    except ValueError:
-        raise ExamError(f"--categories takes numbers like 1,3, got {text!r}") from None
-    if not chosen or any(c not in questions.CATEGORIES for c in chosen):
-        raise ExamError(f"--categories takes numbers 1-5, got {text!r}")
-    return chosen
+def _check_questions(args) -> None:
+    """Every --question is known and inside --categories, before anything is created."""
+    for question_id in args.question:
+        question = questions.get(question_id)
+        if args.categories and question.category not in args.categories:
+            chosen = ",".join(map(str, args.categories))
+            raise ExamError(f"--question {question_id} is a category {question.category} question, but --categories "
+                            f"{chosen} leaves that category out; add it or drop --question")
 
 
 def lay_out(workspace: Path, chosen: dict[int, str]) -> list[str]:
@@ -50,8 +51,8 @@ def lay_out(workspace: Path, chosen: dict[int, str]) -> list[str]:
 
 
 def perform(args) -> tuple[int, dict, str]:
+    _check_questions(args)
     workspace = paths.resolve_workspace(args.workspace)
-    workspace.mkdir(parents=True, exist_ok=True)
     try:
         current = session.load(workspace)
     except ExamError:
@@ -66,6 +67,7 @@ def perform(args) -> tuple[int, dict, str]:
     seed, chosen = questions.draw(args.categories, args.question, getattr(args, "seed", None))
     if not args.no_fetch:  # datasets first, clock second: nothing on the clock is spent downloading
         _prefetch(args, chosen)
+    workspace.mkdir(parents=True, exist_ok=True)
     archived = session.archive(workspace)
     notes = lay_out(workspace, chosen) + _pycharm_project(workspace)
     started = session.new(chosen, args.minutes, keras=getattr(args, "keras", session.DEFAULT_KERAS), seed=seed)
@@ -90,7 +92,7 @@ def perform(args) -> tuple[int, dict, str]:
 
 def _pycharm_project(workspace: Path) -> list[str]:
     """Any exam folder but the checkout's own project gets the run configurations, so it opens in PyCharm too."""
-    if workspace == paths.CHECKOUT_PROJECT:
+    if paths.is_checkout_project(workspace):
         return []
     from exam import pycharm
 

@@ -11,7 +11,7 @@ from core.errors import REFUSED, ExamError
 from core.refusal import Refused
 from core.result import REFUSED as REFUSED_STATUS
 from core.result import Result
-from exam import grading, ledger, paths, report, session
+from exam import arguments, grading, ledger, paths, report, session
 from exam.output import progress
 
 HELP = "Submit and Test: grade the category's mymodel.h5 on hidden data and record the attempt"
@@ -19,7 +19,8 @@ HELP = "Submit and Test: grade the category's mymodel.h5 on hidden data and reco
 
 def configure(parser):
     parser.add_argument("category", type=int, choices=questions.CATEGORIES, help="category number 1-5")
-    parser.add_argument("--model", metavar="PATH", help="the file to submit (default: CategoryN/mymodel.h5)")
+    parser.add_argument("--model", metavar="PATH", type=arguments.text,
+                        help="the file to submit (default: CategoryN/mymodel.h5)")
     limits.add_options(parser)
 
 
