@@ -7,6 +7,7 @@ marker that exists after grading means the grader ran code from the file.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -193,20 +194,26 @@ def fifo(folder: Path) -> Path:
 def keras_config_zip(config_edit=None) -> bytes:
     """The bytes of a real .keras archive of the line model, its config.json changed by `config_edit`."""
     import io
-    import tempfile
     import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_line_archive())) as original, zipfile.ZipFile(out, "w") as rewritten:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename == "config.json" and config_edit is not None:
+                data = json.dumps(config_edit(json.loads(data))).encode()
+            rewritten.writestr(info, data)
+    return out.getvalue()
+
+
+@functools.lru_cache(maxsize=1)
+def _line_archive() -> bytes:
+    import tempfile
 
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch) / "line.keras"
         line_model().save(source)
-        out = io.BytesIO()
-        with zipfile.ZipFile(source) as original, zipfile.ZipFile(out, "w") as rewritten:
-            for info in original.infolist():
-                data = original.read(info)
-                if info.filename == "config.json" and config_edit is not None:
-                    data = json.dumps(config_edit(json.loads(data))).encode()
-                rewritten.writestr(info, data)
-    return out.getvalue()
+        return source.read_bytes()
 
 
 def polyglot(folder: Path, name: str, config_edit=None, keras_version: str | None = None) -> Path:

@@ -26,7 +26,7 @@ from exam import ledger
 QUESTION = questions.get("c1_line")
 BOTH = dataclasses.replace(QUESTION, contract=dataclasses.replace(QUESTION.contract, formats=("h5", "keras")))
 BOTH_FORMATS = "is both an HDF5 file and a zip archive"
-SMALL_CAP = {"TFEXAM_MAX_MODEL_MB": "2"}
+SMALL_CAP = {"TFEXAM_MAX_MODEL_MB": "1"}
 
 
 @pytest.fixture(scope="module")
@@ -235,22 +235,22 @@ def _peak_mb() -> float:
 
 
 def test_a_zip_bomb_is_refused_from_its_declared_sizes_without_memory_growth(built, tmp_path):
-    bomb = built["build"].zip_bomb(tmp_path, 64)
-    lying = built["build"].lying_zip(tmp_path, 64)
+    bomb = built["build"].zip_bomb(tmp_path, 8)
+    lying = built["build"].lying_zip(tmp_path, 8)
     assert bomb.stat().st_size < 2**20 and lying.stat().st_size < 2**20
     before = _peak_mb()
     check, message = refusal(bomb, BOTH, **SMALL_CAP)
-    assert check == "file_size" and "declares assets/zeros.bin as 64 MB when unpacked, over the 2 MB cap" in message
-    check, message = refusal(lying, BOTH, **SMALL_CAP)  # declares 2 bytes, holds 64 MB: read no further than declared
+    assert check == "file_size" and "declares assets/zeros.bin as 8 MB when unpacked, over the 1 MB cap" in message
+    check, message = refusal(lying, BOTH, **SMALL_CAP)  # declares 2 bytes, holds 8 MB: read no further than declared
     assert check == "file" and "damaged .keras archive" in message
-    assert _peak_mb() - before < 32, "the archive was unpacked"
+    assert _peak_mb() - before < 6, "the archive was unpacked"
 
 
 def test_an_hdf5_file_whose_compressed_datasets_unpack_past_the_cap_is_refused(built, tmp_path):
-    bomb = built["build"].hdf5_bomb(tmp_path, 64)
+    bomb = built["build"].hdf5_bomb(tmp_path, 8)
     assert bomb.stat().st_size < 2**20
     check, message = refusal(bomb, **SMALL_CAP)
-    assert check == "file_size" and "declares its weights as 64" in message and "over the 2 MB cap" in message
+    assert check == "file_size" and "declares its weights as 8" in message and "over the 1 MB cap" in message
 
 
 def test_an_hdf5_file_that_links_outside_itself_is_refused(built, tmp_path):
