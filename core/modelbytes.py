@@ -21,6 +21,7 @@ ZIP64_LOCATOR = b"PK\x06\x07"
 CHUNK = 1 << 20
 MAX_ZIP_ENDS = 10_000  # a model file has none (HDF5) or one (.keras)
 SAVE_AGAIN = "save it again with model.save('mymodel.h5')"
+SAVE_H5 = "save it with model.save('mymodel.h5')"
 
 
 def content_kind(path: Path, size: int, shown: Path) -> str:
@@ -44,7 +45,7 @@ def content_kind(path: Path, size: int, shown: Path) -> str:
             raise Refused("file", f"{shown.name} is a zip archive with other data before or inside it, not a clean "
                                   ".keras archive; save it again with model.save('mymodel.keras')")
         return "keras"
-    raise Refused("file", f"{shown} is not a Keras model file (no HDF5 signature); {SAVE_AGAIN[8:]}")
+    raise Refused("file", f"{shown} is not a Keras model file (no HDF5 signature); {SAVE_H5}")
 
 
 def _hdf5_offset(handle, size: int) -> int | None:
