@@ -84,11 +84,8 @@ def _check_object(o: dict) -> None:
             raise Refused("layers", f"the model description has a class name that is not text ({str(cls)[:60]}); {REBUILD}")
         function = cls == "function"
         named = o.get("config") if function else cls
-        registered = o.get("registered_name")
-        if registered is not None and registered not in (cls, named) and ">" not in str(registered) \
-                and str(registered) in names["classes"]:
-            registered = None  # a built-in under its export name
-        if registered is not None and registered not in (cls, named):
+        registered = o.get("registered_name")  # a built-in's own name, or one the framework registered ("Custom>Adam")
+        if registered is not None and registered not in (cls, named) and registered not in names["classes"]:
             raise Refused("layers", f"the model uses a custom class or function ({str(registered)[:80]}); the grader "
                                     f"loads only built-in Keras layers: {REBUILD}")
         module = o.get("module")

@@ -106,7 +106,7 @@ def _h5_attrs(path: Path, name: str) -> dict:
     try:
         with h5py.File(path, "r") as handle:
             return {key: handle.attrs.get(key) for key in ("model_config", "training_config", "keras_version")}
-    except OSError as error:
+    except (OSError, KeyError, ValueError, RuntimeError, TypeError) as error:
         raise Refused("file", _damaged_hdf5(name, str(error))) from None
 
 
@@ -141,7 +141,7 @@ def keras_model_config(path: Path, name: str | None = None) -> dict:
 def _parse_config(name: str, raw) -> dict:
     try:
         config = json.loads(raw.decode() if isinstance(raw, bytes) else raw)
-    except (ValueError, UnicodeDecodeError, RecursionError):
+    except (ValueError, UnicodeDecodeError, RecursionError, TypeError):  # TypeError: an attribute that is not text
         config = None
     if not isinstance(config, dict):
         raise Refused("file", f"{name} has an unreadable model description; {SAVE_H5}")
@@ -160,7 +160,7 @@ def refuse_oversized(path: Path, kind: str, cap: int, name: str | None = None) -
         try:
             with h5py.File(path, "r") as handle:
                 _refuse_big_hdf5(handle, cap, name)
-        except OSError as error:
+        except (OSError, KeyError, ValueError, RuntimeError, TypeError) as error:  # h5py's ways of saying "damaged"
             raise Refused("file", _damaged_hdf5(name, str(error))) from None
 
 
@@ -182,7 +182,7 @@ def _refuse_big_zip(path: Path, cap: int, name: str) -> None:
                 if member.filename.endswith(".h5"):
                     with archive.open(member) as stream, h5py.File(stream, "r") as handle:
                         _refuse_big_hdf5(handle, cap, name)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as error:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, KeyError, TypeError) as error:
         raise Refused("file", f"{name} is a damaged .keras archive ({error}); save the model again") from None
 
 

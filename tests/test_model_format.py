@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import os
 import resource
 import zipfile
 from pathlib import Path
@@ -113,6 +114,11 @@ def test_the_private_copy_holds_the_bytes_read_once_and_no_more_than_the_cap(bui
     other.mkdir()
     with pytest.raises(Refused, match="grew past the"):
         modelbytes.private_copy(source, other, 100, source)
+    if hasattr(os, "mkfifo"):  # swapped for a pipe after the check: refused at once, not a hang
+        pipe = tmp_path / "swapped.h5"
+        os.mkfifo(pipe)
+        with pytest.raises(Refused, match="is not a regular file"):
+            modelbytes.private_copy(pipe, tmp_path, 2**30, pipe)
 
 
 # ---- every path a submission takes: python -m graders, tfexam submit, tfexam grade ----
