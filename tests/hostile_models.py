@@ -119,6 +119,15 @@ def unknown_class(folder: Path) -> Path:
     return edited_config(folder, "unknown.h5", rename)
 
 
+def unbuildable(folder: Path) -> Path:
+    """Only built-in names, so the description passes; Keras starts building it and fails half way."""
+    def break_units(config):
+        _dense(config)["config"]["units"] = "many"
+        return config
+
+    return edited_config(folder, "unbuildable.h5", break_units)
+
+
 def foreign_module(folder: Path) -> Path:
     """An initializer that names a module outside Keras: loading it would import and call that module's code."""
     def point_outside(config):
