@@ -31,7 +31,7 @@ def content_kind(path: Path, size: int, shown: Path) -> str:
     try:
         with path.open("rb") as handle:
             hdf5 = _hdf5_offset(handle, size)
-            zips = _zip_ends(handle)
+            zips = _zip_ends(handle, size)
             handle.seek(0)
             head = handle.read(4)
     except OSError as error:
@@ -61,12 +61,12 @@ def _hdf5_offset(handle, size: int) -> int | None:
     return None
 
 
-def _zip_ends(handle) -> list[tuple[int, bool]]:
+def _zip_ends(handle, size: int) -> list[tuple[int, bool]]:
     """(position, data before the archive?) of every end-of-central-directory record that points at a real central
     directory (or ends an empty or zip64 archive): a record that chance put in weight data does not."""
     found, candidates, position, tail = [], 0, 0, b""
     handle.seek(0)
-    while chunk := handle.read(CHUNK):
+    while position < size and (chunk := handle.read(min(CHUNK, size - position))):
         window, start = tail + chunk, position - len(tail)
         position += len(chunk)
         at = window.find(ZIP_END)
