@@ -13,9 +13,9 @@ import zipfile
 from pathlib import Path
 
 from core import limits
-from core.description import CODE_CLASSES, layer_classes, refuse_unsafe  # noqa: F401  (the check's public names)
+from core.description import layer_classes, refuse_unsafe  # noqa: F401  (callers ask modelfile for the whole check)
 from core.description import objects as _objects  # noqa: F401
-from core.modelbytes import HDF5_MAGIC, content_kind  # noqa: F401
+from core.modelbytes import content_kind
 from core.refusal import Refused
 
 MAX_CONFIG_BYTES = 64 * 2**20  # an architecture description; real ones are kilobytes

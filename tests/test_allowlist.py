@@ -4,10 +4,7 @@ and tf-keras export, and every model the references and the Keras 2 corpus build
 from __future__ import annotations
 
 import ast
-import json
-import os
 import types
-from pathlib import Path
 
 import pytest
 from clirun import REPO_ROOT

@@ -20,7 +20,7 @@ import h5py
 import pytest
 from clirun import exam, exam_json, run
 
-from core import modelbytes, modelfile, questions
+from core import modelbytes, questions
 from core.refusal import Refused
 from exam import ledger
 
