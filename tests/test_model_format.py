@@ -228,6 +228,15 @@ def test_a_keras_archive_naming_a_foreign_module_is_refused(built, tmp_path):
     path.write_bytes(built["build"].keras_config_zip(built["build"].naming_module("os", "system")))
     check, message = refusal(path, BOTH)
     assert check == "layers" and "(os.system)" in message
+    def compile_with_os(config):
+        config["compile_config"] = {"optimizer": {"module": "keras.optimizers", "class_name": "Adam", "config": {
+            "learning_rate": {"module": "os", "class_name": "system", "config": {}}}}, "loss": "mse"}
+        return config
+
+    compiled = tmp_path / "compiled.keras"
+    compiled.write_bytes(built["build"].keras_config_zip(compile_with_os))
+    check, message = refusal(compiled, BOTH)
+    assert check == "layers" and "(os.system)" in message
     lambda_path = tmp_path / "lambda.keras"
     lambda_path.write_bytes(built["build"].keras_config_zip(built["build"].with_lambda))
     check, message = refusal(lambda_path, BOTH)
@@ -263,3 +272,11 @@ def test_an_hdf5_file_that_links_outside_itself_is_refused(built, tmp_path):
     path = built["build"].external_link(tmp_path, built["polyglots"]["plain"])
     check, message = refusal(path)
     assert check == "file" and "links to another file" in message
+
+
+def test_a_description_nested_too_deep_to_read_is_refused_as_unreadable(built, tmp_path):
+    path = built["build"].good(tmp_path)
+    with h5py.File(path, "r+") as handle:
+        handle.attrs["model_config"] = "[" * 100_000 + "]" * 100_000
+    check, message = refusal(path)
+    assert check == "file" and "unreadable model description" in message
