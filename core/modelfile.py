@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from core import limits
@@ -20,6 +22,7 @@ from core.refusal import Refused
 
 MAX_CONFIG_BYTES = 64 * 2**20  # an architecture description; real ones are kilobytes
 MAX_ZIP_MEMBERS = 1000  # a .keras archive has three
+UNPACK_STEP = 1 << 16  # bytes unpacked at a time: what a hostile member can cost before it is caught
 MAX_HDF5_NODES = 100_000  # groups, datasets and links: a MobileNet has a few thousand
 SAVE_H5 = "save it with model.save('mymodel.h5')"
 SAVE_HINTS = {"h5": "model.save('mymodel.h5')", "keras": "model.save('mymodel.keras')"}
@@ -127,8 +130,8 @@ def keras_model_config(path: Path, name: str | None = None) -> dict:
             info = archive.getinfo("config.json")
             if info.file_size > MAX_CONFIG_BYTES:
                 raise Refused("file", f"{name} declares a {info.file_size / 2**20:.0f} MB architecture; that is not a model for this exam")
-            with archive.open(info) as member:  # never trusts the declared size: reads one byte past the limit at most
-                raw = member.read(MAX_CONFIG_BYTES + 1)
+            with archive.open(info) as member:  # small reads: zipfile unpacks as much as each read asks for
+                raw = b"".join(iter(lambda: member.read(UNPACK_STEP), b"")) if info.file_size <= MAX_CONFIG_BYTES else b""
             if len(raw) > MAX_CONFIG_BYTES:
                 raise Refused("file", f"{name} holds an architecture over {MAX_CONFIG_BYTES // 2**20} MB; that is not a model for this exam")
     except KeyError:
@@ -178,12 +181,45 @@ def _refuse_big_zip(path: Path, cap: int, name: str) -> None:
             total = sum(member.file_size for member in members)
             if total > cap:
                 raise _over_cap(name, "declares its contents as", total, cap)
+            with path.open("rb") as raw:
+                for member in members:
+                    _refuse_lying_member(raw, member, name)
             for member in members:  # the weights file inside is HDF5 too: same rule for its datasets
                 if member.filename.endswith(".h5"):
                     with archive.open(member) as stream, h5py.File(stream, "r") as handle:
                         _refuse_big_hdf5(handle, cap, name)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, KeyError, TypeError) as error:
         raise Refused("file", f"{name} is a damaged .keras archive ({error}); save the model again") from None
+
+
+def _refuse_lying_member(raw, member: zipfile.ZipInfo, name: str) -> None:
+    """Unpack one member in small steps and refuse it the moment it yields more than it declares: zipfile trusts the
+    declared size only to cut what it returns, after unpacking all of it (a 1 MB member can unpack to 1 GB)."""
+    raw.seek(member.header_offset)
+    header = raw.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise Refused("file", f"{name} is a damaged .keras archive (no header for {member.filename[:60]}); save the model again")
+    name_length, extra_length = struct.unpack("<2H", header[26:30])
+    raw.seek(member.header_offset + 30 + name_length + extra_length)
+    if member.flag_bits & 0x1 or member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise Refused("file", f"{name} stores {member.filename[:60]} encrypted or compressed in a way Keras never "
+                              "writes; save the model again with model.save('mymodel.keras')")
+    unpacker = zlib.decompressobj(-15) if member.compress_type == zipfile.ZIP_DEFLATED else None
+    left, produced = member.compress_size, 0
+    while left > 0:
+        chunk = raw.read(min(UNPACK_STEP, left))
+        if not chunk:
+            break
+        left -= len(chunk)
+        while chunk:
+            out = unpacker.decompress(chunk, UNPACK_STEP) if unpacker else chunk
+            chunk = unpacker.unconsumed_tail if unpacker else b""
+            produced += len(out)
+            if produced > member.file_size:
+                raise Refused("file_size", f"{name} holds {member.filename[:60]}, which unpacks to more than the "
+                                           f"{member.file_size} bytes it declares; save the model again")
+            if unpacker and unpacker.eof:
+                break
 
 
 def _refuse_big_hdf5(handle, cap: int, name: str) -> None:

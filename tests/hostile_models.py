@@ -286,9 +286,11 @@ def zip_bomb(folder: Path, megabytes: int) -> Path:
 
 
 def lying_zip(folder: Path, megabytes: int) -> Path:
-    """A .keras archive whose config.json declares 2 bytes but unpacks to `megabytes` MB."""
+    """A .keras archive whose config.json declares 2 bytes (with their CRC) but unpacks to `megabytes` MB: zipfile
+    unpacks all of it, cuts it to the declared 2 bytes and finds nothing wrong."""
     import struct
     import zipfile
+    import zlib
 
     path = folder / "lying.keras"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -296,8 +298,11 @@ def lying_zip(folder: Path, megabytes: int) -> Path:
     data = bytearray(path.read_bytes())
     local = data.find(b"PK\x03\x04")
     central = data.find(b"PK\x01\x02")
-    struct.pack_into("<L", data, local + 22, 2)  # uncompressed size, local header
-    struct.pack_into("<L", data, central + 24, 2)  # uncompressed size, central directory
+    crc = zlib.crc32(b"{ ")
+    struct.pack_into("<L", data, local + 14, crc)  # local header: CRC-32, then at +22 the uncompressed size
+    struct.pack_into("<L", data, local + 22, 2)
+    struct.pack_into("<L", data, central + 16, crc)  # central directory: CRC-32, then at +24 the uncompressed size
+    struct.pack_into("<L", data, central + 24, 2)
     path.write_bytes(bytes(data))
     return path
 
