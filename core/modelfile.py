@@ -23,6 +23,7 @@ from core.refusal import Refused
 MAX_CONFIG_BYTES = 64 * 2**20  # an architecture description; real ones are kilobytes
 MAX_ZIP_MEMBERS = 1000  # a .keras archive has three
 UNPACK_STEP = 1 << 16  # bytes unpacked at a time: what a hostile member can cost before it is caught
+H5Z_DEFLATE, H5Z_SHUFFLE = 1, 2  # HDF5's filter numbers for gzip and byte shuffling
 MAX_HDF5_NODES = 100_000  # groups, datasets and links: a MobileNet has a few thousand
 SAVE_H5 = "save it with model.save('mymodel.h5')"
 SAVE_HINTS = {"h5": "model.save('mymodel.h5')", "keras": "model.save('mymodel.keras')"}
@@ -163,7 +164,7 @@ def refuse_oversized(path: Path, kind: str, cap: int, name: str | None = None) -
         try:
             with h5py.File(path, "r") as handle:
                 _refuse_big_hdf5(handle, cap, name)
-        except (OSError, KeyError, ValueError, RuntimeError, TypeError) as error:  # h5py's ways of saying "damaged"
+        except (OSError, KeyError, ValueError, RuntimeError, TypeError, zlib.error) as error:  # h5py's ways of saying "damaged"
             raise Refused("file", _damaged_hdf5(name, str(error))) from None
 
 
@@ -188,7 +189,8 @@ def _refuse_big_zip(path: Path, cap: int, name: str) -> None:
                 if member.filename.endswith(".h5"):
                     with archive.open(member) as stream, h5py.File(stream, "r") as handle:
                         _refuse_big_hdf5(handle, cap, name)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, KeyError, TypeError) as error:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, KeyError, TypeError,
+            zlib.error) as error:
         raise Refused("file", f"{name} is a damaged .keras archive ({error}); save the model again") from None
 
 
@@ -247,3 +249,39 @@ def _refuse_big_hdf5(handle, cap: int, name: str) -> None:
                 total += int(item.size or 0) * item.dtype.itemsize
                 if total > cap:
                     raise _over_cap(name, "declares its weights as", total, cap)
+                nodes += _refuse_lying_chunks(item, name)
+
+
+def _refuse_lying_chunks(dataset, name: str) -> int:
+    """Keras never compresses weights; a compressed dataset is allowed only with gzip (and shuffle), and each stored
+    chunk is unpacked here in small steps and refused if it yields more than a chunk holds: HDF5's own gzip filter
+    would unpack all of it first. Returns the number of chunks, counted against MAX_HDF5_NODES."""
+    plist = dataset.id.get_create_plist()
+    filters = {plist.get_filter(i)[0] for i in range(plist.get_nfilters())}
+    if not filters:
+        return 0
+    if not filters <= {H5Z_DEFLATE, H5Z_SHUFFLE}:
+        raise Refused("file", f"{name} stores {dataset.name[:60]} with a compression Keras never writes; {SAVE_H5}")
+    chunk_bytes = dataset.dtype.itemsize
+    for size in dataset.chunks:
+        chunk_bytes *= size
+    count = dataset.id.get_num_chunks()
+    if count > MAX_HDF5_NODES:
+        raise Refused("file", f"{name} stores {dataset.name[:60]} in over {MAX_HDF5_NODES} pieces; that is not a model for this exam")
+    for index in range(count):
+        _, raw = dataset.id.read_direct_chunk(dataset.id.get_chunk_info(index).chunk_offset)
+        if H5Z_DEFLATE in filters and _unpacked_over(zlib.decompressobj(), raw, chunk_bytes):
+            raise Refused("file_size", f"{name} stores a piece of {dataset.name[:60]} that unpacks to more than the "
+                                       f"{chunk_bytes} bytes it may hold; {SAVE_H5}")
+    return count
+
+
+def _unpacked_over(unpacker, data: bytes, limit: int) -> bool:
+    """Does `data` unpack to more than `limit` bytes? Found out UNPACK_STEP bytes at a time."""
+    produced = 0
+    while data and not unpacker.eof:
+        produced += len(unpacker.decompress(data, UNPACK_STEP))
+        data = unpacker.unconsumed_tail
+        if produced > limit:
+            return True
+    return False

@@ -322,3 +322,15 @@ def external_link(folder: Path, target: Path) -> Path:
     with h5py.File(path, "r+") as handle:
         handle["elsewhere"] = h5py.ExternalLink(str(target), "/")
     return path
+
+
+def lying_hdf5_chunk(folder: Path, megabytes: int) -> Path:
+    """The good model plus a gzip dataset of 1024 floats (4 kB declared) whose one stored chunk unpacks to
+    `megabytes` MB: HDF5's filter would unpack all of it on reading."""
+    import zlib
+
+    path = good(folder).rename(folder / "lying_chunk.h5")
+    with h5py.File(path, "r+") as handle:
+        dataset = handle.create_dataset("padding", shape=(1024,), dtype="float32", chunks=(1024,), compression="gzip")
+        dataset.id.write_direct_chunk((0,), zlib.compress(bytes(megabytes * 2**20)))
+    return path

@@ -269,6 +269,18 @@ def test_an_hdf5_file_whose_compressed_datasets_unpack_past_the_cap_is_refused(b
     assert check == "file_size" and "declares its weights as 8" in message and "over the 1 MB cap" in message
 
 
+def test_an_hdf5_chunk_that_unpacks_past_its_size_is_refused_without_memory_growth(built, tmp_path):
+    lying = built["build"].lying_hdf5_chunk(tmp_path, 8)
+    tracemalloc.start()
+    try:
+        check, message = refusal(lying)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert check == "file_size" and "/padding that unpacks to more than the 4096 bytes it may hold" in message, message
+    assert peak < 4 * 2**20, f"{peak / 2**20:.1f} MB allocated: the chunk was unpacked"
+
+
 def test_an_hdf5_file_that_links_outside_itself_is_refused(built, tmp_path):
     path = built["build"].external_link(tmp_path, built["polyglots"]["plain"])
     check, message = refusal(path)
