@@ -132,7 +132,7 @@ def keras_model_config(path: Path, name: str | None = None) -> dict:
             if info.file_size > MAX_CONFIG_BYTES:
                 raise Refused("file", f"{name} declares a {info.file_size / 2**20:.0f} MB architecture; that is not a model for this exam")
             with archive.open(info) as member:  # small reads: zipfile unpacks as much as each read asks for
-                raw = b"".join(iter(lambda: member.read(UNPACK_STEP), b"")) if info.file_size <= MAX_CONFIG_BYTES else b""
+                raw = b"".join(iter(lambda: member.read(UNPACK_STEP), b""))
             if len(raw) > MAX_CONFIG_BYTES:
                 raise Refused("file", f"{name} holds an architecture over {MAX_CONFIG_BYTES // 2**20} MB; that is not a model for this exam")
     except KeyError:
@@ -153,8 +153,9 @@ def _parse_config(name: str, raw) -> dict:
 
 
 def refuse_oversized(path: Path, kind: str, cap: int, name: str | None = None) -> None:
-    """Refuse a file whose declared contents unpack past the file-size cap: the sizes a zip declares for its
-    members, the shapes x item sizes of an HDF5 file's datasets (compressed ones included); nothing is unpacked."""
+    """Refuse a file whose contents unpack past the file-size cap: the sizes a zip declares for its members, the
+    shapes x item sizes of an HDF5 file's datasets (compressed ones included), checked before anything is unpacked;
+    then each member or compressed chunk is unpacked in small steps to prove it yields no more than it declares."""
     name = name or path.name
     if kind == "keras":
         _refuse_big_zip(path, cap, name)
