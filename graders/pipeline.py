@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import importlib
 import os
+import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from core import limits, modelfile  # noqa: E402
+from core import limits, modelbytes, modelfile  # noqa: E402
 from core.questions import MAX_SCORE, Question, format_shape  # noqa: E402
 from core.refusal import Refused  # noqa: E402
 from core.result import ERROR, GRADED, REFUSED, Check, MetricResult, Result  # noqa: E402
@@ -64,26 +65,39 @@ def _require(checks: list[Check], check: Check) -> None:
 
 
 def load(path: Path, question: Question, checks: list[Check]):
-    kind = modelfile.kind_of(path)
-    modelfile.refuse_format(path, kind, question.contract.formats)
-    modelfile.refuse_unsafe(modelfile.model_config(path, kind), question.contract.forbidden_layers)
-    generation = modelfile.keras_generation(path, kind)
-    checks.append(Check("file", True, f"{path.name} is a Keras {generation} {kind} file with only built-in layers"))
+    """Check the file, then load a private copy of exactly the checked bytes, named for the format they were found
+    to be: the learner cannot change the file in between, and Keras cannot choose another reading of it."""
+    cap = limits.current().file_bytes
+    modelfile.refuse_format(path, modelfile.kind_of(path, cap), question.contract.formats)
+    with tempfile.TemporaryDirectory(prefix="tfexam-load-") as private:
+        copy, digest = modelbytes.private_copy(path, Path(private), cap, path)
+        kind = modelfile.kind_of(copy, cap, shown=path)
+        modelfile.refuse_format(path, kind, question.contract.formats)
+        copy = copy.rename(copy.with_name(f"model.{kind}"))
+        modelfile.refuse_oversized(copy, kind, cap, path.name)
+        config, extra = modelfile.descriptions(copy, kind, path.name)
+        modelfile.refuse_unsafe(config, question.contract.forbidden_layers, extra)
+        generation = modelfile.keras_generation(copy, kind)
+        checks.append(Check("file", True, f"{path.name} is a Keras {generation} {kind} file with only built-in layers "
+                                          f"(sha256 {digest[:12]})"))
+        model = _build(copy, generation)
+    checks.append(Check("load", True, f"loaded with {keras2.WRITER if generation == 2 else 'Keras 3'}, compile=False, safe_mode=True"))
+    return model
+
+
+def _build(copy: Path, generation: int):
     try:
         if generation == 2:  # loaded by the framework that wrote it: same layers, same numbers
-            model = keras2.load(path)
-        else:
-            import tensorflow as tf
+            return keras2.load(copy)
+        import tensorflow as tf
 
-            model = tf.keras.models.load_model(path, compile=False, safe_mode=True)
+        return tf.keras.models.load_model(copy, compile=False, safe_mode=True)
     except Exception as error:
         if out_of_memory(error):
             raise
         text = " ".join(str(error).split())
         explain = keras2.failure if generation == 2 else _load_failure
         raise Refused("load", explain(text, type(error).__name__)) from None
-    checks.append(Check("load", True, f"loaded with {keras2.WRITER if generation == 2 else 'Keras 3'}, compile=False, safe_mode=True"))
-    return model
 
 
 def _load_failure(text: str, error_name: str) -> str:

@@ -7,6 +7,7 @@ marker that exists after grading means the grader ran code from the file.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -118,6 +119,15 @@ def unknown_class(folder: Path) -> Path:
     return edited_config(folder, "unknown.h5", rename)
 
 
+def unbuildable(folder: Path) -> Path:
+    """Only built-in names, so the description passes; Keras starts building it and fails half way."""
+    def break_units(config):
+        _dense(config)["config"]["units"] = "many"
+        return config
+
+    return edited_config(folder, "unbuildable.h5", break_units)
+
+
 def foreign_module(folder: Path) -> Path:
     """An initializer that names a module outside Keras: loading it would import and call that module's code."""
     def point_outside(config):
@@ -185,4 +195,142 @@ def sparse_file(folder: Path, megabytes: int) -> Path:
 def fifo(folder: Path) -> Path:
     path = folder / "pipe.h5"
     os.mkfifo(path)
+    return path
+
+
+# ---- two formats in one file, and archives that unpack to more than they weigh ----
+
+def keras_config_zip(config_edit=None) -> bytes:
+    """The bytes of a real .keras archive of the line model, its config.json changed by `config_edit`."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_line_archive())) as original, zipfile.ZipFile(out, "w") as rewritten:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename == "config.json" and config_edit is not None:
+                data = json.dumps(config_edit(json.loads(data))).encode()
+            rewritten.writestr(info, data)
+    return out.getvalue()
+
+
+@functools.lru_cache(maxsize=1)
+def _line_archive() -> bytes:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        source = Path(scratch) / "line.keras"
+        line_model().save(source)
+        return source.read_bytes()
+
+
+def polyglot(folder: Path, name: str, config_edit=None, keras_version: str | None = None) -> Path:
+    """A valid HDF5 model (the good line) with a .keras archive appended, named .keras: the HDF5 part is harmless,
+    the zip part is what a loader choosing by suffix would build. `keras_version` relabels the HDF5 part."""
+    path = good(folder).rename(folder / f"{name}.h5")
+    if keras_version is not None:
+        with h5py.File(path, "r+") as handle:
+            handle.attrs["keras_version"] = keras_version
+    target = path.with_name(f"{name}.keras")
+    target.write_bytes(path.read_bytes() + keras_config_zip(config_edit))
+    path.unlink()
+    return target
+
+
+def _zip_dense(config: dict) -> dict:
+    return next(layer for layer in config["config"]["layers"] if layer["class_name"] == "Dense")
+
+
+def with_lambda(config: dict) -> dict:
+    config["config"]["layers"].append({"module": "keras.layers", "class_name": "Lambda", "registered_name": None,
+                                       "config": {"name": "planted", "function": {"class_name": "__lambda__",
+                                                                                  "config": {"value": "AAAA"}}}})
+    return config
+
+
+def naming_module(module: str, class_name: str, config: dict | None = None):
+    """An edit that makes the Dense layer's kernel initializer come from `module`.`class_name`."""
+    def edit(description: dict) -> dict:
+        _zip_dense(description)["config"]["kernel_initializer"] = {"module": module, "class_name": class_name,
+                                                                   "config": config or {}, "registered_name": None}
+        return description
+
+    return edit
+
+
+def marker_module(folder: Path, marker: Path) -> str:
+    """A module planted next to the submission: importing it creates `marker`."""
+    (folder / "marker_mod.py").write_text(f"open({str(marker)!r}, 'w').write('marker_mod was imported')\n")
+    return "marker_mod"
+
+
+def prepended_zip(folder: Path) -> Path:
+    path = folder / "prepended.keras"
+    path.write_bytes(b"not a model " * 100 + keras_config_zip())
+    return path
+
+
+def zip_bomb(folder: Path, megabytes: int) -> Path:
+    """A real .keras archive plus a member of `megabytes` MB of zeros, deflated to a few kB per MB."""
+    import zipfile
+
+    path = folder / "bomb.keras"
+    path.write_bytes(keras_config_zip())
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("assets/zeros.bin", "w", force_zip64=True) as member:
+            block = bytes(2**20)
+            for _ in range(megabytes):
+                member.write(block)
+    return path
+
+
+def lying_zip(folder: Path, megabytes: int) -> Path:
+    """A .keras archive whose config.json declares 2 bytes (with their CRC) but unpacks to `megabytes` MB: zipfile
+    unpacks all of it, cuts it to the declared 2 bytes and finds nothing wrong."""
+    import struct
+    import zipfile
+    import zlib
+
+    path = folder / "lying.keras"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("config.json", b"{" + b" " * (megabytes * 2**20) + b"}")
+    data = bytearray(path.read_bytes())
+    local = data.find(b"PK\x03\x04")
+    central = data.find(b"PK\x01\x02")
+    crc = zlib.crc32(b"{ ")
+    struct.pack_into("<L", data, local + 14, crc)  # local header: CRC-32, then at +22 the uncompressed size
+    struct.pack_into("<L", data, local + 22, 2)
+    struct.pack_into("<L", data, central + 16, crc)  # central directory: CRC-32, then at +24 the uncompressed size
+    struct.pack_into("<L", data, central + 24, 2)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def hdf5_bomb(folder: Path, megabytes: int) -> Path:
+    """The good model plus a gzip-compressed dataset of `megabytes` MB of zeros (a few kB on disk)."""
+    path = good(folder).rename(folder / "hdf5_bomb.h5")
+    with h5py.File(path, "r+") as handle:
+        handle.create_dataset("padding", shape=(megabytes * 2**18,), dtype="float32", chunks=(2**18,),
+                              compression="gzip", fillvalue=0)
+        handle["padding"][: 2**18] = np.zeros(2**18, dtype="float32")
+    return path
+
+
+def external_link(folder: Path, target: Path) -> Path:
+    path = good(folder).rename(folder / "external.h5")
+    with h5py.File(path, "r+") as handle:
+        handle["elsewhere"] = h5py.ExternalLink(str(target), "/")
+    return path
+
+
+def lying_hdf5_chunk(folder: Path, megabytes: int) -> Path:
+    """The good model plus a gzip dataset of 1024 floats (4 kB declared) whose one stored chunk unpacks to
+    `megabytes` MB: HDF5's filter would unpack all of it on reading."""
+    import zlib
+
+    path = good(folder).rename(folder / "lying_chunk.h5")
+    with h5py.File(path, "r+") as handle:
+        dataset = handle.create_dataset("padding", shape=(1024,), dtype="float32", chunks=(1024,), compression="gzip")
+        dataset.id.write_direct_chunk((0,), zlib.compress(bytes(megabytes * 2**20)))
     return path

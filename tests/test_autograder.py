@@ -95,6 +95,15 @@ def test_run_autograder_grades_an_upload_and_writes_valid_results(tmp_path):
     assert results["score"] == 0 and "Lambda layer" in results["tests"][0]["output"]
     assert not (tmp_path / "ran").exists()
 
+    # an HDF5 model with a .keras zip appended whose config names a module planted in the upload: refused for being
+    # both formats before any framework runs, and the planted module is never imported
+    marker = tmp_path / "imported"
+    planted = make.marker_module(tmp_path, marker)
+    polyglot = make.polyglot(tmp_path, "mymodel", make.naming_module(planted, "Planted"), keras_version="2.15.0")
+    results = run_autograder(root, environ, {"mymodel.keras": polyglot, "marker_mod.py": tmp_path / "marker_mod.py"})
+    assert results["score"] == 0 and "is both an HDF5 file and a zip archive" in results["tests"][0]["output"], results
+    assert not marker.exists(), "the planted module was imported"
+
     (tmp_path / "notes.txt").write_text("forgot the model")
     results = run_autograder(root, environ, {"notes.txt": tmp_path / "notes.txt"})
     assert results["score"] == 0 and "no mymodel.h5 in the upload" in results["tests"][0]["output"]

@@ -73,7 +73,7 @@ REFUSALS = [
     ("plain hdf5", "file", "holds no Keras model"),
     ("lambda", "layers", "has a Lambda layer ('lambda'), which the grader will not load"),
     ("custom layer", "layers", "uses a custom class or function (hostile>MarkerLayer)"),
-    ("unknown class", "load", "custom or unknown layer class (NoSuchLayer)"),
+    ("unknown class", "layers", "custom or unknown layer class (NoSuchLayer)"),  # refused before any framework reads it
     ("foreign module", "layers", "uses a custom class or function (subprocess.Popen)"),
     ("keras archive", "format", "is a .keras archive; this question takes .h5: save with model.save('mymodel.h5')"),
     ("keras named h5", "format", "renamed.h5 is a .keras archive; this question takes .h5"),

@@ -47,7 +47,7 @@ def models(tmp_path):
     import hostile_models as make
 
     made = {}
-    for name, build in {"good": make.good, "unknown": make.unknown_class, "wrong input": make.wrong_input,
+    for name, build in {"good": make.good, "unbuildable": make.unbuildable, "wrong input": make.wrong_input,
                         "lambda": lambda f: make.lambda_layer(f, tmp_path / "ran")}.items():
         folder = tmp_path / name.replace(" ", "_")
         folder.mkdir()
@@ -73,8 +73,8 @@ def test_submits_after_the_first_are_graded_warm_and_a_dead_server_costs_nothing
     assert wait_for_server(workspace)["worker"] == server["worker"]
     assert not (tmp_path / "ran").exists()
     # a load that failed half way: that worker is killed and a new one warms up
-    code, result = submit(workspace, models["unknown"])
-    assert code == 1 and "NoSuchLayer" in result["output"]
+    code, result = submit(workspace, models["unbuildable"])  # an unknown class is refused before anything is built
+    assert code == 1 and "could not be loaded as a Keras model" in result["output"]
     assert not psutil.pid_exists(server["worker"]) or psutil.Process(server["worker"]).status() == psutil.STATUS_ZOMBIE
     replaced = wait_for_server(workspace)
     assert replaced["pid"] == server["pid"] and replaced["worker"] != server["worker"]

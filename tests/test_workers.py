@@ -72,7 +72,7 @@ def test_the_data_limit_backstop_is_skipped_where_the_system_has_none(monkeypatc
 def files(tmp_path_factory):
     import hostile_models as make
 
-    builders = {"good": make.good, "unknown": make.unknown_class, "wrong input": make.wrong_input,
+    builders = {"good": make.good, "unbuildable": make.unbuildable, "wrong input": make.wrong_input,
                 "lambda": lambda folder: make.lambda_layer(folder, folder / "ran")}
     return {name: build(tmp_path_factory.mktemp("models")) for name, build in builders.items()}  # one folder each
 
@@ -92,9 +92,10 @@ def test_a_warm_worker_grades_many_files_and_is_kept_after_clean_refusals(files)
 
 
 def test_a_worker_is_replaced_after_a_load_that_failed_half_way(files):
-    jobs = [grading.Job(files[name], QUESTION) for name in ("unknown", "good")]
+    jobs = [grading.Job(files[name], QUESTION) for name in ("unbuildable", "good")]
     results, started = grading.grade_many(jobs, Limits(), workers=1)
-    assert results[0]["status"] == "refused" and "NoSuchLayer" in results[0]["output"]
+    assert results[0]["status"] == "refused" and "could not be loaded as a Keras model" in results[0]["output"]
+    assert [c["name"] for c in results[0]["checks"] if not c["passed"]] == ["load"]
     assert results[1]["score"] == 5 and started == 2
 
 
