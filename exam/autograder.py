@@ -28,6 +28,7 @@ PACKAGES = ("core", "exam", "graders")
 # name, so the zip holds the same files from a checkout, an editable or a regular install
 CONTENT = {"starter_code", "hidden_tests", "solutions", "__pycache__"}
 MODEL_SUFFIXES = (".h5", ".keras")
+CODE_SUFFIXES = (".py", ".json")  # modules, and the data they read beside them (core/allowed_names.json)
 
 SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image: Python, pinned packages, the hidden data.
@@ -75,13 +76,13 @@ def requirements() -> str:
 
 
 def shipped() -> dict[str, Path]:
-    """Zip name -> file: the three packages' modules, the pins and the question declarations (the bank's consistency
+    """Zip name -> file: the three packages' modules and data files, the pins and the question declarations (the bank's consistency
     check reads them all; they hold thresholds and data splits, not answers). No starters, no reference solutions."""
     found = {}
     for package in PACKAGES:
         root = content.REPO_ROOT / package  # the packages sit side by side in every kind of install
-        for path in sorted(root.rglob("*.py")):
-            if not CONTENT & set(path.relative_to(root).parts):
+        for path in sorted(root.rglob("*")):
+            if path.suffix in CODE_SUFFIXES and path.is_file() and not CONTENT & set(path.relative_to(root).parts):
                 found[f"tfexam/{package}/{path.relative_to(root).as_posix()}"] = path
     found["tfexam/core/requirements.txt"] = content.REQUIREMENTS
     for path in sorted(content.HIDDEN_DIR.glob("*.toml")):
