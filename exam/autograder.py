@@ -28,6 +28,7 @@ PACKAGES = ("core", "exam", "graders")
 # name, so the zip holds the same files from a checkout, an editable or a regular install
 CONTENT = {"starter_code", "hidden_tests", "solutions", "__pycache__"}
 MODEL_SUFFIXES = (".h5", ".keras")
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold, as reproducible builds use
 CODE_SUFFIXES = (".py", ".json")  # modules, and the data they read beside them (core/allowed_names.json)
 
 SETUP = """#!/usr/bin/env bash
@@ -99,16 +100,22 @@ def build(question: Question, out: Path) -> list[str]:
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in scripts.items():
-            info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
-            info.external_attr = (stat.S_IFREG | 0o755) << 16  # executable when Gradescope extracts it
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, text.replace("\r\n", "\n"))
+        for name, text in scripts.items():  # executable when Gradescope extracts them
+            archive.writestr(_entry(name, 0o755), text.replace("\r\n", "\n"))
         for name, path in shipped().items():
-            archive.write(path, name)
+            archive.writestr(_entry(name, 0o644), path.read_bytes())
         names = archive.namelist()
     os.replace(partial, out)
     return names
+
+
+def _entry(name: str, mode: int) -> zipfile.ZipInfo:
+    """A zip entry with a fixed date and mode: the same question gives the same zip, byte for byte, from any install
+    and at any time (a teacher can tell two builds apart by their hash alone)."""
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.external_attr = (stat.S_IFREG | mode) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
 
 
 def find_submission(folder: Path) -> Path | None:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import re
@@ -294,13 +295,15 @@ def test_every_tensorflow_free_subcommand_gives_the_same_result_through_both(ins
 
 
 def test_the_autograder_zip_is_the_same_whichever_way_tfexam_is_installed(installed, checkout, tmp_path):
-    zips = {}
+    zips, hashes = {}, set()
     for entry in ENTRIES:
         out = tmp_path / entry / "autograder.zip"
         done = run(entry, ["autograder", "--question", "c4_bbc_news", "--out", str(out)], tmp_path, checkout, installed)
         assert done.returncode == 0, done.stderr
+        hashes.add(hashlib.sha256(out.read_bytes()).hexdigest())
         with zipfile.ZipFile(out) as archive:
             zips[entry] = {info.filename: archive.read(info) for info in archive.infolist()}
+    assert len(hashes) == 1, "the same question's zip differs byte for byte between installs"
     installed_zip, checkout_zip = zips.values()
     assert sorted(installed_zip) == sorted(checkout_zip)
     assert installed_zip == checkout_zip, [n for n in installed_zip if installed_zip[n] != checkout_zip[n]]
