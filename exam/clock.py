@@ -39,7 +39,7 @@ def warnings_due(time_left: float, already: set[int]) -> list[int]:
 def run(workspace: Path, out, *, live_terminal: bool, poll: float = 1.0, line_every: float = LINE_EVERY_S,
         now=time.time, sleep=time.sleep) -> tuple[int, str]:
     """Show the clock until the time is up, the exam ends, or the user stops it; returns (exit code, last words)."""
-    previous_handler = _stop_on_sigterm()
+    previous_handlers = _stop_on_signals()
     warned: set[int] = set()
     last_text, last_line_at = None, float("-inf")
     warned_skipped = 0
@@ -75,7 +75,8 @@ def run(workspace: Path, out, *, live_terminal: bool, poll: float = 1.0, line_ev
         _newline(out, live_terminal)
         return 0, stopped_line(session.require(workspace), now())
     finally:
-        signal.signal(signal.SIGTERM, previous_handler)
+        for number, handler in previous_handlers.items():
+            signal.signal(number, handler)
 
 
 def stopped_line(current: session.Session, at: float) -> str:
@@ -90,8 +91,10 @@ def _newline(out, live_terminal: bool) -> None:
         out.write("\n")
 
 
-def _stop_on_sigterm():
+def _stop_on_signals() -> dict:
+    """Stop, Ctrl-C and a task manager's SIGTERM all end the display. SIGINT is set explicitly: a process started in
+    the background by a shell inherits SIGINT as ignored, and then Python would never raise KeyboardInterrupt."""
     def stop(signum, frame):
         raise Stopped()
 
-    return signal.signal(signal.SIGTERM, stop)
+    return {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
