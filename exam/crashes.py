@@ -15,7 +15,9 @@ from pathlib import Path
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 FRAME = re.compile(r'^  File "(?P<file>.+)", line (?P<line>\d+)(?:, in .*)?$')
-KERAS2_MODE = "`tfexam start --keras 2` sits the exam with exam-era Keras (tf.keras = tf-keras), where this line runs"
+KERAS2_MODE = ("`tfexam start --keras 2` sits the exam with exam-era Keras (tf.keras = tf-keras), where this line runs; "
+               "during a running exam that is `tfexam start --restart --keras 2`, which archives this sitting and "
+               "starts a new one")
 
 
 @dataclass(frozen=True)

@@ -176,6 +176,7 @@ def test_a_keras_3_crash_through_train_is_explained_at_the_learners_line(tmp_pat
     assert told[0] == ("starter.py:16: under Keras 3, ModelCheckpoint(..., save_weights_only=True) needs a file name "
                        "ending in .weights.h5 (got training/cp.ckpt)"), told
     assert "`tfexam start --keras 2` sits the exam with exam-era Keras" in told[1]
+    assert "`tfexam start --restart --keras 2`, which archives this sitting" in told[1]
     assert "starter.py:16: ModelCheckpoint(checkpointpath" in told[3]  # the check's line, again
     assert "incompatibility" not in done.stdout
     stderr = done.stderr
