@@ -17,7 +17,6 @@ from importlib import metadata
 from pathlib import Path
 
 from core import content, questions
-from exam.paths import REPO_ROOT
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
 TESTED_PYTHON = (3, 11)
@@ -195,19 +194,23 @@ def _project_interpreter(project: Path) -> str | None:
     return match.group(1) if match else "(none chosen)"
 
 
-def run_probes(names: list[str], env: dict | None = None, timeout: float = PROBE_TIMEOUT_S) -> tuple[dict, str]:
-    """(probe name -> its JSON, error text if the child failed) from one python -m graders.selfcheck."""
-    from exam.grading import child_env
+def run_probes(names: list[str], timeout: float = PROBE_TIMEOUT_S) -> tuple[dict, str]:
+    """(probe name -> its JSON, error text if the child failed) from one python -m graders.selfcheck, started in
+    isolation like every grading process (exam/launch.py): no file of the workspace or the checkout can be imported."""
+    from exam import launch
 
-    env = env or child_env()
+    env = launch.environment()
     env.pop("TF_USE_LEGACY_KERAS", None)  # the reference solution is Keras 3 code
+    folder = launch.private_folder()
     try:
-        done = subprocess.run([sys.executable, "-m", "graders.selfcheck", *names], env=env, capture_output=True,
-                              text=True, timeout=timeout, cwd=REPO_ROOT)
+        done = subprocess.run(launch.command("graders.selfcheck", *names), env=env, capture_output=True,
+                              text=True, timeout=timeout, cwd=folder)
         stdout, stderr, code = done.stdout, done.stderr, done.returncode
     except subprocess.TimeoutExpired as expired:
         stdout, stderr, code = expired.stdout or "", f"stopped after {timeout:g} s", None
         stdout = stdout.decode() if isinstance(stdout, bytes) else stdout
+    finally:
+        launch.remove(folder)
     results = {}
     for line in stdout.splitlines():
         try:
