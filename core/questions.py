@@ -159,9 +159,9 @@ def _shape(value, where: str) -> tuple[int, ...]:
 
 def _split(raw: dict, where: str, table: str) -> Split:
     tables.reject_unknown(raw, ("files", "rows"), where, table, "a field of a data part")
-    files = tuple(raw["files"])
-    rows = raw.get("rows", [0])
-    if not files or not isinstance(rows, list) or not 1 <= len(rows) <= 2:
+    files = tables.value(raw, "files", tuple[str, ...], where, table, ())
+    rows = tables.value(raw, "rows", tuple[int, ...], where, table, (0,))
+    if not files or not 1 <= len(rows) <= 2:
         raise ExamError(f"{where}: [{table}] needs files = [...] and optionally rows = [start] or [start, stop]")
     return Split(files, int(rows[0]), int(rows[1]) if len(rows) == 2 else None)
 
@@ -176,11 +176,11 @@ def _data(raw: dict | None, where: str) -> Data | None:
         format=raw["format"],
         train=_split(raw["train"], where, "data.train"),
         hidden=_split(raw["hidden"], where, "data.hidden"),
-        member=raw.get("member", ""),
-        text_column=raw.get("text_column", ""),
-        label_column=raw.get("label_column", ""),
-        value_columns=tuple(raw.get("value_columns", ())),
-        class_names=tuple(raw.get("class_names", ())),
+        member=tables.value(raw, "member", str, where, "data", ""),
+        text_column=tables.value(raw, "text_column", str, where, "data", ""),
+        label_column=tables.value(raw, "label_column", str, where, "data", ""),
+        value_columns=tables.value(raw, "value_columns", tuple[str, ...], where, "data", ()),
+        class_names=tables.value(raw, "class_names", tuple[str, ...], where, "data", ()),
     )
 
 
@@ -212,7 +212,8 @@ def parse(path: Path) -> Question:
         thresholds = tuple(float(t) for t in metric["thresholds"])
         if len(thresholds) != MAX_SCORE:
             raise ExamError(f"{where}: metric.thresholds needs {MAX_SCORE} values, got {len(thresholds)}")
-        ordered = sorted(thresholds, reverse=not metric["higher_is_better"])
+        higher_is_better = tables.value(metric, "higher_is_better", bool, where, "metric")
+        ordered = sorted(thresholds, reverse=not higher_is_better)
         if list(thresholds) != ordered:
             raise ExamError(f"{where}: metric.thresholds must get stricter from score 1 to score 5")
         category = int(raw["category"])
@@ -232,22 +233,22 @@ def parse(path: Path) -> Question:
             category=category,
             title=raw["title"],
             summary=raw["summary"].strip(),
-            weight=int(raw.get("weight", category)),
-            datasets=tuple(raw.get("datasets", ())),
+            weight=tables.value(raw, "weight", int, where, "", category),
+            datasets=tables.value(raw, "datasets", tuple[str, ...], where, "", ()),
             contract=Contract(
                 input_shape=_shape(contract["input_shape"], f"{where}: contract.input_shape"),
                 output_shapes=tuple(_shape(s, f"{where}: contract.output_shapes") for s in contract["output_shapes"]),
                 formats=formats,
-                forbidden_layers=tuple(contract.get("forbidden_layers", ("Lambda",))),
+                forbidden_layers=tables.value(contract, "forbidden_layers", tuple[str, ...], where, "contract", ("Lambda",)),
                 exact_input=tables.value(contract, "exact_input", bool, where, "contract", False),
             ),
-            metric=Metric(name=metric["name"], higher_is_better=bool(metric["higher_is_better"]), thresholds=thresholds),
+            metric=Metric(name=metric["name"], higher_is_better=higher_is_better, thresholds=thresholds),
             kind=raw["kind"],
             settings=_settings(raw.get("hidden", {}), raw["kind"], data, where),
             data=data,
-            default=bool(raw.get("default", False)),
-            skills=tuple(raw.get("skills", ())),
-            reference_seconds=raw.get("reference_seconds"),
+            default=tables.value(raw, "default", bool, where, "", False),
+            skills=tables.value(raw, "skills", tuple[str, ...], where, "", ()),
+            reference_seconds=tables.value(raw, "reference_seconds", float, where, "", None),
         )
     except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as error:
         raise ExamError(f"{where}: invalid question declaration ({type(error).__name__}: {error})") from None

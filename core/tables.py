@@ -15,6 +15,9 @@ from typing import Literal, Union
 from core.errors import ExamError
 
 
+REQUIRED = object()  # the default of a field that must be given
+
+
 class _Wrong(Exception):
     """A value that does not fit its annotation; the message says what was expected."""
 
@@ -37,19 +40,15 @@ def read(cls, raw: dict, where: str, table: str, owner: str):
     fields = [f for f in dataclasses.fields(cls) if f.init]
     reject_unknown(raw, (f.name for f in fields), where, table, owner)
     hints = typing.get_type_hints(cls)
-    values = {}
-    for f in fields:
-        if f.name not in raw:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise ExamError(f"{where}: {label(table, f.name)} is missing ({owner}: {describe(hints[f.name])})")
-            continue
-        values[f.name] = value(raw, f.name, hints[f.name], where, table)
-    return cls(**values)
+    return cls(**{f.name: value(raw, f.name, hints[f.name], where, table,
+                                REQUIRED if f.default is dataclasses.MISSING else f.default, owner) for f in fields})
 
 
-def value(raw: dict, key: str, hint, where: str, table: str, default=None):
-    """raw[key] as `hint` (default when absent); a value of another type is one line naming the field."""
+def value(raw: dict, key: str, hint, where: str, table: str, default=REQUIRED, owner: str = ""):
+    """raw[key] as `hint` (`default` when absent); a value of another type or a missing one is one line naming the field."""
     if key not in raw:
+        if default is REQUIRED:
+            raise ExamError(f"{where}: {label(table, key)} is missing ({owner + ': ' if owner else ''}{describe(hint)})")
         return default
     try:
         return convert(raw[key], hint)

@@ -91,6 +91,10 @@ def test_a_bad_setting_is_one_line_naming_file_and_field(tmp_path, case):
     ("c2_mnist", 'format = "idx"', 'format = "idx"\nformt = "csv"', "[data].formt is not a field of [data]"),
     ("c2_mnist", 'name = "accuracy"', 'name = "accuracy"\nhigher = true', "[metric].higher is not a field of [metric]"),
     ("c2_fashion_mnist", "default = true", "defualt = true", "defualt is not a field of a question declaration"),
+    ("c2_fashion_mnist", "default = true", 'default = "false"', "default must be true or false, got 'false'"),
+    ("c2_mnist", "higher_is_better = true\n", "", "[metric].higher_is_better is missing (true or false)"),
+    ("c4_bbc_news", "rows = [0, 1780]", 'rows = [0, "1780"]', "[data.train].rows must be a list of integers"),
+    ("c4_bbc_news", 'text_column = "text"', "text_column = 1", "[data].text_column must be a string, got 1"),
 ])
 def test_every_table_is_read_strictly(tmp_path, source, old, new, message):
     path = declaration(tmp_path, questions.HIDDEN_DIR / f"{source}.toml", old, new)
