@@ -14,7 +14,6 @@ from typing import Literal, Union
 
 from core.errors import ExamError
 
-
 REQUIRED = object()  # the default of a field that must be given
 
 
