@@ -32,7 +32,7 @@ from graders import series as ts  # noqa: E402
 from graders.pipeline import predict  # noqa: E402
 
 QUESTION = questions.get(next((a for a in sys.argv[1:] if not a.startswith("--")), "c5_sunspots"))
-WINDOW, SPLIT = QUESTION.hidden["window"], QUESTION.data.train.stop
+WINDOW, SPLIT = QUESTION.settings.window, QUESTION.data.train.stop
 L = tf.keras.layers
 
 
@@ -74,7 +74,7 @@ def block_bootstrap_sd(difference: np.ndarray, block: int, samples: int = 4000, 
 
 def main() -> None:
     quick = "--quick" in sys.argv
-    series = ts.normalise(hidden_data(QUESTION, start=0), QUESTION.hidden["normalise"])
+    series = ts.normalise(hidden_data(QUESTION, start=0), QUESTION.settings.normalise)
     mean = float(series[:SPLIT].mean())
     rows = [("training mean (constant)", window_weights(np.zeros(WINDOW), mean), None),
             ("constant 0", window_weights(np.zeros(WINDOW), 0.0), None)]

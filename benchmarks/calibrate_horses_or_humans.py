@@ -30,7 +30,7 @@ from core.data import training_data  # noqa: E402
 from graders.pipeline import grade  # noqa: E402
 
 QUESTION = questions.get("c3_horses_or_humans")
-SHAPE = tuple(QUESTION.hidden["image_size"]) + (3,)
+SHAPE = QUESTION.settings.image_size + (3,)
 L = tf.keras.layers
 FOLDER = tempfile.mkdtemp(prefix="calibrate3-")
 

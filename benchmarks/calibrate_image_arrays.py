@@ -58,7 +58,7 @@ def fitted(question, hidden_units: int, epochs: int):
     model = dense(hidden_units)
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     started = time.monotonic()
-    model.fit(scale_pixels(images, question.hidden["pixel_scale"]), labels, epochs=epochs, batch_size=64, verbose=0)
+    model.fit(scale_pixels(images, question.settings.pixel_scale), labels, epochs=epochs, batch_size=64, verbose=0)
     return model, time.monotonic() - started
 
 

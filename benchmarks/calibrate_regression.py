@@ -36,8 +36,8 @@ def main() -> None:
 
 
 def calibrate(question) -> None:
-    hidden = question.hidden
-    mean_y = float(np.mean([hidden["slope"] * x + hidden["intercept"] for x in hidden["train_x"]]))
+    settings = question.settings
+    mean_y = float(np.mean([settings.slope * x + settings.intercept for x in settings.train_x]))
     rows = []
     for seed in range(5):
         tf.keras.utils.set_random_seed(seed)

@@ -30,7 +30,7 @@ L = tf.keras.layers
 
 
 def average_embedding(hidden_units: int = 0):
-    layers = [tf.keras.Input(shape=(QUESTION.hidden["max_length"],)), L.Embedding(QUESTION.hidden["vocab_size"], 16),
+    layers = [tf.keras.Input(shape=(QUESTION.settings.max_length,)), L.Embedding(QUESTION.settings.vocab_size, 16),
               L.GlobalAveragePooling1D()]
     if hidden_units:
         layers.append(L.Dense(hidden_units, activation="relu"))

@@ -7,12 +7,14 @@ these objects instead of repeating the facts. `python -m core.scripts` refreshes
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import textwrap
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from core import kinds, tables
 from core.content import HIDDEN_DIR, REPO_ROOT, SOLUTION_DIR, STARTER_DIR
 from core.errors import ExamError
 
@@ -25,8 +27,6 @@ CATEGORY_NAMES = {
     5: "Time series",
 }
 MAX_SCORE = 5
-# The graders, one module per kind of question (graders/<kind>.py); the declaration names its kind.
-KINDS = ("regression", "image_classification", "text_classification", "forecasting")
 # The model files a question may take (Keras 3 loads a SavedModel folder only as an inference layer, never a model).
 MODEL_FORMATS = ("h5", "keras")
 # The data formats core.data.readers reads; a declaration's [data] names one.
@@ -122,12 +122,12 @@ class Question:
     datasets: tuple[str, ...]
     contract: Contract
     metric: Metric
-    kind: str
+    kind: str  # a module of core/kinds/ (its settings) and of graders/ (its grader)
+    settings: kinds.Settings  # the declaration's [hidden] table, typed by its kind (core/kinds/<kind>.py)
     data: Data | None = None
     default: bool = False  # the category's question when none is drawn or chosen
     skills: tuple[str, ...] = ()
     reference_seconds: float | None = None  # measured training time of the reference solution (CALIBRATION.md)
-    hidden: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def starter_path(self) -> Path:
@@ -144,7 +144,7 @@ class Question:
 
     @property
     def grader_module(self) -> str:
-        return f"graders.{self.kind}"
+        return kinds.registry()[self.kind].grader_module
 
     @property
     def category_name(self) -> str:
@@ -157,77 +157,101 @@ def _shape(value, where: str) -> tuple[int, ...]:
     return tuple(value)
 
 
-def _split(raw: dict, where: str) -> Split:
-    files = tuple(raw["files"])
-    rows = raw.get("rows", [0])
-    if not files or not isinstance(rows, list) or not 1 <= len(rows) <= 2:
-        raise ExamError(f"{where}: needs files = [...] and optionally rows = [start] or [start, stop]")
+def _split(raw: dict, where: str, table: str) -> Split:
+    tables.reject_unknown(raw, ("files", "rows"), where, table, "a field of a data part")
+    files = tables.value(raw, "files", tuple[str, ...], where, table, ())
+    rows = tables.value(raw, "rows", tuple[int, ...], where, table, (0,))
+    if not files or not 1 <= len(rows) <= 2:
+        raise ExamError(f"{where}: [{table}] needs files = [...] and optionally rows = [start] or [start, stop]")
     return Split(files, int(rows[0]), int(rows[1]) if len(rows) == 2 else None)
 
 
-def _data(raw: dict | None, name: str) -> Data | None:
+def _data(raw: dict | None, where: str) -> Data | None:
     if raw is None:
         return None
+    tables.reject_unknown(raw, _field_names(Data), where, "data", "a field of [data]")
     if raw["format"] not in FORMATS:
-        raise ExamError(f"{name}: data.format must be one of {', '.join(FORMATS)}, got {raw['format']!r}")
+        raise ExamError(f"{where}: data.format must be one of {', '.join(FORMATS)}, got {raw['format']!r}")
     return Data(
         format=raw["format"],
-        train=_split(raw["train"], f"{name}: data.train"),
-        hidden=_split(raw["hidden"], f"{name}: data.hidden"),
-        member=raw.get("member", ""),
-        text_column=raw.get("text_column", ""),
-        label_column=raw.get("label_column", ""),
-        value_columns=tuple(raw.get("value_columns", ())),
-        class_names=tuple(raw.get("class_names", ())),
+        train=_split(raw["train"], where, "data.train"),
+        hidden=_split(raw["hidden"], where, "data.hidden"),
+        member=tables.value(raw, "member", str, where, "data", ""),
+        text_column=tables.value(raw, "text_column", str, where, "data", ""),
+        label_column=tables.value(raw, "label_column", str, where, "data", ""),
+        value_columns=tables.value(raw, "value_columns", tuple[str, ...], where, "data", ()),
+        class_names=tables.value(raw, "class_names", tuple[str, ...], where, "data", ()),
     )
+
+
+def _field_names(cls) -> list[str]:
+    return [f.name for f in dataclasses.fields(cls)]
+
+
+# The declaration's top-level keys: the Question's fields, with the kind's settings under [hidden].
+TOP_LEVEL = [name for name in _field_names(Question) if name != "settings"] + ["hidden"]
+
+
+def _settings(raw: dict, kind: str, data: Data | None, where: str) -> kinds.Settings:
+    """The [hidden] table as the kind's typed settings, checked field by field and then across fields."""
+    settings = tables.read(kinds.registry()[kind].settings, raw, where, "hidden", f"a setting of {kind}")
+    for name, rule in settings.conflicts(data).items():
+        raise ExamError(f"{where}: [hidden].{name} {rule}")
+    return settings
 
 
 def parse(path: Path) -> Question:
     """Read one declaration; a malformed file is one clear line, naming the file and the field."""
+    where = f"{path.parent.name}/{path.name}"
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        tables.reject_unknown(raw, TOP_LEVEL, where, "", "a field of a question declaration")
         contract, metric = raw["contract"], raw["metric"]
+        tables.reject_unknown(contract, _field_names(Contract), where, "contract", "a field of [contract]")
+        tables.reject_unknown(metric, _field_names(Metric), where, "metric", "a field of [metric]")
         thresholds = tuple(float(t) for t in metric["thresholds"])
         if len(thresholds) != MAX_SCORE:
-            raise ExamError(f"{path.name}: metric.thresholds needs {MAX_SCORE} values, got {len(thresholds)}")
-        ordered = sorted(thresholds, reverse=not metric["higher_is_better"])
+            raise ExamError(f"{where}: metric.thresholds needs {MAX_SCORE} values, got {len(thresholds)}")
+        higher_is_better = tables.value(metric, "higher_is_better", bool, where, "metric")
+        ordered = sorted(thresholds, reverse=not higher_is_better)
         if list(thresholds) != ordered:
-            raise ExamError(f"{path.name}: metric.thresholds must get stricter from score 1 to score 5")
+            raise ExamError(f"{where}: metric.thresholds must get stricter from score 1 to score 5")
         category = int(raw["category"])
         if category not in CATEGORIES:
-            raise ExamError(f"{path.name}: category must be 1-5, got {category}")
-        if raw["kind"] not in KINDS:
-            raise ExamError(f"{path.name}: kind must be one of {', '.join(KINDS)}, got {raw['kind']!r}")
+            raise ExamError(f"{where}: category must be 1-5, got {category}")
+        if raw["kind"] not in kinds.registry():
+            raise ExamError(f"{where}: kind must be one of {', '.join(kinds.names())}, got {raw['kind']!r}")
         formats = tuple(contract.get("formats", ("h5",)))
         if not formats or set(formats) - set(MODEL_FORMATS):
-            raise ExamError(f"{path.name}: contract.formats must be among {', '.join(MODEL_FORMATS)}, got {list(formats)}")
+            raise ExamError(f"{where}: contract.formats must be among {', '.join(MODEL_FORMATS)}, got {list(formats)}")
         unknown = [s for s in raw.get("skills", ()) if s not in SKILLS]
         if unknown:
-            raise ExamError(f"{path.name}: unknown skills {unknown}; known: {', '.join(SKILLS)}")
+            raise ExamError(f"{where}: unknown skills {unknown}; known: {', '.join(SKILLS)}")
+        data = _data(raw.get("data"), where)
         return Question(
             id=raw["id"],
             category=category,
             title=raw["title"],
             summary=raw["summary"].strip(),
-            weight=int(raw.get("weight", category)),
-            datasets=tuple(raw.get("datasets", ())),
+            weight=tables.value(raw, "weight", int, where, "", category),
+            datasets=tables.value(raw, "datasets", tuple[str, ...], where, "", ()),
             contract=Contract(
-                input_shape=_shape(contract["input_shape"], f"{path.name}: contract.input_shape"),
-                output_shapes=tuple(_shape(s, f"{path.name}: contract.output_shapes") for s in contract["output_shapes"]),
+                input_shape=_shape(contract["input_shape"], f"{where}: contract.input_shape"),
+                output_shapes=tuple(_shape(s, f"{where}: contract.output_shapes") for s in contract["output_shapes"]),
                 formats=formats,
-                forbidden_layers=tuple(contract.get("forbidden_layers", ("Lambda",))),
-                exact_input=bool(contract.get("exact_input", False)),
+                forbidden_layers=tables.value(contract, "forbidden_layers", tuple[str, ...], where, "contract", ("Lambda",)),
+                exact_input=tables.value(contract, "exact_input", bool, where, "contract", False),
             ),
-            metric=Metric(name=metric["name"], higher_is_better=bool(metric["higher_is_better"]), thresholds=thresholds),
+            metric=Metric(name=metric["name"], higher_is_better=higher_is_better, thresholds=thresholds),
             kind=raw["kind"],
-            data=_data(raw.get("data"), path.name),
-            default=bool(raw.get("default", False)),
-            skills=tuple(raw.get("skills", ())),
-            reference_seconds=raw.get("reference_seconds"),
-            hidden=raw.get("hidden", {}),
+            settings=_settings(raw.get("hidden", {}), raw["kind"], data, where),
+            data=data,
+            default=tables.value(raw, "default", bool, where, "", False),
+            skills=tables.value(raw, "skills", tuple[str, ...], where, "", ()),
+            reference_seconds=tables.value(raw, "reference_seconds", float, where, "", None),
         )
     except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as error:
-        raise ExamError(f"{path.name}: invalid question declaration ({type(error).__name__}: {error})") from None
+        raise ExamError(f"{where}: invalid question declaration ({type(error).__name__}: {error})") from None
 
 
 @functools.cache
@@ -340,7 +364,7 @@ def bank_table() -> str:
         sign = "≥" if q.metric.higher_is_better else "≤"
         default = " (default)" if q.default else ""
         lines.append(f"| {q.category} {q.category_name} ({q.weight}) | `{q.id}`{default}: {q.title} | "
-                     f"{q.kind.replace('_', ' ')} | {', '.join(q.datasets) or 'in the starter'} | "
+                     f"{kinds.registry()[q.kind].title} | {', '.join(q.datasets) or 'in the starter'} | "
                      f"`{format_shape(q.contract.input_shape)}` → {outputs} | {q.metric.name} {sign} {q.metric.thresholds[-1]:g} |")
     return "\n".join(lines)
 

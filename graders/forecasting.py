@@ -28,12 +28,12 @@ def prepared(question: Question) -> tuple[np.ndarray, int]:
     if data.train.stop != data.hidden.start:
         raise RuntimeError("the declared hidden part must start where the training part stops")
     whole = hidden_data(question, start=0)
-    return ts.normalise(whole, question.hidden["normalise"]), data.hidden.start
+    return ts.normalise(whole, question.settings.normalise), data.hidden.start
 
 
 def evaluate(model, question: Question, artifacts: Path | None = None) -> Evaluation:
     series, split = prepared(question)
-    if int(question.hidden.get("horizon", 1)) > 1:
+    if question.settings.horizon > 1:
         return _multi_step(model, question, series, split, artifacts)
     return _one_step(model, question, series, split, artifacts)
 
@@ -49,8 +49,8 @@ def _verdict(low: float, high: float) -> str:
 
 
 def _compare(question, errors, persistence_errors, baseline_mae, mae):
-    hidden = question.hidden
-    low, high = ts.paired_bootstrap(errors, persistence_errors, int(hidden["bootstrap_samples"]), int(hidden["bootstrap_seed"]))
+    settings = question.settings
+    low, high = ts.paired_bootstrap(errors, persistence_errors, settings.bootstrap_samples, settings.bootstrap_seed)
     ratio = mae / baseline_mae["persistence"]
     lines = [
         f"MAE {mae:.4f} (normalised) = {ratio:.3f} x persistence's; your MAE minus persistence's: "
@@ -62,8 +62,8 @@ def _compare(question, errors, persistence_errors, baseline_mae, mae):
 
 
 def _one_step(model, question, series, split, artifacts):
-    hidden = question.hidden
-    window = int(hidden["window"])
+    settings = question.settings
+    window = settings.window
     targets = range(split, len(series))
     actual = series[split:]
     output = predict(model, ts.windows(series, targets, window), kind=question.kind)
@@ -73,26 +73,25 @@ def _one_step(model, question, series, split, artifacts):
         forecast, form = output[:, 0], "one value per window (batch, 1)"
     errors = np.abs(forecast - actual)
     mae = float(errors.mean())
-    baseline_forecasts = ts.baselines(series, targets, split, int(hidden["moving_average_window"]))
+    baseline_forecasts = ts.baselines(series, targets, split, settings.moving_average_window)
     baseline_mae = {name: float(np.abs(f - actual).mean()) for name, f in baseline_forecasts.items()}
     lines, diagnostics = _compare(question, errors, np.abs(baseline_forecasts["persistence"] - actual), baseline_mae, mae)
     details = [f"{len(actual)} hidden steps (index {targets.start}..{targets.stop - 1}), forecast one step ahead; {form}", *lines]
     diagnostics |= {"output_form": "sequence" if output.ndim == 3 else "single", "hidden_steps": len(actual)}
-    if "retired_exam_formula" in hidden:
+    if settings.retired_exam_formula:
         diagnostics["retired_exam_formula_score"] = ts.retired_exam_score(mae)
     written = []
     if artifacts is not None:
         path = Path(artifacts) / PLOT_NAME
         ts.plot(path, np.arange(split, len(series)), actual, forecast, baseline_forecasts["persistence"],
                 f"{question.title}: one-step forecasts on the hidden part (MAE {mae:.4f}, persistence {baseline_mae['persistence']:.4f})",
-                hidden.get("value_label", "normalised value"))
+                settings.value_label)
         written.append(str(path))
     return Evaluation(value=mae, details=details, diagnostics=diagnostics, artifacts=written)
 
 
 def _multi_step(model, question, series, split, artifacts):
-    hidden = question.hidden
-    window, horizon = int(hidden["window"]), int(hidden["horizon"])
+    window, horizon = question.settings.window, question.settings.horizon
     inputs, actual = ts.multi_step_windows(series[split:], window, horizon)
     forecast = predict(model, inputs, batch_size=1024, kind=question.kind).reshape(actual.shape)
     errors = np.abs(forecast - actual).mean(axis=(1, 2))

@@ -6,24 +6,21 @@ kind: a text model never hears about pixel scaling, a forecast never about pictu
 
 from __future__ import annotations
 
+from core import kinds
 from core.questions import format_shape
 
 # A model whose accuracy is within this of always answering the majority class learned (almost) nothing.
 NEAR_CHANCE = 0.05
 
 
-# What each kind of classifier is shown, as the learner knows it.
-EXAMPLES = {"image_classification": "hidden picture", "text_classification": "hidden text"}
-
-
 def _preparation(question) -> str:
     """The preparation the grader repeats exactly as the starter does it: the step a training script most often skips."""
-    hidden = question.hidden
+    settings = question.settings
     if question.kind == "image_classification":
-        return f"check that the training pictures were divided by {float(hidden['pixel_scale']):g}, as the grader does"
+        return f"check that the training pictures were divided by {settings.pixel_scale:g}, as the grader does"
     if question.kind == "text_classification":
         return ("check that the training texts went through the starter's tokenizer and "
-                f"pad_sequences(maxlen={hidden['max_length']}), as the grader's do")
+                f"pad_sequences(maxlen={settings.max_length}), as the grader's do")
     return "check the training data"
 
 
@@ -34,7 +31,7 @@ def same_answer(question, predicted, class_names: list[str]) -> str | None:
     answers = np.unique(predicted)
     if len(answers) != 1:
         return None
-    return (f"the model answers '{class_names[int(answers[0])]}' for every {EXAMPLES[question.kind]}: it has not "
+    return (f"the model answers '{class_names[int(answers[0])]}' for every {kinds.registry()[question.kind].example}: it has not "
             f"learned to tell them apart ({_preparation(question)}, train longer, or lower the learning rate)")
 
 
@@ -74,11 +71,11 @@ def frozen_tokenizer(question, accuracy: float, majority: float) -> str | None:
     """Text classification near chance: the usual cause is a tokenizer other than the frozen one the grader rebuilds."""
     if accuracy > majority + NEAR_CHANCE:
         return None
-    hidden, train = question.hidden, question.data.train
+    settings, train = question.settings, question.data.train
     fitted = f"the first {train.stop - train.start:,} training texts" if train.stop is not None else "the training texts"
     return (f"accuracy is close to always answering the majority class: was the model trained on the frozen "
-            f"tokenizer? The grader rebuilds Tokenizer(num_words={hidden['vocab_size']}, oov_token="
-            f"'{hidden['oov_token']}') fitted on {fitted}, then "
-            f"pad_sequences(maxlen={hidden['max_length']}, padding='{hidden['padding']}', "
-            f"truncating='{hidden['truncating']}'); a different vocabulary size, OOV token, padding or fitting set "
+            f"tokenizer? The grader rebuilds Tokenizer(num_words={settings.vocab_size}, oov_token="
+            f"'{settings.oov_token}') fitted on {fitted}, then "
+            f"pad_sequences(maxlen={settings.max_length}, padding='{settings.padding}', "
+            f"truncating='{settings.truncating}'); a different vocabulary size, OOV token, padding or fitting set "
             "gives the model other numbers than it learned")

@@ -21,27 +21,27 @@ def hidden_pictures(question: Question) -> tuple[np.ndarray, np.ndarray, list[st
     """(float32 pixels 0..255 shaped like the model's input, int64 labels, a name per picture for captions)."""
     from core.data.hidden import hidden_data
 
-    data, hidden = question.data, question.hidden
+    data, settings = question.data, question.settings
     if data.format == "idx":
         pixels, labels = hidden_data(question)
         names = [f"#{i}" for i in range(len(labels))]
     else:
         paths, labels = images.labelled_files(hidden_data(question), list(data.class_names))
-        pixels = images.decode_resized(paths, tuple(hidden["image_size"]))
+        pixels = images.decode_resized(paths, settings.image_size)
         names = [p.name for p in paths]
-    if len(labels) != int(hidden["hidden_images"]):
-        raise RuntimeError(f"expected {hidden['hidden_images']} hidden pictures, the dataset layer returned {len(labels)}")
+    if len(labels) != settings.hidden_images:
+        raise RuntimeError(f"expected {settings.hidden_images} hidden pictures, the dataset layer returned {len(labels)}")
     return pixels, np.asarray(labels, dtype="int64"), names
 
 
 def preflight(model, question: Question) -> list[Check]:
     """A question may require a layer type (e.g. the depthwise convolutions of a MobileNet backbone)."""
-    required = question.hidden.get("required_layer")
+    required = question.settings.required_layer
     if not required:
         return []
     found = {type(layer).__name__ for layer in _all_layers(model)}
     if required not in found:
-        return [Check("backbone", False, question.hidden["required_layer_message"])]
+        return [Check("backbone", False, question.settings.required_layer_message)]
     return [Check("backbone", True, f"the model contains {required} layers")]
 
 
@@ -52,16 +52,16 @@ def _all_layers(model):
 
 
 def evaluate(model, question: Question, artifacts: Path | None = None) -> Evaluation:
-    hidden = question.hidden
+    settings = question.settings
     names = list(question.data.class_names)
     pixels, labels, picture_names = hidden_pictures(question)
-    outputs = predict(model, images.scale_pixels(pixels, float(hidden["pixel_scale"])),
-                      batch_size=int(hidden.get("batch_size", 256)), kind=question.kind)
+    outputs = predict(model, images.scale_pixels(pixels, settings.pixel_scale),
+                      batch_size=settings.batch_size, kind=question.kind)
     binary = len(names) == 2 and outputs.reshape(len(labels), -1).shape[1] == 1
     details_extra = []
     if binary:
         outputs = outputs.reshape(-1)
-        threshold = float(hidden["decision_threshold"])
+        threshold = settings.decision_threshold
         predicted = (outputs > threshold).astype("int64")
         confidence = np.abs(outputs - threshold)
         captions = [f"{picture_names[i]}\n{names[labels[i]]}, p({names[1]})={outputs[i]:.2f}" for i in range(len(labels))]
@@ -91,7 +91,7 @@ def evaluate(model, question: Question, artifacts: Path | None = None) -> Evalua
         counts = np.array(diagnostics["confusion_matrix"])
         written.append(str(images.save_confusion_png(
             artifacts / images.CONFUSION_PNG, counts, names, f"{question.title}: accuracy {accuracy:.4f}")))
-        shown = images.most_confident_mistakes(labels, predicted, confidence, int(hidden["misclassified_shown"]))
+        shown = images.most_confident_mistakes(labels, predicted, confidence, settings.misclassified_shown)
         step = max(1, pixels.shape[1] // 75)  # large pictures shrink to thumbnails: the PNG stays small
         written.append(str(images.save_mistakes_png(
             artifacts / images.MISCLASSIFIED_PNG, pixels[shown, ::step, ::step].astype("uint8"), [captions[i] for i in shown],

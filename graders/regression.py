@@ -10,9 +10,9 @@ from graders.pipeline import predict
 
 
 def hidden_points(question: Question) -> tuple[np.ndarray, np.ndarray]:
-    hidden = question.hidden
-    x = np.asarray(hidden["x"], dtype="float32")
-    return x, hidden["slope"] * x.astype("float64") + hidden["intercept"]
+    settings = question.settings
+    x = np.asarray(settings.x, dtype="float32")
+    return x, settings.slope * x.astype("float64") + settings.intercept
 
 
 def evaluate(model, question: Question, artifacts=None) -> Evaluation:

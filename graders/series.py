@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+import typing
 
 import numpy as np
 
+from core.kinds.forecasting import Normalisation
 from graders import plots
 
 
-NORMALISATIONS = ("range", "min_over_max")
+NORMALISATIONS = typing.get_args(Normalisation)
 
 
 def normalise(values: np.ndarray, how: str = "range") -> np.ndarray:

@@ -23,8 +23,8 @@ def _training_tokenizer(question_id: str, vocab_size: int, oov_token: str, train
 
 def tokenizer_for(question: Question):
     """The tokenizer the starter builds: fit on the training texts with the declared vocabulary and OOV token."""
-    hidden = question.hidden
-    return _training_tokenizer(question.id, int(hidden["vocab_size"]), str(hidden["oov_token"]),
+    settings = question.settings
+    return _training_tokenizer(question.id, settings.vocab_size, settings.oov_token,
                                question.data.train.stop - question.data.train.start)
 
 
@@ -32,8 +32,8 @@ def encode(question: Question, sentences: list[str]):
     """Padded token ids (len(sentences), max_length), exactly as the starter prepares its training data."""
     import tensorflow as tf
 
-    hidden = question.hidden
+    settings = question.settings
     sequences = tokenizer_for(question).texts_to_sequences(sentences)
     return tf.keras.preprocessing.sequence.pad_sequences(
-        sequences, maxlen=int(hidden["max_length"]), padding=hidden["padding"], truncating=hidden["truncating"]
+        sequences, maxlen=settings.max_length, padding=settings.padding, truncating=settings.truncating
     )

@@ -20,7 +20,7 @@ def evaluate(model, question: Question, artifacts=None) -> Evaluation:
     binary = outputs.reshape(len(labels), -1).shape[1] == 1
     if binary:
         outputs = outputs.reshape(-1)
-        predicted = (outputs > float(question.hidden["decision_threshold"])).astype("int64")
+        predicted = (outputs > question.settings.decision_threshold).astype("int64")
         confidence = np.abs(outputs - 0.5)
         shown_output = [f"p={p:.2f}" for p in outputs]
     else:
@@ -37,7 +37,7 @@ def evaluate(model, question: Question, artifacts=None) -> Evaluation:
     details += filter(None, [hints.frozen_tokenizer(question, diagnostics["accuracy"], majority)])
 
     # The most confident mistakes say the most about what the model learned.
-    wrong = images.most_confident_mistakes(labels, predicted, confidence, int(question.hidden["misclassified_shown"]))
+    wrong = images.most_confident_mistakes(labels, predicted, confidence, question.settings.misclassified_shown)
     examples = [{"text": sentences[i][:200], "label": names[labels[i]], "output": shown_output[i]} for i in wrong]
     if examples:
         details.append("most confident mistakes:")

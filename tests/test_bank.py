@@ -13,7 +13,7 @@ from core import questions
 
 OWN_FILES = {"c1_line", "c2_fashion_mnist", "c3_horses_or_humans", "c4_sarcasm", "c5_sunspots"}
 BANK = [q for q in questions.all_questions().values()
-        if q.id not in OWN_FILES and not (q.kind == "forecasting" and q.hidden.get("horizon", 1) == 1)]
+        if q.id not in OWN_FILES and not (q.kind == "forecasting" and q.settings.horizon == 1)]
 pytestmark = [*real_data, pytest.mark.slow]
 
 

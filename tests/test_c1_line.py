@@ -25,13 +25,13 @@ def starter_points(path) -> tuple[list[float], list[float]]:
 
 
 def test_starter_points_lie_on_the_declared_line_and_hidden_points_are_new():
-    hidden = QUESTION.hidden
+    hidden = QUESTION.settings
     for path in (QUESTION.starter_path, QUESTION.solution_path):
         xs, ys = starter_points(path)
-        assert xs == hidden["train_x"]
-        assert ys == [hidden["slope"] * x + hidden["intercept"] for x in xs]
-    assert not set(hidden["x"]) & set(hidden["train_x"])
-    assert max(hidden["x"]) > max(hidden["train_x"]) and min(hidden["x"]) < min(hidden["train_x"])
+        assert xs == list(hidden.train_x)
+        assert ys == [hidden.slope * x + hidden.intercept for x in xs]
+    assert not set(hidden.x) & set(hidden.train_x)
+    assert max(hidden.x) > max(hidden.train_x) and min(hidden.x) < min(hidden.train_x)
 
 
 def save(tf, tmp_path, name, build):
@@ -56,7 +56,7 @@ def test_untrained_models_score_at_most_1(tf, tmp_path, seed):
 
 
 def test_constant_output_scores_at_most_1(tf, tmp_path):
-    mean_y = float(np.mean([QUESTION.hidden["slope"] * x + QUESTION.hidden["intercept"] for x in QUESTION.hidden["train_x"]]))
+    mean_y = float(np.mean([QUESTION.settings.slope * x + QUESTION.settings.intercept for x in QUESTION.settings.train_x]))
 
     def constant(model):
         model.layers[-1].set_weights([np.zeros((1, 1)), np.array([mean_y])])
@@ -67,7 +67,7 @@ def test_constant_output_scores_at_most_1(tf, tmp_path):
 
 def test_the_exact_line_scores_5(tf, tmp_path):
     def exact(model):
-        model.layers[-1].set_weights([np.array([[QUESTION.hidden["slope"]]]), np.array([QUESTION.hidden["intercept"]])])
+        model.layers[-1].set_weights([np.array([[QUESTION.settings.slope]]), np.array([QUESTION.settings.intercept])])
 
     result = grade(save(tf, tmp_path, "exact", exact))
     assert result.score == 5 and result.metric.value < 1e-4

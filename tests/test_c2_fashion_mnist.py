@@ -11,7 +11,7 @@ from clirun import load_script, real_data, solve_and_submit
 from core import questions
 
 QUESTION = questions.get("c2_fashion_mnist")
-HIDDEN = QUESTION.hidden
+HIDDEN = QUESTION.settings
 pytestmark = real_data
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -34,7 +34,7 @@ def test_hidden_pictures_are_the_official_test_set_the_loader_never_returns(data
     (train_x, train_y), (hidden_x, hidden_y) = data
     assert QUESTION.data.train.disjoint(QUESTION.data.hidden)
     assert train_x.shape == (60000, 28, 28) and train_y.shape == (60000,)
-    assert hidden_x.shape == (HIDDEN["hidden_images"], 28, 28) and train_x.dtype == hidden_x.dtype == np.uint8
+    assert hidden_x.shape == (HIDDEN.hidden_images, 28, 28) and train_x.dtype == hidden_x.dtype == np.uint8
     assert np.bincount(hidden_y).tolist() == [1000] * 10 and np.bincount(train_y).tolist() == [6000] * 10
     seen = {picture.tobytes() for picture in train_x}
     assert not any(picture.tobytes() in seen for picture in hidden_x)
@@ -45,10 +45,10 @@ def test_scripts_scale_pixels_exactly_like_the_grader(data, kind):
     from graders.images import scale_pixels
 
     script = load_script(QUESTION.starter_path if kind == "starter" else QUESTION.solution_path)
-    assert script.PIXEL_SCALE == HIDDEN["pixel_scale"] and script.CLASS_NAMES == list(QUESTION.data.class_names)
+    assert script.PIXEL_SCALE == HIDDEN.pixel_scale and script.CLASS_NAMES == list(QUESTION.data.class_names)
     _, (hidden_x, _) = data
-    theirs, ours = script.scale(hidden_x), scale_pixels(hidden_x, HIDDEN["pixel_scale"])
-    assert theirs.dtype == ours.dtype == np.float32 and theirs.shape == (HIDDEN["hidden_images"], 28, 28)
+    theirs, ours = script.scale(hidden_x), scale_pixels(hidden_x, HIDDEN.pixel_scale)
+    assert theirs.dtype == ours.dtype == np.float32 and theirs.shape == (HIDDEN.hidden_images, 28, 28)
     np.testing.assert_array_equal(theirs, ours)
     assert ours.min() == 0.0 and ours.max() == 1.0
 
@@ -121,7 +121,7 @@ def test_diagnostics_hold_per_class_accuracy_a_confusion_matrix_and_two_pngs(tf,
     result = grade(tmp_path / "untrained.h5", artifacts=tmp_path / "artifacts")
     diagnostics = result.diagnostics
     counts = np.array(diagnostics["confusion_matrix"])
-    assert counts.shape == (10, 10) and counts.sum() == HIDDEN["hidden_images"] and (counts.sum(axis=1) == 1000).all()
+    assert counts.shape == (10, 10) and counts.sum() == HIDDEN.hidden_images and (counts.sum(axis=1) == 1000).all()
     assert np.trace(counts) / counts.sum() == pytest.approx(result.metric.value)
     assert list(diagnostics["per_class_accuracy"]) == list(QUESTION.data.class_names)
     assert [diagnostics["per_class_accuracy"][n] for n in list(QUESTION.data.class_names)] == pytest.approx(np.diag(counts) / 1000)
@@ -150,7 +150,7 @@ def test_reference_solution_scores_5_through_submit(tmp_path):
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     counts = np.array(result["diagnostics"]["confusion_matrix"])
-    assert counts.sum() == HIDDEN["hidden_images"] and np.trace(counts) / counts.sum() == pytest.approx(result["metric"]["value"])
+    assert counts.sum() == HIDDEN.hidden_images and np.trace(counts) / counts.sum() == pytest.approx(result["metric"]["value"])
     assert payload["record"]["score"] == 5 and payload["record"]["diagnostics"] == result["diagnostics"]
     pngs = [Path(a) for a in payload["record"]["artifacts"]]
     assert sorted(p.name for p in pngs) == ["confusion_matrix.png", "misclassified.png"]

@@ -9,7 +9,7 @@ from clirun import load_script, real_data
 from core import questions
 
 QUESTION = questions.get("c2_mnist")
-HIDDEN = QUESTION.hidden
+HIDDEN = QUESTION.settings
 pytestmark = real_data
 
 
@@ -34,7 +34,7 @@ def test_hidden_digits_are_the_t10k_files_the_loader_never_returns(data):
 
     (train_x, train_y), (hidden_x, hidden_y) = data
     assert QUESTION.data.train.disjoint(QUESTION.data.hidden)
-    assert train_x.shape == (60000, 28, 28) and hidden_x.shape == (HIDDEN["hidden_images"], 28, 28)
+    assert train_x.shape == (60000, 28, 28) and hidden_x.shape == (HIDDEN.hidden_images, 28, 28)
     assert np.bincount(hidden_y).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
     seen = {picture.tobytes() for picture in train_x}
     assert not any(picture.tobytes() in seen for picture in hidden_x)
@@ -51,9 +51,9 @@ def test_scripts_scale_pixels_exactly_like_the_grader(data, kind):
     from graders.images import scale_pixels
 
     script = load_script(QUESTION.starter_path if kind == "starter" else QUESTION.solution_path)
-    assert script.PIXEL_SCALE == HIDDEN["pixel_scale"] and script.CLASS_NAMES == list(QUESTION.data.class_names)
+    assert script.PIXEL_SCALE == HIDDEN.pixel_scale and script.CLASS_NAMES == list(QUESTION.data.class_names)
     _, (hidden_x, _) = data
-    np.testing.assert_array_equal(script.scale(hidden_x), scale_pixels(hidden_x, HIDDEN["pixel_scale"]))
+    np.testing.assert_array_equal(script.scale(hidden_x), scale_pixels(hidden_x, HIDDEN.pixel_scale))
 
 
 def linear_model(tf):

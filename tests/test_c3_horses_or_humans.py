@@ -12,8 +12,8 @@ from clirun import load_script, real_data, solve_and_submit
 from core import questions
 
 QUESTION = questions.get("c3_horses_or_humans")
-HIDDEN = QUESTION.hidden
-SIZE = tuple(HIDDEN["image_size"])
+HIDDEN = QUESTION.settings
+SIZE = tuple(HIDDEN.image_size)
 pytestmark = real_data
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -70,14 +70,14 @@ def test_pngs_are_rgba_and_the_grader_keeps_their_rgb_channels(tf, folders):
 @pytest.mark.parametrize("kind", ["starter", "solution"])
 def test_scripts_preprocess_exactly_like_the_grader(tf, folders, hidden, kind):
     script = load_script(QUESTION.starter_path if kind == "starter" else QUESTION.solution_path)
-    assert (script.IMAGE_SIZE, script.CLASS_NAMES, script.PIXEL_SCALE) == (SIZE, list(QUESTION.data.class_names), HIDDEN["pixel_scale"])
+    assert (script.IMAGE_SIZE, script.CLASS_NAMES, script.PIXEL_SCALE) == (SIZE, list(QUESTION.data.class_names), HIDDEN.pixel_scale)
     batches = list(script.load_pictures(folders[1], shuffle=False))
     theirs = np.concatenate([x.numpy() for x, _ in batches])
     their_labels = np.concatenate([y.numpy() for _, y in batches]).reshape(-1)
     pixels, labels, _ = hidden
-    assert theirs.shape == (HIDDEN["hidden_images"], *SIZE, 3) and theirs.dtype == np.float32
+    assert theirs.shape == (HIDDEN.hidden_images, *SIZE, 3) and theirs.dtype == np.float32
     np.testing.assert_array_equal(their_labels, labels)
-    np.testing.assert_array_equal(theirs, pixels / np.float32(HIDDEN["pixel_scale"]))
+    np.testing.assert_array_equal(theirs, pixels / np.float32(HIDDEN.pixel_scale))
     assert 0.0 <= theirs.min() and theirs.max() <= 1.0
 
 
@@ -167,7 +167,7 @@ def test_reference_solution_scores_5_through_submit(tmp_path):
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     counts = np.array(result["diagnostics"]["confusion_matrix"])
-    assert counts.sum() == HIDDEN["hidden_images"] and np.trace(counts) / counts.sum() == pytest.approx(result["metric"]["value"])
+    assert counts.sum() == HIDDEN.hidden_images and np.trace(counts) / counts.sum() == pytest.approx(result["metric"]["value"])
     assert payload["record"]["score"] == 5 and payload["record"]["diagnostics"] == result["diagnostics"]
     pngs = [Path(a) for a in payload["record"]["artifacts"]]
     assert sorted(p.name for p in pngs) == ["confusion_matrix.png", "misclassified.png"]

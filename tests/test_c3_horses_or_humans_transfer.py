@@ -10,8 +10,8 @@ from clirun import load_script, real_data
 from core import questions
 
 QUESTION = questions.get("c3_horses_or_humans_transfer")
-HIDDEN = QUESTION.hidden
-SIZE = tuple(HIDDEN["image_size"])
+HIDDEN = QUESTION.settings
+SIZE = tuple(HIDDEN.image_size)
 pytestmark = real_data
 
 
@@ -40,12 +40,12 @@ def test_scripts_preprocess_exactly_like_the_grader_and_load_the_imagenet_weight
     from core.data.hidden import hidden_data
 
     script = load_script(QUESTION.starter_path if kind == "starter" else QUESTION.solution_path)
-    assert (script.IMAGE_SIZE, script.CLASS_NAMES, script.PIXEL_SCALE) == (SIZE, list(QUESTION.data.class_names), HIDDEN["pixel_scale"])
+    assert (script.IMAGE_SIZE, script.CLASS_NAMES, script.PIXEL_SCALE) == (SIZE, list(QUESTION.data.class_names), HIDDEN.pixel_scale)
     batches = list(script.load_pictures(hidden_data(QUESTION), shuffle=False))
     theirs = np.concatenate([x.numpy() for x, _ in batches])
     pixels, labels, _ = hidden
     np.testing.assert_array_equal(np.concatenate([y.numpy() for _, y in batches]).reshape(-1), labels)
-    np.testing.assert_array_equal(theirs, pixels / np.float32(HIDDEN["pixel_scale"]))
+    np.testing.assert_array_equal(theirs, pixels / np.float32(HIDDEN.pixel_scale))
     if kind == "starter":  # the stub's backbone is random on purpose; the starter names the weights file to load
         from core.data import FILES
         from core.files import sha256_file

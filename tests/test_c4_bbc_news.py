@@ -41,9 +41,9 @@ def test_grader_rebuilds_the_scripts_tokenizer(data, kind):
     from graders import text
 
     script = load_script(QUESTION.starter_path if kind == "starter" else QUESTION.solution_path)
-    hidden = QUESTION.hidden
+    hidden = QUESTION.settings
     assert (script.VOCAB_SIZE, script.OOV_TOKEN, script.MAX_LENGTH, script.PADDING, script.TRUNCATING) == (
-        hidden["vocab_size"], hidden["oov_token"], hidden["max_length"], hidden["padding"], hidden["truncating"])
+        hidden.vocab_size, hidden.oov_token, hidden.max_length, hidden.padding, hidden.truncating)
     assert script.TRAINING_SIZE == QUESTION.data.train.stop and script.CATEGORIES == CLASSES
     (train_x, _), (hidden_x, _) = data
     theirs = script.fit_tokenizer(train_x)
@@ -53,8 +53,8 @@ def test_grader_rebuilds_the_scripts_tokenizer(data, kind):
 
 def save_bag_of_words(tf, path, bias=None):
     model = tf.keras.Sequential([
-        tf.keras.Input(shape=(QUESTION.hidden["max_length"],)),
-        tf.keras.layers.Embedding(QUESTION.hidden["vocab_size"], 16),
+        tf.keras.Input(shape=(QUESTION.settings.max_length,)),
+        tf.keras.layers.Embedding(QUESTION.settings.vocab_size, 16),
         tf.keras.layers.GlobalAveragePooling1D(),
         tf.keras.layers.Dense(5, activation="softmax"),
     ])

@@ -34,9 +34,9 @@ def test_grader_rebuilds_the_scripts_tokenizer(data, kind):
 
     path = QUESTION.starter_path if kind == "starter" else QUESTION.solution_path
     script = load_script(path)
-    hidden = QUESTION.hidden
+    hidden = QUESTION.settings
     assert (script.VOCAB_SIZE, script.OOV_TOKEN, script.MAX_LENGTH, script.PADDING, script.TRUNCATING, script.TRAINING_SIZE) == (
-        hidden["vocab_size"], hidden["oov_token"], hidden["max_length"], hidden["padding"], hidden["truncating"], QUESTION.data.train.stop)
+        hidden.vocab_size, hidden.oov_token, hidden.max_length, hidden.padding, hidden.truncating, QUESTION.data.train.stop)
     (train_x, _), (hidden_x, _) = data
     theirs = script.fit_tokenizer(train_x)
     assert theirs.word_index == text.tokenizer_for(QUESTION).word_index
@@ -46,8 +46,8 @@ def test_grader_rebuilds_the_scripts_tokenizer(data, kind):
 def save_bag_of_words(tf, path, weights=None):
     """Embedding -> average -> one sigmoid unit; `weights` replaces the last layer's (kernel, bias)."""
     model = tf.keras.Sequential([
-        tf.keras.Input(shape=(QUESTION.hidden["max_length"],)),
-        tf.keras.layers.Embedding(QUESTION.hidden["vocab_size"], 16),
+        tf.keras.Input(shape=(QUESTION.settings.max_length,)),
+        tf.keras.layers.Embedding(QUESTION.settings.vocab_size, 16),
         tf.keras.layers.GlobalAveragePooling1D(),
         tf.keras.layers.Dense(1, activation="sigmoid"),
     ])
@@ -106,6 +106,6 @@ def test_reference_solution_scores_5_through_submit(tmp_path):
     counts = np.array(diagnostics["confusion_matrix"])
     assert counts.sum() == diagnostics["hidden_examples"] == 6709
     assert np.trace(counts) / 6709 == pytest.approx(diagnostics["accuracy"])
-    assert len(diagnostics["misclassified"]) == QUESTION.hidden["misclassified_shown"]
+    assert len(diagnostics["misclassified"]) == QUESTION.settings.misclassified_shown
     assert all(set(e) == {"text", "label", "output"} for e in diagnostics["misclassified"])
     assert payload["record"]["score"] == 5 and payload["record"]["diagnostics"] == diagnostics

@@ -25,7 +25,7 @@ def raw():
 def series(raw):
     from graders.series import normalise
 
-    return normalise(raw, QUESTION.hidden["normalise"])
+    return normalise(raw, QUESTION.settings.normalise)
 
 
 def test_the_hidden_half_is_the_rows_the_training_loader_never_returns(raw):

@@ -11,7 +11,7 @@ from clirun import load_script, real_data, solve_and_submit, train_starter_and_s
 
 from core import questions
 
-BANK = [q for q in questions.all_questions().values() if q.kind == "forecasting" and q.hidden.get("horizon", 1) == 1]
+BANK = [q for q in questions.all_questions().values() if q.kind == "forecasting" and q.settings.horizon == 1]
 WINDOW = 30
 ROWS = {"c5_sunspots": 3235, "c5_daily_min_temperatures": 3650}
 pytestmark = real_data
@@ -19,7 +19,7 @@ pytestmark = real_data
 
 @pytest.fixture(scope="module", params=BANK, ids=lambda q: q.id)
 def question(request):
-    assert request.param.hidden["window"] == WINDOW
+    assert request.param.settings.window == WINDOW
     return request.param
 
 
@@ -28,7 +28,7 @@ def series(question):
     from core.data.hidden import hidden_data
     from graders.series import normalise
 
-    return normalise(hidden_data(question, start=0), question.hidden["normalise"])
+    return normalise(hidden_data(question, start=0), question.settings.normalise)
 
 
 def test_hidden_targets_are_the_steps_the_training_loader_never_returns(question):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from clirun import exam, exam_json, start_practice
 
-from core import questions
+from core import kinds, questions
 from core.result import Result
 from exam import clock, report, session
 from exam.commands import check, end, solve, submit
@@ -36,11 +36,11 @@ def test_one_answer_for_everything_gets_advice_of_the_questions_own_kind(questio
     if question.kind == "image_classification":
         assert "divided by 255" in line
     else:
-        assert "tokenizer" in line and f"maxlen={question.hidden['max_length']}" in line
+        assert "tokenizer" in line and f"maxlen={question.settings.max_length}" in line
     assert hints.same_answer(question, np.arange(20) % len(names), names) is None, "several answers: no hint"
 
 
-@pytest.mark.parametrize("kind", questions.KINDS)
+@pytest.mark.parametrize("kind", kinds.names())
 def test_diverged_training_advice_fits_the_kind(kind):
     line = hints.diverged(kind)
     assert "lower the learning rate" in line and foreign_words(kind, line) == [], line

@@ -24,18 +24,18 @@ def literal_arrays(path) -> list[list[float]]:
 
 
 def relation(question, x):
-    return question.hidden["slope"] * np.asarray(x, dtype="float64") + question.hidden["intercept"]
+    return question.settings.slope * np.asarray(x, dtype="float64") + question.settings.intercept
 
 
 @pytest.mark.parametrize("question", BANK, ids=ids)
 def test_scripts_show_points_on_the_declared_relation_and_hidden_inputs_are_new(question):
-    hidden = question.hidden
+    hidden = question.settings
     for path in (question.starter_path, question.solution_path):
         xs, ys = literal_arrays(path)[:2]
-        assert xs == hidden["train_x"], path
+        assert xs == list(hidden.train_x), path
         np.testing.assert_allclose(ys, relation(question, xs), atol=1e-9)
-    assert not set(hidden["x"]) & set(hidden["train_x"])
-    assert max(hidden["x"]) > max(hidden["train_x"]) and min(hidden["x"]) < min(hidden["train_x"])
+    assert not set(hidden.x) & set(hidden.train_x)
+    assert max(hidden.x) > max(hidden.train_x) and min(hidden.x) < min(hidden.train_x)
 
 
 def save(tf, tmp_path, name, weights=None):
@@ -59,7 +59,7 @@ def test_trivial_models_score_at_most_1_and_the_exact_relation_5(tf, tmp_path, q
         tf.keras.utils.set_random_seed(seed)
         result = grade(save(tf, tmp_path, f"untrained{seed}"), question)
         assert result.status == "graded" and result.score <= 1, (seed, result.output)
-    mean_y = float(relation(question, question.hidden["train_x"]).mean())
+    mean_y = float(relation(question, question.settings.train_x).mean())
     assert grade(save(tf, tmp_path, "constant", (0.0, mean_y)), question).score <= 1
-    exact = grade(save(tf, tmp_path, "exact", (question.hidden["slope"], question.hidden["intercept"])), question)
+    exact = grade(save(tf, tmp_path, "exact", (question.settings.slope, question.settings.intercept)), question)
     assert exact.score == 5 and exact.metric.value < 1e-3
