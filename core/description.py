@@ -58,9 +58,17 @@ def layer_classes(config) -> list[tuple[str, str]]:
             for o in objects(config) if "class_name" in o and isinstance(o.get("config"), dict)]
 
 
-def refuse_unsafe(config: dict, forbidden: tuple[str, ...], extra: tuple = ()) -> None:
+# Built-in classes left out of the allow-list (graders/allowlist.py LEFT_OUT): a learner meets the lookup layers when
+# the model tokenises its own text, so the refusal says that in their terms, with the input the question takes.
+STRING_LAYERS = ("TextVectorization", "StringLookup", "IntegerLookup")
+STRING_INPUT = ("the model takes raw strings through a {cls} layer ('{name}'), but a .h5 file cannot hold its "
+                "vocabulary, and the grader feeds token ids; tokenise outside the model (the starter's tokenizer) and "
+                "start it with tf.keras.Input(shape={shape})")
+
+
+def refuse_unsafe(config: dict, forbidden: tuple[str, ...], extra: tuple = (), input_shape: str = "...") -> None:
     """Refuse a description (and `extra` ones, such as an HDF5 training_config) that names anything but built-in
-    Keras objects; nothing has been built yet."""
+    Keras objects; nothing has been built yet. `input_shape`: the question's, for the advice."""
     every = [o for part in (config, *extra) for o in objects(part)]
     for o in every:  # the Lambda line first: it is the one learners meet, and its wording is known
         cls = o.get("class_name")
@@ -70,6 +78,8 @@ def refuse_unsafe(config: dict, forbidden: tuple[str, ...], extra: tuple = ()) -
             raise Refused("layers", f"the model has a Lambda layer{where}, which the grader will not load (it carries "
                                     "Python code); do that step with built-in layers, or before the model")
     for cls, name in layer_classes(config):
+        if cls in STRING_LAYERS:
+            raise Refused("layers", STRING_INPUT.format(cls=cls, name=name, shape=input_shape))
         if cls in forbidden:
             raise Refused("layers", f"the model has a {cls} layer ('{name}'), which this question does not accept; use other built-in layers")
     for o in every:

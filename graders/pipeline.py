@@ -76,7 +76,8 @@ def load(path: Path, question: Question, checks: list[Check]):
         copy = copy.rename(copy.with_name(f"model.{kind}"))
         modelfile.refuse_oversized(copy, kind, cap, path.name)
         config, extra = modelfile.descriptions(copy, kind, path.name)
-        modelfile.refuse_unsafe(config, question.contract.forbidden_layers, extra)
+        modelfile.refuse_unsafe(config, question.contract.forbidden_layers, extra,
+                                input_shape=format_shape(question.contract.input_shape))
         generation = modelfile.keras_generation(copy, kind)
         checks.append(Check("file", True, f"{path.name} is a Keras {generation} {kind} file with only built-in layers "
                                           f"(sha256 {digest[:12]})"))

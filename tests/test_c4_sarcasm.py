@@ -95,6 +95,7 @@ def test_raw_string_model_is_refused_with_the_reason(tf, tmp_path):
     result = grade(tmp_path / "strings.h5")
     assert result.status == "refused"
     assert "raw strings" in result.reason and "TextVectorization" in result.reason and "(120,)" in result.reason
+    assert result.checks[-1].name == "layers", "refused from the description, before Keras built the vocabulary layer"
 
 
 @pytest.mark.slow

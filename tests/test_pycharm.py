@@ -238,7 +238,7 @@ def exercise(project: Path, categories: list[int]) -> None:
     declined = click("End exam", project, input="no\n")
     assert declined.returncode == 0 and "NOT ended" in declined.stdout
     assert json.loads((project / ".tfexam" / "session.json").read_text())["ended_at"] is None
-    ended = click("End exam", project, input="end\n")
+    ended = click("End exam", project, input="END\n")
     assert ended.returncode == 0 and "Weighted total" in ended.stdout, ended.stderr
     assert "Type END" in ended.stderr
 
