@@ -8,10 +8,11 @@ from pathlib import Path
 
 from core import files, limits, modelfile, questions
 from core.errors import REFUSED, ExamError
+from core.checks import CheckName
 from core.refusal import Refused
-from core.result import REFUSED as REFUSED_STATUS
 from core.result import Result
 from exam import arguments, grading, ledger, paths, report, session
+from exam.grading import warm_client
 from exam.output import progress
 
 HELP = "Submit and Test: grade the category's mymodel.h5 on hidden data and record the attempt"
@@ -46,19 +47,20 @@ def perform(args) -> tuple[int, dict, str]:
     try:
         # cheap refusals (missing, empty, not a model file, wrong format) without starting TensorFlow
         if not model.exists():
-            raise Refused("file", missing_file(model, args.category, given=bool(args.model)))
+            raise Refused(CheckName.FILE, missing_file(model, args.category, given=bool(args.model)))
         modelfile.refuse_format(model, modelfile.kind_of(model, chosen.file_bytes), question.contract.formats)
         copy = ledger.keep_copy(workspace, model, label)
     except Refused as refusal:
-        result = _refused(grading.failure(question, refusal.check, refusal.message))
+        result = Result.refused(question, refusal.check, refusal.message)
     except OSError as error:  # unreadable, or removed between the check and the copy
         message = f"{model} could not be read ({error.strerror or error}); check the file and submit again"
-        result = _refused(grading.failure(question, "file", message))
+        result = Result.refused(question, CheckName.FILE, message)
     else:
         record |= {"model_sha256": files.sha256_file(copy) if copy.is_file() else None, "model_copy": str(copy.relative_to(workspace))}
         progress(args, f"Grading {model.name} for category {args.category} ({question.title})...")
-        result = as_result(grading.grade_submission(copy, question, copy.parent / "artifacts", chosen, workspace,
-                                                    keep_warm=not late))
+        result = grading.grade_submission(grading.Job(copy, question, copy.parent / "artifacts"), chosen, workspace)
+        if not late:  # the next submit of this sitting finds a worker with TensorFlow already started
+            warm_client.start_server(workspace, chosen)
     data = result.to_json()
     record |= {name: data[name] for name in ("status", "score", "max_score", "metric", "checks", "artifacts",
                                              "diagnostics", "stopped", "usage")}
@@ -67,17 +69,6 @@ def perform(args) -> tuple[int, dict, str]:
     text = render(question, result, current, late_reason)
     payload = {"record": written, "result": data}
     return (0 if result.status == "graded" else REFUSED), payload, text
-
-
-def as_result(data: Result | dict) -> Result:
-    """What the grading child printed, as the typed Result (exam/grading.py returns its JSON today)."""
-    return data if isinstance(data, Result) else Result.from_json(data)
-
-
-def _refused(data: Result | dict) -> Result:
-    result = as_result(data)
-    result.status = REFUSED_STATUS
-    return result
 
 
 def missing_file(model: Path, category: int, given: bool) -> str:
