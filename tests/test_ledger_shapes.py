@@ -112,3 +112,22 @@ def test_a_ledger_that_cannot_be_read_is_one_line_not_a_traceback(tmp_path):
     done = exam("status", "--workspace", str(tmp_path))
     assert done.returncode == 2 and len(stderr_lines(done)) == 1 and "the ledger" in done.stderr, done.stderr
     assert "cannot be read" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_record_round_trips_and_the_current_version_is_read_strictly(damaged):
+    """The record submit wrote (version 2) parses back into the same Attempt; a field it does not know, a field it
+    needs missing, or a version this tfexam does not know makes the line damaged. Lines without a version (written
+    before it) are read by that version's rules."""
+    from exam import attempt
+
+    written = json.loads(ledger.ledger_file(damaged["workspace"]).read_bytes().splitlines()[0])
+    assert written["version"] == attempt.VERSION and written["checks"][0]["name"] == "file"
+    record = attempt.parse(written)
+    assert record.to_line() == written and record.result.failed_check.name == "file"
+    assert record.result.reason.startswith(str(damaged["workspace"]))  # the missing mymodel.h5, named
+    for change in ({"colour": "red"}, {"version": 3}, {"metric": {"value": 1.0}}):
+        assert ledger.problem(written | change) is not None, change
+    for field in ("checks", "session"):
+        assert ledger.problem({k: v for k, v in written.items() if k != field}) is not None, field
+    previous = {k: v for k, v in written.items() if k not in ("version", "checks", "metric")}
+    assert ledger.problem(previous) is None and attempt.parse(previous).version == 1
