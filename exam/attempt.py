@@ -52,6 +52,11 @@ class Attempt:
     def at(self) -> float:
         return datetime.fromisoformat(self.submitted_at).timestamp()
 
+    @property
+    def counts(self) -> bool:
+        """Towards the category's best score: graded, and on time."""
+        return self.result.graded and not self.late
+
     def to_line(self) -> dict:
         """The ledger line: who/when around the Result's fields (the grading's own `elapsed` as `elapsed_s`)."""
         data = self.result.to_json()

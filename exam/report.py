@@ -86,7 +86,7 @@ def attempts(session: Session, records: list[Record]) -> list[Timed]:
             continue
         found.append(Timed(record=record, at=record.at - session.started_at, flagged=record.category in shown))
     for category in {a.category for a in found}:
-        counted = [a for a in found if a.category == category and a.status == "graded" and not a.late]
+        counted = [a for a in found if a.category == category and a.record.counts]
         if counted:
             max(counted, key=lambda a: (a.score, -a.at)).best = True  # the first attempt that reached the best
     return found
@@ -126,7 +126,7 @@ def category_lines(session: Session, records: list[Record]) -> list[CategoryLine
     for key, question_id in sorted(session.questions.items(), key=lambda item: int(item[0])):
         question = questions.get(question_id)
         mine = [a for a in found if a.category == question.category]
-        counted = [a.score for a in mine if a.status == "graded" and not a.late]
+        counted = [a.score for a in mine if a.record.counts]
         lines.append(CategoryLine(
             category=question.category,
             question=question_id,

@@ -250,7 +250,7 @@ def _timeline(session: Session, found: list[report.Timed], shown: dict[int, Refe
         parts.append(f"<text x=\"{label:.1f}\" y=\"{top + plot_h - 6}\" font-size=\"11\" fill=\"#9a5b00\" "
                      f"transform=\"rotate(-90 {label:.1f} {top + plot_h - 6})\">C{category} reference shown</text>")
     for attempt in found:
-        parts.append(_marker(attempt, x(attempt.at), y(attempt.score if attempt.status == "graded" else 0)))
+        parts.append(_marker(attempt, x(attempt.at), y(attempt.score if attempt.record.result.graded else 0)))
     parts.append("</svg>")
     legend = ["<div class=\"legend\">"]
     for category in sorted({a.category for a in found} | set(shown)):
@@ -266,7 +266,7 @@ def _timeline(session: Session, found: list[report.Timed], shown: dict[int, Refe
 def _marker(attempt: report.Timed, cx: float, cy: float) -> str:
     colour = CATEGORY_COLOURS.get(attempt.category, "#888")
     tip = (f"Category {attempt.category} at {format_duration(attempt.at)}: "
-           + (f"{attempt.score}/5" if attempt.status == "graded" else attempt.status)
+           + (f"{attempt.score}/5" if attempt.record.result.graded else attempt.status)
            + (" (late)" if attempt.late else "") + (" (after the reference was shown)" if attempt.flagged else ""))
     title = f"<title>{_e(tip)}</title>"
     if attempt.status != "graded":

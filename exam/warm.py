@@ -28,7 +28,6 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 from core import files, questions
@@ -125,7 +124,7 @@ def serve(workspace: Path, idle_s: float = IDLE_S) -> int:
     token = secrets.token_hex(16)
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(1.0)
-    me = {"pid": os.getpid(), "port": listener.getsockname()[1], "token": token, "limits": asdict(chosen)}
+    me = {"pid": os.getpid(), "port": listener.getsockname()[1], "token": token, "limits": limits_module.as_env(chosen)}
     files.write_json(state_file(workspace), me)
     try:
         os.chmod(state_file(workspace), 0o600)  # the token is for this user's submits only

@@ -169,8 +169,6 @@ def test_a_flooding_and_a_slow_client_neither_hold_memory_nor_delay_a_submit(tmp
 def test_a_server_that_never_answers_costs_a_submit_seconds_not_minutes(tmp_path, monkeypatch):
     """A port that takes connections and says nothing (a stuck server, or someone else's): ask() gives up fast."""
     from core import files, limits, questions
-    from dataclasses import asdict
-
     from exam.grading import warm_client as warm
     from exam.workers import Job
 
@@ -180,7 +178,7 @@ def test_a_server_that_never_answers_costs_a_submit_seconds_not_minutes(tmp_path
     with socket.create_server(("127.0.0.1", 0)) as stuck:  # listening, never accepting, never answering
         (tmp_path / ".tfexam").mkdir()
         files.write_json(warm.state_file(tmp_path), {"pid": 0, "port": stuck.getsockname()[1], "token": "t",
-                                                     "limits": asdict(chosen)})
+                                                     "limits": limits.as_env(chosen)})
         started = time.monotonic()
         assert warm.ask(tmp_path, Job(tmp_path / "mymodel.h5", questions.get("c1_line")), chosen) is None
         assert time.monotonic() - started < warm.TAKEN_S + 1

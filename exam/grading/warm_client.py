@@ -13,9 +13,9 @@ import os
 import socket
 import subprocess
 import time
-from dataclasses import asdict
 from pathlib import Path
 
+from core import limits as limits_module
 from core.limits import Limits
 from core.result import Result
 from exam import launch, paths
@@ -45,7 +45,7 @@ def read_state(workspace: Path) -> dict | None:
 
 
 def serves(info: dict | None, chosen: Limits) -> bool:
-    return bool(info) and isinstance(info, dict) and info.get("limits") == asdict(chosen)
+    return bool(info) and isinstance(info, dict) and info.get("limits") == limits_module.as_env(chosen)  # the encoding the server read them from
 
 
 class Lines:

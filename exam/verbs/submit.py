@@ -74,7 +74,7 @@ def missing_file(model: Path, category: int, given: bool) -> str:
 
 
 def render(question, result: Result, current, late_reason: str | None) -> str:
-    if result.status == "graded":
+    if result.graded:
         lines = [f"Category {question.category} - {question.title} ({question.id}): {result.score}/{result.max_score}"]
         lines += ["  " + line for line in result.output.splitlines()]
         lines += [f"  diagnostic: {a}" for a in result.artifacts]
