@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 GRADED, REFUSED, ERROR = "graded", "refused", "error"
 STATUSES = (GRADED, REFUSED, ERROR)
-NO_USAGE = {"seconds": 0.0, "peak_mb": 0.0}  # a file refused before any grading process saw it
 
 
 @dataclass
@@ -27,6 +26,31 @@ class Check:
 
     def __post_init__(self):
         self.name = CheckName(self.name)  # an unknown name is a ValueError here, where it is made or read
+
+
+@dataclass
+class Usage:
+    """What a grading process cost: wall seconds and peak resident memory of its tree; `worker` is "warm" when the
+    workspace's warm server graded it (absent from the JSON otherwise)."""
+
+    seconds: float
+    peak_mb: float
+    worker: str | None = None
+
+    def to_json(self) -> dict:
+        data = {"seconds": self.seconds, "peak_mb": self.peak_mb}
+        return data | ({"worker": self.worker} if self.worker else {})
+
+    @classmethod
+    def from_json(cls, data: dict) -> Usage:
+        if not (isinstance(data, dict) and set(data) <= {"seconds", "peak_mb", "worker"}
+                and all(isinstance(data.get(k), (int, float)) and not isinstance(data.get(k), bool)
+                        for k in ("seconds", "peak_mb")) and isinstance(data.get("worker", ""), str)):
+            raise ValueError(f"usage {str(data)[:80]} is not seconds and peak_mb")
+        return cls(float(data["seconds"]), float(data["peak_mb"]), data.get("worker"))
+
+
+NO_USAGE = Usage(0.0, 0.0)  # a file refused before any grading process saw it
 
 
 @dataclass
@@ -61,7 +85,7 @@ class Result:
     output: str = ""
     elapsed: float = 0.0
     stopped: str | None = None  # set by finish(): "timeout", "memory" or "crash"
-    usage: dict | None = None  # set by finish(): {seconds, peak_mb} of the grading process
+    usage: Usage | None = None  # set by finish(): what the grading process cost
 
     @classmethod
     def refused(cls, question: Question, check: CheckName, message: str) -> Result:
@@ -74,7 +98,7 @@ class Result:
         return cls._failed(question, ERROR, check, message)
 
     @classmethod
-    def stopped_by(cls, question: Question, check: CheckName, message: str, usage: dict) -> Result:
+    def stopped_by(cls, question: Question, check: CheckName, message: str, usage: Usage) -> Result:
         """A limit or a crash ended the grading process: an error whose `stopped` names it."""
         if not CheckName(check).stops:
             raise ValueError(f"{check} is not a limit or a crash")
@@ -85,7 +109,7 @@ class Result:
         return cls(question=question.id, category=question.category, status=status,
                    checks=[Check(check, False, message)], output=message)
 
-    def finish(self, usage: dict) -> Result:
+    def finish(self, usage: Usage) -> Result:
         """What the parent adds once the grading process is done: its usage, and which limit stopped it, if one did."""
         failed = self.failed_check
         self.stopped = str(failed.name) if self.status == ERROR and failed and failed.name.stops else None
@@ -119,6 +143,7 @@ class Result:
         data = asdict(self)
         for check in data["checks"]:
             check["name"] = str(check["name"])
+        data["usage"] = self.usage.to_json() if self.usage else None
         return data
 
     @classmethod
@@ -136,6 +161,8 @@ class Result:
             data["checks"] = [Check(**c) for c in data.get("checks", [])]
             if data.get("metric") is not None:
                 data["metric"] = MetricResult(**data["metric"])
+            if data.get("usage") is not None:
+                data["usage"] = Usage.from_json(data["usage"])
             return cls(**data)
         except TypeError as error:
             raise ValueError(f"the grading result has the wrong shape ({error})") from None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.questions import CATEGORIES, MAX_SCORE
-from core.result import STATUSES, Check, MetricResult, Result
+from core.result import STATUSES, Check, MetricResult, Result, Usage
 
 VERSION = 2
 REFERENCE_SHOWN = "reference_shown"
@@ -136,7 +136,7 @@ def _attempt(line: dict, strict: bool) -> Attempt:
                     checks=_checks(line.get("checks")), metric=_metric(line.get("metric"), strict),
                     diagnostics=_optional(line, "diagnostics", dict) or {}, artifacts=_artifacts(line.get("artifacts")),
                     elapsed=_optional(line, "elapsed_s", float) or 0.0, stopped=_optional(line, "stopped", str),
-                    usage=_optional(line, "usage", dict))
+                    usage=_usage(line.get("usage")))
     return Attempt(session=line["session"], category=line["category"], submitted_at=line["submitted_at"],
                    late=line["late"], result=result, question=result.question or None,
                    submitted_path=_optional(line, "submitted_path", str),
@@ -178,6 +178,15 @@ def _metric(value, strict: bool) -> MetricResult | None:
             and isinstance(metric.higher_is_better, bool)):
         raise Damaged("metric has a value, thresholds, name or direction of the wrong type")
     return metric
+
+
+def _usage(value) -> Usage | None:
+    if value is None:
+        return None
+    try:
+        return Usage.from_json(value)
+    except ValueError:
+        raise Damaged("usage is not seconds and peak_mb") from None
 
 
 def _artifacts(value) -> list[str]:

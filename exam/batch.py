@@ -111,7 +111,7 @@ def _home(out: Path, found: Found, submission: Submission) -> Path:
 
 def _unopened(question: Question, problem: str) -> Result:
     """The result of a file that is never opened (outside the class folder, a special file): a refusal."""
-    return Result.refused(question, CheckName.FILE, problem).finish(dict(NO_USAGE))
+    return Result.refused(question, CheckName.FILE, problem).finish(NO_USAGE)
 
 
 def _stored(path: Path) -> tuple[str, str, Result] | None:
@@ -135,7 +135,7 @@ def _shown(folder: Path, path: Path) -> str:
 
 def _verdict(result: Result) -> str:
     if result.graded:
-        return f"{result.score}/{MAX_SCORE} ({(result.usage or NO_USAGE)['seconds']:g} s)"
+        return f"{result.score}/{MAX_SCORE} ({(result.usage or NO_USAGE).seconds:g} s)"
     return f"{result.status}: {result.reason}"
 
 
@@ -153,7 +153,7 @@ def write_class(folder: Path, out: Path, found: Found, submissions: list[Submiss
             tests.append(gradescope.test_entry(chosen[category], result, label))
             if submission and result:
                 file_rows.append(_file_row(candidate, chosen[category], label, result))
-        seconds = sum((results[s].usage or NO_USAGE).get("seconds", 0) for s in mine.values() if s in results)
+        seconds = sum((results[s].usage or NO_USAGE).seconds for s in mine.values() if s in results)
         report = gradescope.results(tests, seconds, heading=f"{candidate}: ")
         home = out / CANDIDATES / found.folders[candidate]
         home.mkdir(parents=True, exist_ok=True)
@@ -181,11 +181,11 @@ FILE_COLUMNS = ("candidate", "category", "question", "file", "status", "score", 
 
 
 def _file_row(candidate: str, question: Question, label: str, result: Result) -> dict:
-    usage = result.usage or {}
+    usage = result.usage
     return {"candidate": candidate, "category": question.category, "question": question.id, "file": label,
             "status": result.status, "score": result.score, "weight": question.weight,
             "stopped": result.stopped or "", "reason": "" if result.graded else result.reason,
-            "seconds": usage.get("seconds", ""), "peak_mb": usage.get("peak_mb", "")}
+            "seconds": usage.seconds if usage else "", "peak_mb": usage.peak_mb if usage else ""}
 
 
 STYLE = ("body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}"

@@ -94,7 +94,7 @@ class Server:
             if died_before_taking(outcome):  # submit grades it afresh
                 return
             result = interpret(question, self.chosen, outcome)
-            result.usage["worker"] = "warm"
+            result.usage.worker = "warm"
             if self.worker.usable and not reusable(result, outcome):
                 self.worker.stop()
         finally:

@@ -46,3 +46,13 @@ def test_the_demo_runs_its_steps_through_the_api_functions():
     source = inspect.getsource(api.demo)
     assert "Namespace" not in source and "perform" not in source
     assert all(f"{step}(" in source for step in ("start", "solve", "submit", "end"))
+
+
+def test_every_grader_has_the_one_interface(tmp_path):
+    from core.limits import Limits
+    from exam import grading
+
+    graders = [grading.ColdGrader(Limits()), grading.PoolGrader(Limits(), 1),
+               grading.WarmClient(tmp_path, Limits(), fallback=grading.ColdGrader(Limits()))]
+    assert all(isinstance(g, grading.Grader) for g in graders)
+    assert not isinstance(object(), grading.Grader)

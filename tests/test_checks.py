@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.checks import CheckName
-from core.result import ERROR, REFUSED, Check, Result
+from core.result import ERROR, NO_USAGE, REFUSED, Check, Result, Usage
 
 ROOT = Path(__file__).resolve().parent.parent
 # The decision for every member, written out: a new check fails here until someone states it.
@@ -75,13 +75,13 @@ def test_the_constructors_keep_their_status_and_the_stop_rule_lives_in_one_place
     refused = Result.refused(Q, CheckName.FILE, "no file")
     assert refused.status == REFUSED and refused.reason == "no file" and refused.leaves_worker_clean
     error = Result.error(Q, CheckName.GRADER, "bug")
-    assert error.status == ERROR and not error.leaves_worker_clean and error.finish({}).stopped is None
-    stopped = Result.stopped_by(Q, CheckName.TIMEOUT, "slow", {"seconds": 1.0, "peak_mb": 2.0})
-    assert (stopped.status, stopped.stopped, stopped.usage["seconds"]) == (ERROR, "timeout", 1.0)
+    assert error.status == ERROR and not error.leaves_worker_clean and error.finish(NO_USAGE).stopped is None
+    stopped = Result.stopped_by(Q, CheckName.TIMEOUT, "slow", Usage(1.0, 2.0))
+    assert (stopped.status, stopped.stopped, stopped.usage.seconds) == (ERROR, "timeout", 1.0)
     with pytest.raises(ValueError):
-        Result.stopped_by(Q, CheckName.LOAD, "not a limit", {})
+        Result.stopped_by(Q, CheckName.LOAD, "not a limit", NO_USAGE)
     # the child's own out-of-memory error is a stop too, decided by the same rule
-    assert Result.error(Q, CheckName.MEMORY, "big").finish({}).stopped == "memory"
+    assert Result.error(Q, CheckName.MEMORY, "big").finish(NO_USAGE).stopped == "memory"
     # a refusal whose failed checks are not all clean retires the worker
     mixed = Result(question="c1_line", category=1, status=REFUSED,
                    checks=[Check(CheckName.INPUT_SHAPE, False, "a"), Check(CheckName.LOAD, False, "b")])
@@ -91,6 +91,10 @@ def test_the_constructors_keep_their_status_and_the_stop_rule_lives_in_one_place
 def test_the_json_of_a_result_is_plain_text_names():
     import json
 
-    data = json.loads(json.dumps(Result.refused(Q, CheckName.FILE_SIZE, "big").to_json()))
+    data = json.loads(json.dumps(Result.refused(Q, CheckName.FILE_SIZE, "big").finish(Usage(1.5, 9.0)).to_json()))
     assert data["checks"] == [{"name": "file_size", "passed": False, "message": "big"}]
+    assert data["usage"] == {"seconds": 1.5, "peak_mb": 9.0}  # no worker key unless the warm server graded it
     assert Result.from_json(data).checks[0].name is CheckName.FILE_SIZE
+    assert Result.from_json(data | {"usage": {"seconds": 1, "peak_mb": 2, "worker": "warm"}}).usage.worker == "warm"
+    with pytest.raises(ValueError):
+        Result.from_json(data | {"usage": {"seconds": "slow", "peak_mb": 2}})

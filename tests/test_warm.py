@@ -182,3 +182,20 @@ def test_a_server_that_never_answers_costs_a_submit_seconds_not_minutes(tmp_path
         started = time.monotonic()
         assert warm.ask(tmp_path, Job(tmp_path / "mymodel.h5", questions.get("c1_line")), chosen) is None
         assert time.monotonic() - started < warm.TAKEN_S + 1
+
+
+def test_grading_a_submission_never_starts_a_server(tmp_path, monkeypatch):
+    """Starting the warm server is submit's own step (after its record), not a side effect of grading."""
+    from core import limits, questions
+    from exam import grading
+    from exam.grading import warm_client
+
+    monkeypatch.setenv("TFEXAM_WARM", "1")
+    (tmp_path / ".tfexam").mkdir()
+    empty = tmp_path / "mymodel.h5"
+    empty.write_bytes(b"")
+    result = grading.grade_submission(grading.Job(empty, questions.get("c1_line")), limits.current(), tmp_path)
+    assert result.status == "refused" and result.failed_check.name == "file"
+    time.sleep(1.0)
+    assert not warm_client.state_file(tmp_path).exists()
+    assert not [p for p in psutil.Process().children(recursive=True) if "exam.warm" in " ".join(p.cmdline())]

@@ -88,7 +88,7 @@ def test_a_warm_worker_grades_many_files_and_is_kept_after_clean_refusals(files)
     results, started = grading.grade_many(jobs, Limits(), workers=1)
     assert [r.status for r in results] == ["graded", "refused", "refused", "graded"]
     assert started == 1  # refused from the stored description, or after a safe built-in load: the same worker
-    assert all(r.usage["peak_mb"] > 100 for r in results)  # TensorFlow's own memory is the worker's
+    assert all(r.usage.peak_mb > 100 for r in results)  # TensorFlow's own memory is the worker's
     assert worker_pids() == []  # nothing outlives the batch
 
 
@@ -117,7 +117,7 @@ def test_a_worker_that_dies_between_files_is_replaced_before_the_next_file(files
 def test_one_file_uses_the_same_machinery_with_one_cold_worker(files, tmp_path):
     result = grading.grade_in_child(files["good"], QUESTION, tmp_path / "artifacts")
     assert result.status == "graded" and result.score == 5 and result.stopped is None
-    assert set(result.usage) == {"seconds", "peak_mb"}
+    assert set(result.to_json()["usage"]) == {"seconds", "peak_mb"} and result.usage.worker is None
     from core.result import Result
 
     rebuilt = Result.from_json(json.loads(json.dumps(result.to_json())))  # what a ledger line or a warm answer holds

@@ -12,7 +12,7 @@ Every file is graded under a wall-time limit, a memory limit on the worker's who
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from core.limits import Limits
 from core.questions import Question
@@ -26,6 +26,7 @@ __all__ = ["Grader", "Job", "ColdGrader", "WarmClient", "PoolGrader", "grade_in_
            "grade_many", "child_env"]
 
 
+@runtime_checkable
 class Grader(Protocol):
     def grade(self, job: Job) -> Result: ...
 

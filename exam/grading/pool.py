@@ -34,7 +34,7 @@ class PoolGrader:
             kind = modelfile.kind_of(job.path, self.limits.file_bytes)
             modelfile.refuse_format(job.path, kind, job.question.contract.formats)
         except Refused as refusal:
-            return Result.refused(job.question, refusal.check, refusal.message).finish(dict(NO_USAGE))
+            return Result.refused(job.question, refusal.check, refusal.message).finish(NO_USAGE)
         worker = worker_for()
         outcome = worker.run(job)
         if died_before_taking(outcome):
