@@ -162,7 +162,7 @@ def write_class(folder: Path, out: Path, found: Found, submissions: list[Submiss
                      **{f"c{t['number']}": t["extra_data"]["exam_score"] if "extra_data" in t else "" for t in tests},
                      "weighted_score": report["score"], "weighted_max": sum(t["max_score"] for t in tests),
                      "percent": report["extra_data"]["percent"], "result": "PASS" if report["extra_data"]["passed"] else "FAIL",
-                     "failed_files": sum(1 for t in tests if t.get("extra_data", {}).get("status", "graded") != "graded"),
+                     "failed_files": sum(1 for s in mine.values() if s in results and not results[s].graded),
                      "results_folder": f"{CANDIDATES}/{found.folders[candidate]}",
                      "note": "; ".join(found.notes.get(candidate, []))})
     write_csv(out / "class.csv", rows, ["candidate", *[f"c{c}" for c in categories], "weighted_score", "weighted_max",
