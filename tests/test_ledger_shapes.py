@@ -131,3 +131,24 @@ def test_a_record_round_trips_and_the_current_version_is_read_strictly(damaged):
         assert ledger.problem({k: v for k, v in written.items() if k != field}) is not None, field
     previous = {k: v for k, v in written.items() if k not in ("version", "checks", "metric")}
     assert ledger.problem(previous) is None and attempt.parse(previous).version == 1
+
+
+def test_a_ledger_written_by_the_previous_version_is_read_whole(tmp_path):
+    """tests/ledger_v1/: a sitting recorded by the tfexam before versioned records (solve 1, a 5/5 submit, a
+    refused one), copied as it was written. Every line is read, as the records it was."""
+    import shutil
+    from pathlib import Path
+
+    from exam.attempt import Attempt, ReferenceShown
+
+    (tmp_path / ".tfexam").mkdir()
+    for name in ("session.json", "ledger.jsonl"):
+        shutil.copy(Path(__file__).parent / "ledger_v1" / name, tmp_path / ".tfexam" / name)
+    reading = ledger.entries(tmp_path)
+    assert reading.skipped == 0 and [type(r) for r in reading.records] == [ReferenceShown, Attempt, Attempt]
+    shown, graded, refused = reading.records
+    assert (graded.score, graded.version, graded.result.metric.name, graded.result.usage.peak_mb > 0) == (5, 1, "mae", True)
+    assert refused.status == "refused" and refused.result.failed_check.name == "file" and "nope.h5" in refused.result.reason
+    code, payload = exam_json("status", "--workspace", str(tmp_path))
+    line = payload["report"]["categories"][0]
+    assert code == 0 and (line["best"], line["attempts"], line["reference_shown"], line["flagged_attempts"]) == (5, 2, True, 2)
