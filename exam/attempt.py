@@ -65,6 +65,8 @@ class Attempt:
         line["elapsed_s"] = data["elapsed"]
         return {k: v for k, v in line.items() if not (k in ("seq", "model_sha256", "model_copy") and v is None)}
 
+    to_json = to_line  # in a Reply's JSON, the record as the ledger holds it
+
 
 @dataclass(frozen=True)
 class ReferenceShown:

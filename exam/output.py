@@ -18,9 +18,14 @@ class Reply:
 
 def emit(as_json: bool, reply: Reply) -> None:
     if as_json:
-        print(json.dumps(reply.payload, default=str))
+        print(json.dumps(reply.payload, default=_plain))
     elif reply.text:
         print(reply.text)
+
+
+def _plain(value):
+    """A typed value inside a payload (a Result, an Attempt) as its JSON; anything else (a Path) as text."""
+    return value.to_json() if hasattr(value, "to_json") else str(value)
 
 
 def progress(text: str) -> None:

@@ -56,3 +56,21 @@ def test_every_grader_has_the_one_interface(tmp_path):
                grading.WarmClient(tmp_path, Limits(), fallback=grading.ColdGrader(Limits()))]
     assert all(isinstance(g, grading.Grader) for g in graders)
     assert not isinstance(object(), grading.Grader)
+
+
+def test_a_sitting_through_the_api_returns_typed_values(tmp_path):
+    """start, submit (a file that is not there: refused before any grading process), status, end: no parser, no
+    subprocess of ours; the submit's reply carries the Result and the recorded Attempt themselves."""
+    from core.result import Result
+    from exam.attempt import Attempt
+
+    assert api.start(workspace=str(tmp_path), categories=[1], question=["c1_line"], no_fetch=True).code == 0
+    reply = api.submit(category=1, workspace=str(tmp_path))
+    result, record = reply.payload["result"], reply.payload["record"]
+    assert reply.code == 1 and isinstance(result, Result) and isinstance(record, Attempt)
+    assert result.status == "refused" and record.seq == 1 and record.result is result
+    assert "does not exist" in reply.text and result.failed_check.name == "file"
+    status = api.status(workspace=str(tmp_path))
+    assert status.code == 0 and status.payload["report"]["categories"][0]["attempts"] == 1
+    ended = api.end(workspace=str(tmp_path), yes=True)
+    assert ended.code == 0 and ended.payload["ended"] is True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from core import files, modelfile, questions
@@ -38,6 +39,7 @@ def run(*, category: int, workspace: str | None = None, model: str | None = None
     late = late_reason is not None
     label = f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime(submitted_at))}-c{category}-{os.getpid()}"
     kept = {}  # the kept copy's sha256 and place, once there is one
+    graded_here = False
     try:
         # cheap refusals (missing, empty, not a model file, wrong format) without starting TensorFlow
         if not model.exists():
@@ -54,15 +56,15 @@ def run(*, category: int, workspace: str | None = None, model: str | None = None
                 "model_copy": str(copy.relative_to(workspace))}
         progress(f"Grading {model.name} for category {category} ({question.title})...")
         result = grading.grade_submission(grading.Job(copy, question, copy.parent / "artifacts"), chosen, workspace)
-        if not late:  # the next submit of this sitting finds a worker with TensorFlow already started
-            warm_client.start_server(workspace, chosen)
+        graded_here = True
     attempt = Attempt(session=current.id, category=category, question=question.id,
                       submitted_at=session.iso(submitted_at), submitted_path=str(model), late=late,
                       time_left_s=round(current.time_left(submitted_at), 1), result=result, **ledger.who(), **kept)
-    written = ledger.append(workspace, attempt.to_line())
+    attempt = replace(attempt, seq=ledger.append(workspace, attempt.to_line())["seq"])
+    if graded_here and not late:  # recorded first; then the next submit of this sitting finds TensorFlow started
+        warm_client.start_server(workspace, chosen)
     text = render(question, result, current, late_reason)
-    payload = {"record": written, "result": result.to_json()}
-    return Reply(0 if result.graded else REFUSED, payload, text)
+    return Reply(0 if result.graded else REFUSED, {"record": attempt, "result": result}, text)
 
 
 def missing_file(model: Path, category: int, given: bool) -> str:
