@@ -96,7 +96,7 @@ def write_cases(folder: Path, constructs: dict[str, str]) -> dict[str, Path]:
 
 def probe(keras: int, folder: Path, constructs: dict[str, str] = CONSTRUCTS) -> dict[str, dict]:
     """name -> {"runs": bool, "traceback" or "warnings"} under Keras `keras`, run in `folder`."""
-    from exam.commands.train import child_env
+    from exam.verbs.train import child_env
 
     paths = write_cases(folder, constructs)
     done = subprocess.run([sys.executable, "-c", HARNESS, str(folder)], cwd=folder, env=child_env(keras),

@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from core import questions  # noqa: E402
 from exam import grading  # noqa: E402
-from exam.commands.train import child_env  # noqa: E402
+from exam.verbs.train import child_env  # noqa: E402
 
 TRAIN = """
 import json, sys

@@ -13,6 +13,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from core.checks import CheckName
 from core.refusal import Refused
 
 # Layers whose config carries Python code: refused for every question, whatever its forbidden_layers say.
@@ -39,7 +40,7 @@ def objects(config):
         value = stack.pop()
         seen += 1
         if seen > MAX_OBJECTS:
-            raise Refused("layers", f"the model description has over {MAX_OBJECTS} parts; that is not a model for this exam")
+            raise Refused(CheckName.LAYERS, f"the model description has over {MAX_OBJECTS} parts; that is not a model for this exam")
         if isinstance(value, dict):
             yield value
             stack.extend(reversed(list(value.values())))
@@ -75,13 +76,13 @@ def refuse_unsafe(config: dict, forbidden: tuple[str, ...], extra: tuple = (), i
         if cls in CODE_CLASSES or (isinstance(o.get("config"), dict) and o["config"].get("function_type") == "lambda"):
             name = str(o["config"].get("name", "")) if isinstance(o.get("config"), dict) else ""
             where = f" ('{name}')" if name and cls != "__lambda__" else ""
-            raise Refused("layers", f"the model has a Lambda layer{where}, which the grader will not load (it carries "
+            raise Refused(CheckName.LAYERS, f"the model has a Lambda layer{where}, which the grader will not load (it carries "
                                     "Python code); do that step with built-in layers, or before the model")
     for cls, name in layer_classes(config):
         if cls in STRING_LAYERS:
             raise Refused("layers", STRING_INPUT.format(cls=cls, name=name, shape=input_shape))
         if cls in forbidden:
-            raise Refused("layers", f"the model has a {cls} layer ('{name}'), which this question does not accept; use other built-in layers")
+            raise Refused(CheckName.LAYERS, f"the model has a {cls} layer ('{name}'), which this question does not accept; use other built-in layers")
     for o in every:
         _check_object(o)
 
@@ -91,29 +92,29 @@ def _check_object(o: dict) -> None:
     if "class_name" in o:
         cls = o["class_name"]
         if not isinstance(cls, str):
-            raise Refused("layers", f"the model description has a class name that is not text ({str(cls)[:60]}); {REBUILD}")
+            raise Refused(CheckName.LAYERS, f"the model description has a class name that is not text ({str(cls)[:60]}); {REBUILD}")
         function = cls == "function"
         named = o.get("config") if function else cls
         registered = o.get("registered_name")  # a built-in's own name, or one the framework registered ("Custom>Adam")
         if registered is not None and registered not in (cls, named) and registered not in names["classes"]:
-            raise Refused("layers", f"the model uses a custom class or function ({str(registered)[:80]}); the grader "
+            raise Refused(CheckName.LAYERS, f"the model uses a custom class or function ({str(registered)[:80]}); the grader "
                                     f"loads only built-in Keras layers: {REBUILD}")
         module = o.get("module")
         if function and module is None:
-            raise Refused("layers", f"the model description names a function without its module ({str(named)[:60]}); {REBUILD}")
+            raise Refused(CheckName.LAYERS, f"the model description names a function without its module ({str(named)[:60]}); {REBUILD}")
         if module is not None and (not isinstance(module, str) or not isinstance(named, str)
                                    or f"{module}:{named}" not in names["objects"]):
-            raise Refused("layers", f"the model uses a custom class or function ({str(module)[:60]}.{str(named)[:60]}); "
+            raise Refused(CheckName.LAYERS, f"the model uses a custom class or function ({str(module)[:60]}.{str(named)[:60]}); "
                                     f"the grader loads only built-in Keras layers: {REBUILD}")
         if not function and cls not in VALUE_MARKERS and cls not in names["classes"]:
             what = "custom class or function" if ">" in cls else "custom or unknown layer class"
-            raise Refused("layers", f"the model uses a {what} ({cls[:80]}); only built-in Keras layers can be graded")
+            raise Refused(CheckName.LAYERS, f"the model uses a {what} ({cls[:80]}); only built-in Keras layers can be graded")
     elif isinstance(o.get("module"), str) and not _keras_module(o["module"]):
-        raise Refused("layers", f"the model description names the module {o['module'][:60]}, which is not Keras; {REBUILD}")
+        raise Refused(CheckName.LAYERS, f"the model description names the module {o['module'][:60]}, which is not Keras; {REBUILD}")
     for key, value in o.items():
         family = _string_family(key)
         if family and isinstance(value, str) and value not in names["strings"][family]:
-            raise Refused("layers", f"the model's {key} is {value[:60]!r}, which is not a built-in Keras "
+            raise Refused(CheckName.LAYERS, f"the model's {key} is {value[:60]!r}, which is not a built-in Keras "
                                     f"{family[:-1]}; use one of tf.keras.{family}")
 
 

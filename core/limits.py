@@ -72,6 +72,8 @@ def positive(value, where: str) -> float:
 
 
 def as_env(limits: Limits) -> dict[str, str]:
+    """The one encoding of limits across a process boundary (a grading child's environment, the warm server's
+    state file); current() reads it back."""
     return {SETTINGS[f.name][0]: f"{getattr(limits, f.name):g}" for f in fields(limits)}
 
 

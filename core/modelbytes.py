@@ -13,6 +13,7 @@ import stat
 import struct
 from pathlib import Path
 
+from core.checks import CheckName
 from core.refusal import Refused
 
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
@@ -35,19 +36,19 @@ def content_kind(path: Path, size: int, shown: Path) -> str:
             handle.seek(0)
             head = handle.read(4)
     except OSError as error:
-        raise Refused("file", f"{shown} cannot be read ({error.strerror or error}); check its permissions") from None
+        raise Refused(CheckName.FILE, f"{shown} cannot be read ({error.strerror or error}); check its permissions") from None
     if hdf5 is not None and (zips or head == ZIP_LOCAL):
         where = f"a zip directory at byte {zips[0][0]}" if zips else "a zip header at byte 0"
-        raise Refused("file", f"{shown.name} is both an HDF5 file and a zip archive (HDF5 signature at byte {hdf5}, "
+        raise Refused(CheckName.FILE, f"{shown.name} is both an HDF5 file and a zip archive (HDF5 signature at byte {hdf5}, "
                               f"{where}), so it could be loaded as either; {SAVE_AGAIN}")
     if hdf5 is not None:
         return "h5"
     if zips:
         if len(zips) > 1 or head != ZIP_LOCAL or zips[0][1]:
-            raise Refused("file", f"{shown.name} is a zip archive with other data before or inside it, not a clean "
+            raise Refused(CheckName.FILE, f"{shown.name} is a zip archive with other data before or inside it, not a clean "
                                   ".keras archive; save it again with model.save('mymodel.keras')")
         return "keras"
-    raise Refused("file", f"{shown} is not a Keras model file (no HDF5 signature); {SAVE_H5}")
+    raise Refused(CheckName.FILE, f"{shown} is not a Keras model file (no HDF5 signature); {SAVE_H5}")
 
 
 def _hdf5_offset(handle, size: int) -> int | None:
@@ -73,7 +74,7 @@ def _zip_ends(handle, size: int) -> list[tuple[int, bool]]:
         while at >= 0:
             candidates += 1
             if candidates > MAX_ZIP_ENDS:
-                raise Refused("file", f"the file holds over {MAX_ZIP_ENDS} zip end records; it is not a model file")
+                raise Refused(CheckName.FILE, f"the file holds over {MAX_ZIP_ENDS} zip end records; it is not a model file")
             end = _zip_end(handle, start + at)
             found += [end] if end else []
             at = window.find(ZIP_END, at + 1)
@@ -112,16 +113,16 @@ def private_copy(path: Path, folder: Path, cap: int, shown: Path) -> tuple[Path,
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             os.close(descriptor)
-            raise Refused("file", f"{shown} is not a regular file (a device, pipe or socket); {SAVE_H5}")
+            raise Refused(CheckName.FILE, f"{shown} is not a regular file (a device, pipe or socket); {SAVE_H5}")
         with open(descriptor, "rb", buffering=0) as source, open(copy, "xb") as target:
             copied = 0
             while block := source.read(CHUNK):
                 copied += len(block)
                 if copied > cap:
-                    raise Refused("file_size", f"{shown} grew past the {cap / 2**20:.3g} MB cap while it was read; "
+                    raise Refused(CheckName.FILE_SIZE, f"{shown} grew past the {cap / 2**20:.3g} MB cap while it was read; "
                                                "submit a finished file")
                 digest.update(block)
                 target.write(block)
     except OSError as error:
-        raise Refused("file", f"{shown} cannot be read ({error.strerror or error}); check the file and submit again") from None
+        raise Refused(CheckName.FILE, f"{shown} cannot be read ({error.strerror or error}); check the file and submit again") from None
     return copy, digest.hexdigest()

@@ -18,6 +18,7 @@ from core import limits
 from core.description import layer_classes, refuse_unsafe  # noqa: F401  (callers ask modelfile for the whole check)
 from core.description import objects as _objects  # noqa: F401
 from core.modelbytes import content_kind
+from core.checks import CheckName
 from core.refusal import Refused
 
 MAX_CONFIG_BYTES = 64 * 2**20  # an architecture description; real ones are kilobytes
@@ -36,16 +37,16 @@ def kind_of(path: Path, cap: int | None = None, shown: Path | None = None) -> st
     cap = limits.current().file_bytes if cap is None else cap
     shown = path if shown is None else shown
     if not path.exists():
-        raise Refused("file", f"{shown} does not exist; run the category's train script first (it saves mymodel.h5)")
+        raise Refused(CheckName.FILE, f"{shown} does not exist; run the category's train script first (it saves mymodel.h5)")
     if path.is_dir():  # a SavedModel folder is named so that refuse_format can say what to save instead
         if not (path / "saved_model.pb").is_file():
-            raise Refused("file", f"{shown} is a directory, not a model file; {SAVE_H5}")
+            raise Refused(CheckName.FILE, f"{shown} is a directory, not a model file; {SAVE_H5}")
         return "savedmodel"
     if not path.is_file():
-        raise Refused("file", f"{shown} is not a regular file (a device, pipe or socket); {SAVE_H5}")
+        raise Refused(CheckName.FILE, f"{shown} is not a regular file (a device, pipe or socket); {SAVE_H5}")
     size = path.stat().st_size
     if size == 0:
-        raise Refused("file", f"{shown} is empty (0 bytes); the training run probably stopped before model.save()")
+        raise Refused(CheckName.FILE, f"{shown} is empty (0 bytes); the training run probably stopped before model.save()")
     _check_size(shown, size, cap)
     return content_kind(path, size, shown)
 
@@ -55,18 +56,18 @@ def refuse_format(path: Path, kind: str, allowed: tuple[str, ...]) -> None:
     how = " or ".join(SAVE_HINTS.get(f, f) for f in allowed if f in SAVE_HINTS) or SAVE_HINTS["h5"]
     if kind not in allowed:
         takes = " or ".join("." + f for f in allowed)
-        raise Refused("format", f"{path.name} is {FORMAT_NAMES.get(kind, kind)}; this question takes {takes}: save with {how}")
+        raise Refused(CheckName.FORMAT, f"{path.name} is {FORMAT_NAMES.get(kind, kind)}; this question takes {takes}: save with {how}")
 
 
 def _check_size(path: Path, size: int, cap: int) -> None:
     if size > cap:
-        raise Refused("file_size", f"{path} is {size / 2**20:.3g} MB, over the {cap / 2**20:.3g} MB cap for a submission; "
+        raise Refused(CheckName.FILE_SIZE, f"{path} is {size / 2**20:.3g} MB, over the {cap / 2**20:.3g} MB cap for a submission; "
                                    "an exam model is far smaller (fewer or smaller layers), or raise the cap with "
                                    "--max-model-mb / TFEXAM_MAX_MODEL_MB")
 
 
 def _over_cap(name: str, what: str, size: int, cap: int) -> Refused:
-    return Refused("file_size", f"{name} {what} {size / 2**20:.3g} MB when unpacked, over the {cap / 2**20:.3g} MB cap "
+    return Refused(CheckName.FILE_SIZE, f"{name} {what} {size / 2**20:.3g} MB when unpacked, over the {cap / 2**20:.3g} MB cap "
                                 "for a submission; an exam model is far smaller, or raise the cap with "
                                 "--max-model-mb / TFEXAM_MAX_MODEL_MB")
 
@@ -78,7 +79,7 @@ def descriptions(path: Path, kind: str, name: str | None = None) -> tuple[dict, 
     if kind == "h5":
         attrs = _h5_attrs(path, name)
         if attrs.get("model_config") is None:
-            raise Refused("file", f"{name} is HDF5 but holds no Keras model (only weights?); save the whole model with model.save('mymodel.h5')")
+            raise Refused(CheckName.FILE, f"{name} is HDF5 but holds no Keras model (only weights?); save the whole model with model.save('mymodel.h5')")
         extra = () if attrs.get("training_config") is None else (_parse_config(name, attrs["training_config"]),)
         return _parse_config(name, attrs["model_config"]), extra
     return keras_model_config(path, name), ()
@@ -111,7 +112,7 @@ def _h5_attrs(path: Path, name: str) -> dict:
         with h5py.File(path, "r") as handle:
             return {key: handle.attrs.get(key) for key in ("model_config", "training_config", "keras_version")}
     except (OSError, KeyError, ValueError, RuntimeError, TypeError) as error:
-        raise Refused("file", _damaged_hdf5(name, str(error))) from None
+        raise Refused(CheckName.FILE, _damaged_hdf5(name, str(error))) from None
 
 
 def _damaged_hdf5(name: str, text: str) -> str:
@@ -130,15 +131,15 @@ def keras_model_config(path: Path, name: str | None = None) -> dict:
         with zipfile.ZipFile(path) as archive:
             info = archive.getinfo("config.json")
             if info.file_size > MAX_CONFIG_BYTES:
-                raise Refused("file", f"{name} declares a {info.file_size / 2**20:.0f} MB architecture; that is not a model for this exam")
+                raise Refused(CheckName.FILE, f"{name} declares a {info.file_size / 2**20:.0f} MB architecture; that is not a model for this exam")
             with archive.open(info) as member:  # small reads: zipfile unpacks as much as each read asks for
                 raw = b"".join(iter(lambda: member.read(UNPACK_STEP), b""))
             if len(raw) > MAX_CONFIG_BYTES:
-                raise Refused("file", f"{name} holds an architecture over {MAX_CONFIG_BYTES // 2**20} MB; that is not a model for this exam")
+                raise Refused(CheckName.FILE, f"{name} holds an architecture over {MAX_CONFIG_BYTES // 2**20} MB; that is not a model for this exam")
     except KeyError:
-        raise Refused("file", f"{name} is a zip file but not a Keras archive (no config.json); save with model.save('mymodel.keras')") from None
+        raise Refused(CheckName.FILE, f"{name} is a zip file but not a Keras archive (no config.json); save with model.save('mymodel.keras')") from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as error:
-        raise Refused("file", f"{name} is a damaged .keras archive ({error}); save the model again") from None
+        raise Refused(CheckName.FILE, f"{name} is a damaged .keras archive ({error}); save the model again") from None
     return _parse_config(name, raw)
 
 
@@ -148,7 +149,7 @@ def _parse_config(name: str, raw) -> dict:
     except (ValueError, UnicodeDecodeError, RecursionError, TypeError):  # TypeError: an attribute that is not text
         config = None
     if not isinstance(config, dict):
-        raise Refused("file", f"{name} has an unreadable model description; {SAVE_H5}")
+        raise Refused(CheckName.FILE, f"{name} has an unreadable model description; {SAVE_H5}")
     return config
 
 
@@ -166,7 +167,7 @@ def refuse_oversized(path: Path, kind: str, cap: int, name: str | None = None) -
             with h5py.File(path, "r") as handle:
                 _refuse_big_hdf5(handle, cap, name)
         except (OSError, KeyError, ValueError, RuntimeError, TypeError, zlib.error) as error:  # h5py's ways of saying "damaged"
-            raise Refused("file", _damaged_hdf5(name, str(error))) from None
+            raise Refused(CheckName.FILE, _damaged_hdf5(name, str(error))) from None
 
 
 def _refuse_big_zip(path: Path, cap: int, name: str) -> None:
@@ -176,7 +177,7 @@ def _refuse_big_zip(path: Path, cap: int, name: str) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if len(members) > MAX_ZIP_MEMBERS:
-                raise Refused("file", f"{name} holds {len(members)} files; a .keras archive holds a few")
+                raise Refused(CheckName.FILE, f"{name} holds {len(members)} files; a .keras archive holds a few")
             for member in members:
                 if member.file_size > cap:
                     raise _over_cap(name, f"declares {member.filename[:60]} as", member.file_size, cap)
@@ -192,7 +193,7 @@ def _refuse_big_zip(path: Path, cap: int, name: str) -> None:
                         _refuse_big_hdf5(handle, cap, name)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, KeyError, TypeError,
             zlib.error) as error:
-        raise Refused("file", f"{name} is a damaged .keras archive ({error}); save the model again") from None
+        raise Refused(CheckName.FILE, f"{name} is a damaged .keras archive ({error}); save the model again") from None
 
 
 def _refuse_lying_member(raw, member: zipfile.ZipInfo, name: str) -> None:
@@ -201,11 +202,11 @@ def _refuse_lying_member(raw, member: zipfile.ZipInfo, name: str) -> None:
     raw.seek(member.header_offset)
     header = raw.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise Refused("file", f"{name} is a damaged .keras archive (no header for {member.filename[:60]}); save the model again")
+        raise Refused(CheckName.FILE, f"{name} is a damaged .keras archive (no header for {member.filename[:60]}); save the model again")
     name_length, extra_length = struct.unpack("<2H", header[26:30])
     raw.seek(member.header_offset + 30 + name_length + extra_length)
     if member.flag_bits & 0x1 or member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise Refused("file", f"{name} stores {member.filename[:60]} encrypted or compressed in a way Keras never "
+        raise Refused(CheckName.FILE, f"{name} stores {member.filename[:60]} encrypted or compressed in a way Keras never "
                               "writes; save the model again with model.save('mymodel.keras')")
     unpacker = zlib.decompressobj(-15) if member.compress_type == zipfile.ZIP_DEFLATED else None
     left, produced = member.compress_size, 0
@@ -219,7 +220,7 @@ def _refuse_lying_member(raw, member: zipfile.ZipInfo, name: str) -> None:
             chunk = unpacker.unconsumed_tail if unpacker else b""
             produced += len(out)
             if produced > member.file_size:
-                raise Refused("file_size", f"{name} holds {member.filename[:60]}, which unpacks to more than the "
+                raise Refused(CheckName.FILE_SIZE, f"{name} holds {member.filename[:60]}, which unpacks to more than the "
                                            f"{member.file_size} bytes it declares; save the model again")
             if unpacker and unpacker.eof:
                 break
@@ -235,10 +236,10 @@ def _refuse_big_hdf5(handle, cap: int, name: str) -> None:
         for key in group:
             nodes += 1
             if nodes > MAX_HDF5_NODES:
-                raise Refused("file", f"{name} has over {MAX_HDF5_NODES} HDF5 objects (or a loop of links); that is not a model for this exam")
+                raise Refused(CheckName.FILE, f"{name} has over {MAX_HDF5_NODES} HDF5 objects (or a loop of links); that is not a model for this exam")
             link = group.get(key, getlink=True)
             if isinstance(link, h5py.ExternalLink):
-                raise Refused("file", f"{name} links to another file ({link.filename[:60]}); {SAVE_H5}")
+                raise Refused(CheckName.FILE, f"{name} links to another file ({link.filename[:60]}); {SAVE_H5}")
             if isinstance(link, h5py.SoftLink):
                 continue
             item = group.get(key)
@@ -246,7 +247,7 @@ def _refuse_big_hdf5(handle, cap: int, name: str) -> None:
                 stack.append(item)
             elif isinstance(item, h5py.Dataset):
                 if item.is_virtual or item.external:
-                    raise Refused("file", f"{name} keeps data outside the file ({item.name[:60]}); {SAVE_H5}")
+                    raise Refused(CheckName.FILE, f"{name} keeps data outside the file ({item.name[:60]}); {SAVE_H5}")
                 total += int(item.size or 0) * item.dtype.itemsize
                 if total > cap:
                     raise _over_cap(name, "declares its weights as", total, cap)
@@ -262,17 +263,17 @@ def _refuse_lying_chunks(dataset, name: str) -> int:
     if not filters:
         return 0
     if not filters <= {H5Z_DEFLATE, H5Z_SHUFFLE}:
-        raise Refused("file", f"{name} stores {dataset.name[:60]} with a compression Keras never writes; {SAVE_H5}")
+        raise Refused(CheckName.FILE, f"{name} stores {dataset.name[:60]} with a compression Keras never writes; {SAVE_H5}")
     chunk_bytes = dataset.dtype.itemsize
     for size in dataset.chunks:
         chunk_bytes *= size
     count = dataset.id.get_num_chunks()
     if count > MAX_HDF5_NODES:
-        raise Refused("file", f"{name} stores {dataset.name[:60]} in over {MAX_HDF5_NODES} pieces; that is not a model for this exam")
+        raise Refused(CheckName.FILE, f"{name} stores {dataset.name[:60]} in over {MAX_HDF5_NODES} pieces; that is not a model for this exam")
     for index in range(count):
         _, raw = dataset.id.read_direct_chunk(dataset.id.get_chunk_info(index).chunk_offset)
         if H5Z_DEFLATE in filters and _unpacked_over(zlib.decompressobj(), raw, chunk_bytes):
-            raise Refused("file_size", f"{name} stores a piece of {dataset.name[:60]} that unpacks to more than the "
+            raise Refused(CheckName.FILE_SIZE, f"{name} stores a piece of {dataset.name[:60]} that unpacks to more than the "
                                        f"{chunk_bytes} bytes it may hold; {SAVE_H5}")
     return count
 

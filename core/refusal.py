@@ -1,8 +1,10 @@
 """The one exception a grader raises to refuse a submission, with the line the learner reads."""
 
+from core.checks import CheckName
+
 
 class Refused(Exception):
-    def __init__(self, check: str, message: str):
+    def __init__(self, check: CheckName, message: str):
         super().__init__(message)
-        self.check = check
+        self.check = CheckName(check)
         self.message = message

@@ -1,17 +1,56 @@
-"""The result format, kept small and explicit (after gradescope-utils): one JSON object per grading."""
+"""The result format, kept small and explicit (after gradescope-utils): one JSON object per grading.
+
+The rules about a result live here and nowhere else: which check failed first, why it was refused, whether a limit
+stopped it, and whether the worker that produced it may take another file.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from typing import TYPE_CHECKING
+
+from core.checks import CheckName
+
+if TYPE_CHECKING:
+    from core.questions import Question
 
 GRADED, REFUSED, ERROR = "graded", "refused", "error"
+STATUSES = (GRADED, REFUSED, ERROR)
 
 
 @dataclass
 class Check:
-    name: str
+    name: CheckName
     passed: bool
     message: str
+
+    def __post_init__(self):
+        self.name = CheckName(self.name)  # an unknown name is a ValueError here, where it is made or read
+
+
+@dataclass
+class Usage:
+    """What a grading process cost: wall seconds and peak resident memory of its tree; `worker` is "warm" when the
+    workspace's warm server graded it (absent from the JSON otherwise)."""
+
+    seconds: float
+    peak_mb: float
+    worker: str | None = None
+
+    def to_json(self) -> dict:
+        data = {"seconds": self.seconds, "peak_mb": self.peak_mb}
+        return data | ({"worker": self.worker} if self.worker else {})
+
+    @classmethod
+    def from_json(cls, data: dict) -> Usage:
+        if not (isinstance(data, dict) and set(data) <= {"seconds", "peak_mb", "worker"}
+                and all(isinstance(data.get(k), (int, float)) and not isinstance(data.get(k), bool)
+                        for k in ("seconds", "peak_mb")) and isinstance(data.get("worker", ""), str)):
+            raise ValueError(f"usage {str(data)[:80]} is not seconds and peak_mb")
+        return cls(float(data["seconds"]), float(data["peak_mb"]), data.get("worker"))
+
+
+NO_USAGE = Usage(0.0, 0.0)  # a file refused before any grading process saw it
 
 
 @dataclass
@@ -45,26 +84,85 @@ class Result:
     artifacts: list[str] = field(default_factory=list)
     output: str = ""
     elapsed: float = 0.0
-    stopped: str | None = None  # set by the parent (exam/grading.py): "timeout", "memory" or "crash"
-    usage: dict | None = None  # set by the parent: {seconds, peak_mb} of the grading child
+    stopped: str | None = None  # set by finish(): "timeout", "memory" or "crash"
+    usage: Usage | None = None  # set by finish(): what the grading process cost
+
+    @classmethod
+    def refused(cls, question: Question, check: CheckName, message: str) -> Result:
+        """The file breaks the question's contract (found by us before or without a grader)."""
+        return cls._failed(question, REFUSED, check, message)
+
+    @classmethod
+    def error(cls, question: Question, check: CheckName, message: str) -> Result:
+        """The grading could not finish (a grader bug, a crash, a limit)."""
+        return cls._failed(question, ERROR, check, message)
+
+    @classmethod
+    def stopped_by(cls, question: Question, check: CheckName, message: str, usage: Usage) -> Result:
+        """A limit or a crash ended the grading process: an error whose `stopped` names it."""
+        if not CheckName(check).stops:
+            raise ValueError(f"{check} is not a limit or a crash")
+        return cls.error(question, check, message).finish(usage)
+
+    @classmethod
+    def _failed(cls, question: Question, status: str, check: CheckName, message: str) -> Result:
+        return cls(question=question.id, category=question.category, status=status,
+                   checks=[Check(check, False, message)], output=message)
+
+    def finish(self, usage: Usage) -> Result:
+        """What the parent adds once the grading process is done: its usage, and which limit stopped it, if one did."""
+        failed = self.failed_check
+        self.stopped = str(failed.name) if self.status == ERROR and failed and failed.name.stops else None
+        self.usage = usage
+        return self
+
+    @property
+    def graded(self) -> bool:
+        return self.status == GRADED
+
+    @property
+    def failed_check(self) -> Check | None:
+        """The first failed check: the one a refusal or an error is reported by."""
+        return next((c for c in self.checks if not c.passed), None)
 
     @property
     def reason(self) -> str:
         """The one line that says why a submission was refused (the first failed check)."""
-        failed = [c.message for c in self.checks if not c.passed]
-        return failed[0] if failed else self.output
+        failed = self.failed_check
+        return failed.message if failed else self.output
+
+    @property
+    def leaves_worker_clean(self) -> bool:
+        """A graded file, or a refusal whose every failed check is clean (core/checks.py)."""
+        if self.graded:
+            return True
+        failed = [c.name for c in self.checks if not c.passed]
+        return self.status == REFUSED and bool(failed) and all(name.clean for name in failed)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        for check in data["checks"]:
+            check["name"] = str(check["name"])
+        data["usage"] = self.usage.to_json() if self.usage else None
+        return data
 
     @classmethod
-    def from_json(cls, data: dict) -> "Result":
+    def from_json(cls, data: dict) -> Result:
         """The child's JSON as a Result; a field this version does not know is an error, not silently dropped."""
+        if not isinstance(data, dict):
+            raise ValueError("the grading result is not a JSON object")
         unknown = set(data) - {f.name for f in fields(cls)}
         if unknown:
             raise ValueError(f"the grading result has unknown fields {sorted(unknown)}")
         data = dict(data)
-        data["checks"] = [Check(**c) for c in data.get("checks", [])]
-        if data.get("metric") is not None:
-            data["metric"] = MetricResult(**data["metric"])
-        return cls(**data)
+        if data.get("status") not in STATUSES:
+            raise ValueError(f"the grading result has status {data.get('status')!r}")
+        try:
+            data["checks"] = [Check(**c) for c in data.get("checks", [])]
+            if data.get("metric") is not None:
+                data["metric"] = MetricResult(**data["metric"])
+            if data.get("usage") is not None:
+                data["usage"] = Usage.from_json(data["usage"])
+            return cls(**data)
+        except TypeError as error:
+            raise ValueError(f"the grading result has the wrong shape ({error})") from None

@@ -20,7 +20,9 @@ import zipfile
 from pathlib import Path
 
 from core import content, files, questions
+from core.checks import CheckName
 from core.questions import Question
+from core.result import Result
 from exam import gradescope, grading
 
 PACKAGES = ("core", "exam", "graders")
@@ -132,8 +134,8 @@ def run(question: Question, root: Path) -> dict:
     started = time.monotonic()
     model = find_submission(root / "submission") if (root / "submission").is_dir() else None
     if model is None:
-        result = grading.failure(question, "file", "no mymodel.h5 in the upload; upload the file your training "
-                                                   "script saved (model.save('mymodel.h5'))") | {"status": "refused"}
+        result = Result.refused(question, CheckName.FILE, "no mymodel.h5 in the upload; upload the file your "
+                                "training script saved (model.save('mymodel.h5'))")
         label = "submission"
     else:
         result = grading.grade_in_child(model, question, None)

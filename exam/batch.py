@@ -19,7 +19,9 @@ from pathlib import Path
 from core import files, questions
 from core.errors import ExamError
 from core.limits import Limits
+from core.checks import CheckName
 from core.questions import MAX_SCORE, Question
+from core.result import NO_USAGE, Result
 from exam import gradescope, grading
 from exam.classfolder import OUT_NAME, Found, Submission, blocked_submissions, discover, printable
 from exam.spreadsheet import write_csv
@@ -64,7 +66,7 @@ def grade_folder(folder: Path, out: Path, chosen: dict[int, Question], limits: L
         say(f"note: {candidate}: {'; '.join(notes)}")
     submissions = [s for s in found.submissions if s.category in chosen]
     submissions += blocked_submissions(found, sorted({s.category for s in submissions}) or sorted(chosen))
-    results: dict[Submission, dict] = {}
+    results: dict[Submission, Result] = {}
     todo = []
     for submission in submissions:
         if submission.problem:
@@ -73,8 +75,8 @@ def grade_folder(folder: Path, out: Path, chosen: dict[int, Question], limits: L
             continue
         stored = _stored(_home(out, found, submission) / f"{submission.key}.json")
         wanted = fingerprint(submission.path, limits)
-        if not force and stored and stored.get("sha256") == wanted and stored.get("question") == chosen[submission.category].id:
-            results[submission] = stored["result"]
+        if not force and stored and stored[0] == wanted and stored[1] == chosen[submission.category].id:
+            results[submission] = stored[2]
         else:
             todo.append((submission, wanted))
     reused = len(results) - sum(1 for s in submissions if s.problem)
@@ -83,13 +85,13 @@ def grade_folder(folder: Path, out: Path, chosen: dict[int, Question], limits: L
     jobs = [grading.Job(s.path, chosen[s.category], _home(out, found, s) / "artifacts" / s.key) for s, _ in todo]
     done_count = [0]
 
-    def on_done(index: int, job, result: dict) -> None:
+    def on_done(index: int, job, result: Result) -> None:
         submission, wanted = todo[index]
         results[submission] = result
         home = _home(out, found, submission)
         home.mkdir(parents=True, exist_ok=True)
         files.write_json(home / f"{submission.key}.json", {"file": _shown(folder, submission.path), "sha256": wanted,
-                                                           "question": job.question.id, "result": result})
+                                                           "question": job.question.id, "result": result.to_json()})
         done_count[0] += 1
         say(f"[{done_count[0]}/{len(todo)}] {submission.candidate} category {submission.category}: {_verdict(result)}")
 
@@ -107,19 +109,18 @@ def _home(out: Path, found: Found, submission: Submission) -> Path:
     return out / CANDIDATES / found.folders[submission.candidate]
 
 
-def _unopened(question: Question, problem: str) -> dict:
+def _unopened(question: Question, problem: str) -> Result:
     """The result of a file that is never opened (outside the class folder, a special file): a refusal."""
-    return grading.failure(question, "file", problem) | {"status": "refused", "stopped": None,
-                                                             "usage": {"seconds": 0.0, "peak_mb": 0.0}}
+    return Result.refused(question, CheckName.FILE, problem).finish(NO_USAGE)
 
 
-def _stored(path: Path) -> dict | None:
-    """An earlier run's result, if it still has the shape this run relies on."""
+def _stored(path: Path) -> tuple[str, str, Result] | None:
+    """An earlier run's (sha256, question, result), if its result still parses as this version's Result."""
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
-        result = stored["result"]
-        if isinstance(result["score"], int) and result["status"] in ("graded", "refused", "error"):
-            return stored
+        result = Result.from_json(stored["result"])
+        if isinstance(result.score, int) and isinstance(stored["sha256"], str) and isinstance(stored["question"], str):
+            return stored["sha256"], stored["question"], result
     except (OSError, ValueError, KeyError, TypeError):
         pass
     return None
@@ -132,14 +133,10 @@ def _shown(folder: Path, path: Path) -> str:
         return printable(str(path))
 
 
-def _verdict(result: dict) -> str:
-    if result["status"] == "graded":
-        return f"{result['score']}/{MAX_SCORE} ({result['usage']['seconds']:g} s)"
-    return f"{result['status']}: {reason(result)}"
-
-
-def reason(result: dict) -> str:
-    return next((c["message"] for c in result.get("checks", []) if not c.get("passed")), result.get("output", ""))
+def _verdict(result: Result) -> str:
+    if result.graded:
+        return f"{result.score}/{MAX_SCORE} ({(result.usage or NO_USAGE).seconds:g} s)"
+    return f"{result.status}: {result.reason}"
 
 
 def write_class(folder: Path, out: Path, found: Found, submissions: list[Submission], results: dict, chosen: dict) -> dict:
@@ -156,7 +153,7 @@ def write_class(folder: Path, out: Path, found: Found, submissions: list[Submiss
             tests.append(gradescope.test_entry(chosen[category], result, label))
             if submission and result:
                 file_rows.append(_file_row(candidate, chosen[category], label, result))
-        seconds = sum((results[s].get("usage") or {}).get("seconds", 0) for s in mine.values() if s in results)
+        seconds = sum((results[s].usage or NO_USAGE).seconds for s in mine.values() if s in results)
         report = gradescope.results(tests, seconds, heading=f"{candidate}: ")
         home = out / CANDIDATES / found.folders[candidate]
         home.mkdir(parents=True, exist_ok=True)
@@ -165,7 +162,7 @@ def write_class(folder: Path, out: Path, found: Found, submissions: list[Submiss
                      **{f"c{t['number']}": t["extra_data"]["exam_score"] if "extra_data" in t else "" for t in tests},
                      "weighted_score": report["score"], "weighted_max": sum(t["max_score"] for t in tests),
                      "percent": report["extra_data"]["percent"], "result": "PASS" if report["extra_data"]["passed"] else "FAIL",
-                     "failed_files": sum(1 for t in tests if t.get("extra_data", {}).get("status", "graded") != "graded"),
+                     "failed_files": sum(1 for s in mine.values() if s in results and not results[s].graded),
                      "results_folder": f"{CANDIDATES}/{found.folders[candidate]}",
                      "note": "; ".join(found.notes.get(candidate, []))})
     write_csv(out / "class.csv", rows, ["candidate", *[f"c{c}" for c in categories], "weighted_score", "weighted_max",
@@ -183,12 +180,12 @@ def write_class(folder: Path, out: Path, found: Found, submissions: list[Submiss
 FILE_COLUMNS = ("candidate", "category", "question", "file", "status", "score", "weight", "stopped", "reason", "seconds", "peak_mb")
 
 
-def _file_row(candidate: str, question: Question, label: str, result: dict) -> dict:
-    usage = result.get("usage") or {}
+def _file_row(candidate: str, question: Question, label: str, result: Result) -> dict:
+    usage = result.usage
     return {"candidate": candidate, "category": question.category, "question": question.id, "file": label,
-            "status": result["status"], "score": result["score"], "weight": question.weight,
-            "stopped": result.get("stopped") or "", "reason": "" if result["status"] == "graded" else reason(result),
-            "seconds": usage.get("seconds", ""), "peak_mb": usage.get("peak_mb", "")}
+            "status": result.status, "score": result.score, "weight": question.weight,
+            "stopped": result.stopped or "", "reason": "" if result.graded else result.reason,
+            "seconds": usage.seconds if usage else "", "peak_mb": usage.peak_mb if usage else ""}
 
 
 STYLE = ("body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}"

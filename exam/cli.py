@@ -1,16 +1,22 @@
-"""tfexam / python -m exam: one entry point, one module per verb in exam/commands/."""
+"""tfexam / python -m exam: one entry point; exam/commands/<verb>.py declares a verb's options, exam.api does it.
+
+main() parses, calls the verb's API function with the options it takes (keyword by keyword; the limit options as one
+core.limits.Limits), and prints its Reply: one line of text or one JSON object.
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import json
 import os
 import sys
 
+from core import limits
 from core.errors import USAGE, ExamError
-from exam import arguments
-from exam.output import emit
+from exam import api, arguments
+from exam.output import Reply, emit
 
 COMMANDS = ("start", "status", "questions", "check", "train", "submit", "end", "report", "solve", "demo", "fetch",
             "doctor", "grade", "autograder")
@@ -44,8 +50,18 @@ def build_parser() -> Parser:
         module = importlib.import_module(f"exam.commands.{name}")
         sub = commands.add_parser(name, parents=[common], help=module.HELP, description=module.HELP)
         module.configure(sub)
-        sub.set_defaults(perform=module.perform)
+        sub.set_defaults(verb=getattr(api, name))
     return parser
+
+
+def call(verb, args: argparse.Namespace) -> Reply:
+    """The verb's API function with the parsed options it takes: what the parser knows, nothing invented."""
+    options = vars(args)
+    wanted = inspect.signature(verb).parameters
+    keywords = {name: options[name] for name in wanted if name in options}
+    if "limits" in wanted:
+        keywords["limits"] = limits.from_args(args)
+    return verb(**keywords)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,9 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     except ExamError as error:  # a question declaration that does not load (the autograder's help lists the bank)
         fail(str(error), error.exit_code, "--json" in argv)
     try:
-        code, payload, text = args.perform(args)
-        emit(args, payload, text)
-        return code
+        reply = call(args.verb, args)
+        emit(args.json, reply)
+        return reply.code
     except ExamError as error:
         fail(str(error), error.exit_code, args.json)
     except KeyboardInterrupt:

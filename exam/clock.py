@@ -23,7 +23,7 @@ class Stopped(Exception):
     pass
 
 
-def scores_line(current: session.Session, records: list[dict]) -> str:
+def scores_line(current: session.Session, records: list[report.Record]) -> str:
     cells = []
     for line in report.category_lines(current, records):
         best = "-" if line.best is None else f"{line.best}/{MAX_SCORE}"

@@ -10,23 +10,23 @@ are the exam's x/5 times the category's weight, so the total is the exam's weigh
 from __future__ import annotations
 
 from core.questions import MAX_SCORE, Question
+from core.result import Result
 from exam.report import PASS_MARK
 
 
-def test_entry(question: Question, result: dict | None, label: str = "") -> dict:
+def test_entry(question: Question, result: Result | None, label: str = "") -> dict:
     """One Gradescope test for one category; `result` None means nothing was submitted for it."""
     entry = {"name": f"Category {question.category} - {question.title} ({question.id})", "number": str(question.category),
              "max_score": MAX_SCORE * question.weight, "visibility": "visible"}
     if result is None:
         return entry | {"score": 0, "status": "failed", "output": f"No submission for category {question.category}."}
-    points = result["score"] * question.weight if result["status"] == "graded" else 0
-    if result["status"] == "graded":
-        output = f"{label}: {result['score']}/{MAX_SCORE} (weight {question.weight})\n{result['output']}".lstrip(": ")
+    points = result.score * question.weight if result.graded else 0
+    if result.graded:
+        output = f"{label}: {result.score}/{MAX_SCORE} (weight {question.weight})\n{result.output}".lstrip(": ")
     else:
-        reason = next((c["message"] for c in result.get("checks", []) if not c.get("passed")), result.get("output", ""))
-        output = f"{label}: {result['status']}: {reason}".lstrip(": ")
-    extra = {"status": result["status"], "exam_score": result["score"], "weight": question.weight,
-             "stopped": result.get("stopped"), "file": label}
+        output = f"{label}: {result.status}: {result.reason}".lstrip(": ")
+    extra = {"status": result.status, "exam_score": result.score, "weight": question.weight,
+             "stopped": result.stopped, "file": label}
     return entry | {"score": points, "status": "passed" if points == entry["max_score"] else "failed",
                     "output": output, "extra_data": extra}
 

@@ -1,8 +1,9 @@
 """The submission ledger: one JSON line per Submit and Test, appended under a lock and flushed to disk.
 
 A copy of every submitted file is kept under .tfexam/submissions/, so overwriting mymodel.h5 later loses nothing.
-Readers that show results (status, report, end, the clock) use `entries()`: every line is checked there, once, and
-a line of the wrong shape is skipped and counted, never fatal; the file itself is never rewritten.
+Readers that show results (status, report, end, the clock) use `entries()`: every line is parsed there, once, into
+its typed record (exam/attempt.py, versioned), and a line of the wrong shape is skipped and counted, never fatal;
+the file itself is never rewritten.
 """
 
 from __future__ import annotations
@@ -14,16 +15,13 @@ import os
 import shutil
 import socket
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from core import files
 from core.errors import ExamError
-from core.questions import CATEGORIES, MAX_SCORE
+from exam.attempt import REFERENCE_SHOWN, Attempt, Damaged, ReferenceShown, parse  # noqa: F401  (REFERENCE_SHOWN: re-exported)
 from exam.paths import state_dir
 
-REFERENCE_SHOWN = "reference_shown"  # the `event` of the line `solve N` writes during a running sitting
-STATUSES = ("graded", "refused", "error")
 MAX_LINE_BYTES = 4 * 1024 * 1024  # a real record is a few kB (diagnostics included); longer lines are skipped unread
 
 
@@ -76,7 +74,7 @@ def read(workspace: Path) -> list[dict]:
 class Reading:
     """The ledger's records of a valid shape, in order, and how many lines were skipped."""
 
-    records: tuple[dict, ...]
+    records: tuple[Attempt | ReferenceShown, ...]
     skipped: int
     path: Path
 
@@ -89,79 +87,29 @@ class Reading:
 
 
 def entries(workspace: Path) -> Reading:
-    """The one reader for status, report, end and the clock: each line checked by `problem()`."""
+    """The one reader for status, report, end and the clock: each line parsed into its record (exam.attempt)."""
     path = ledger_file(workspace)
     kept, skipped = [], 0
     for line in _lines(path):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except ValueError:  # junk, a torn last line, or a line over MAX_LINE_BYTES (cut short by _lines)
-            record = None
-        if problem(record) is None:
-            kept.append(record)
-        else:
+            record = parse(json.loads(line))
+        except (ValueError, Damaged):  # junk, a torn last line, a line over MAX_LINE_BYTES (cut short by _lines)
             skipped += 1
+            continue
+        if record is not None:
+            kept.append(record)
     return Reading(tuple(kept), skipped, path)
 
 
 def problem(record) -> str | None:
-    """What is wrong with one ledger record's shape, or None: the fields the report relies on, with their types."""
-    if not isinstance(record, dict):
-        return "not a JSON object"
-    if not isinstance(record.get("session"), str):
-        return "no session id"
-    event = record.get("event")
-    if event is not None:
-        if not isinstance(event, str):
-            return "event is not a name"
-        if event == REFERENCE_SHOWN and not (_category(record.get("category")) and _time(record.get("shown_at"))):
-            return "a reference_shown line without its category or time"
-        return None  # other events are ignored by every reader
-    if not _category(record.get("category")):
-        return "category is not 1-5"
-    score = record.get("score")
-    if not (isinstance(score, int) and not isinstance(score, bool) and 0 <= score <= MAX_SCORE):
-        return f"score is not a whole number from 0 to {MAX_SCORE}"
-    if record.get("status") not in STATUSES:
-        return "status is not one of " + ", ".join(STATUSES)
-    if not isinstance(record.get("late"), bool):
-        return "late is not true or false"
-    if not _time(record.get("submitted_at")):
-        return "submitted_at is not a time"
-    optional = {"question": str, "metric": dict, "diagnostics": dict, "usage": dict, "stopped": str, "model_copy": str,
-                "checks": list, "artifacts": list}
-    for name, kind in optional.items():
-        if record.get(name) is not None and not isinstance(record[name], kind):
-            return f"{name} is not a {kind.__name__}"
-    if not all(isinstance(check, dict) for check in record.get("checks") or []):
-        return "a check is not an object"
-    if not all(isinstance(item, str) for item in record.get("artifacts") or []):
-        return "an artifact is not a file name"
-    metric = record.get("metric") or {}
-    if not (_number(metric.get("value"), missing_ok=True)
-            and isinstance(metric.get("thresholds") or [], list) and all(map(_number, metric.get("thresholds") or []))
-            and isinstance(metric.get("name", ""), str) and isinstance(metric.get("higher_is_better", True), bool)):
-        return "metric has a value, thresholds, name or direction of the wrong type"
-    return None
-
-
-def _number(value, missing_ok: bool = False) -> bool:
-    if value is None:
-        return missing_ok
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _category(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value in CATEGORIES
-
-
-def _time(value) -> bool:
+    """What is wrong with one ledger line's shape (exam.attempt.parse), or None."""
     try:
-        return datetime.fromisoformat(value).tzinfo is not None
-    except (TypeError, ValueError):
-        return False
+        parse(record)
+    except Damaged as damage:
+        return str(damage)
+    return None
 
 
 def _lines(path: Path):

@@ -13,11 +13,11 @@ from datetime import datetime
 from core import questions
 from core.questions import MAX_SCORE
 from exam import ledger
+from exam.attempt import REFERENCE_SHOWN, Attempt, ReferenceShown  # noqa: F401  (REFERENCE_SHOWN: re-exported)
 from exam.output import progress
 from exam.session import Session, format_duration
 
 PASS_MARK = 0.90  # share of the weighted maximum; documented in README and hidden_tests/CALIBRATION.md
-REFERENCE_SHOWN = ledger.REFERENCE_SHOWN
 
 
 @dataclass
@@ -34,73 +34,74 @@ class CategoryLine:
 
 
 @dataclass
-class Attempt:
-    """One Submit and Test as the report shows it."""
+class Timed:
+    """One Submit and Test as the report shows it: the ledger's Attempt placed on the sitting's time line."""
 
-    record: dict
-    category: int
+    record: Attempt
     at: float  # seconds since the start
-    score: int
-    status: str
-    late: bool
     flagged: bool  # made after the category's reference solution was shown
     best: bool = False  # the attempt that gives the category its best on-time score
 
+    @property
+    def category(self) -> int:
+        return self.record.category
 
-def read_ledger(args, workspace) -> ledger.Reading:
+    @property
+    def score(self) -> int:
+        return self.record.score
+
+    @property
+    def status(self) -> str:
+        return self.record.status
+
+    @property
+    def late(self) -> bool:
+        return self.record.late
+
+
+def read_ledger(workspace) -> ledger.Reading:
     """The ledger's valid records for status, report and end; one warning line on stderr when lines were skipped."""
     reading = ledger.entries(workspace)
     if reading.warning():
-        progress(args, f"tfexam: {reading.warning()}")
+        progress(f"tfexam: {reading.warning()}")
     return reading
 
 
-def is_submission(record: dict) -> bool:
-    return "event" not in record  # other ledger lines (reference shown) carry an event name
+Record = Attempt | ReferenceShown  # what ledger.entries() reads
 
 
-def epoch(iso_time: str | None) -> float | None:
-    try:
-        return datetime.fromisoformat(iso_time).timestamp()
-    except (TypeError, ValueError):
-        return None
+def is_submission(record: Record) -> bool:
+    return isinstance(record, Attempt)  # the other ledger records are events (reference shown)
 
 
-def attempts(session: Session, records: list[dict]) -> list[Attempt]:
+def attempts(session: Session, records: list[Record]) -> list[Timed]:
     """The session's submissions in ledger order, each flagged if its category's reference had been shown."""
     shown: set[int] = set()
     found = []
     for record in records:
-        if record.get("session") != session.id:
+        if record.session != session.id:
             continue
-        category = record.get("category")
-        if record.get("event") == REFERENCE_SHOWN:
-            shown.add(category)
+        if isinstance(record, ReferenceShown):
+            shown.add(record.category)
             continue
-        if not is_submission(record):
-            continue
-        when = epoch(record.get("submitted_at"))
-        found.append(Attempt(record=record, category=category,
-                             at=(when - session.started_at) if when is not None else 0.0,
-                             score=int(record.get("score") or 0), status=record.get("status", "error"),
-                             late=bool(record.get("late")), flagged=category in shown))
+        found.append(Timed(record=record, at=record.at - session.started_at, flagged=record.category in shown))
     for category in {a.category for a in found}:
-        counted = [a for a in found if a.category == category and a.status == "graded" and not a.late]
+        counted = [a for a in found if a.category == category and a.record.counts]
         if counted:
             max(counted, key=lambda a: (a.score, -a.at)).best = True  # the first attempt that reached the best
     return found
 
 
-def reference_shown(session: Session, records: list[dict]) -> dict[int, dict]:
+def reference_shown(session: Session, records: list[Record]) -> dict[int, ReferenceShown]:
     """Category -> the first `reference shown` ledger line of this session."""
     shown = {}
     for record in records:
-        if record.get("session") == session.id and record.get("event") == REFERENCE_SHOWN:
-            shown.setdefault(record.get("category"), record)
+        if isinstance(record, ReferenceShown) and record.session == session.id:
+            shown.setdefault(record.category, record)
     return shown
 
 
-def time_spent(session: Session, found: list[Attempt]) -> tuple[dict[int, float], float]:
+def time_spent(session: Session, found: list[Timed]) -> tuple[dict[int, float], float]:
     """(seconds per category, seconds after the last submission).
 
     The ledger knows when each file was submitted, not what was edited: the time between one submission (or the
@@ -117,7 +118,7 @@ def time_spent(session: Session, found: list[Attempt]) -> tuple[dict[int, float]
     return spent, max(0.0, end_at - last)
 
 
-def category_lines(session: Session, records: list[dict]) -> list[CategoryLine]:
+def category_lines(session: Session, records: list[Record]) -> list[CategoryLine]:
     found = attempts(session, records)
     spent, _ = time_spent(session, found)
     shown = reference_shown(session, records)
@@ -125,7 +126,7 @@ def category_lines(session: Session, records: list[dict]) -> list[CategoryLine]:
     for key, question_id in sorted(session.questions.items(), key=lambda item: int(item[0])):
         question = questions.get(question_id)
         mine = [a for a in found if a.category == question.category]
-        counted = [a.score for a in mine if a.status == "graded" and not a.late]
+        counted = [a.score for a in mine if a.record.counts]
         lines.append(CategoryLine(
             category=question.category,
             question=question_id,
@@ -140,7 +141,7 @@ def category_lines(session: Session, records: list[dict]) -> list[CategoryLine]:
     return lines
 
 
-def summary(session: Session, records: list[dict]) -> dict:
+def summary(session: Session, records: list[Record]) -> dict:
     lines = category_lines(session, records)
     earned = sum((line.best or 0) * line.weight for line in lines)
     possible = sum(MAX_SCORE * line.weight for line in lines)
@@ -195,7 +196,7 @@ def reference_note(data: dict) -> str:
             f"{which}: submissions made after it still count but are flagged.")
 
 
-def render(session: Session, records: list[dict], now: float | None = None) -> str:
+def render(session: Session, records: list[Record], now: float | None = None) -> str:
     data = summary(session, records)
     rows = [f"{'Category':<32} {'question':<30} {'best':>5} {'weight':>6}  tries"]
     for line in category_lines(session, records):

@@ -15,6 +15,7 @@ from pathlib import Path
 from core import questions
 from core.questions import MAX_SCORE
 from exam import ledger, report
+from exam.attempt import Attempt, ReferenceShown
 from exam.session import Session, format_duration, iso
 
 FILE_NAME = "report.html"
@@ -85,7 +86,7 @@ footer { margin-top: 36px; color: var(--muted); font-size: 13px; }
 """
 
 
-def write(workspace: Path, session: Session, records: list[dict]) -> Path:
+def write(workspace: Path, session: Session, records: list[report.Record]) -> Path:
     """Render report.html into the workspace (replacing an older one atomically); returns its path."""
     path = Path(workspace) / FILE_NAME
     tmp = path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")
@@ -94,14 +95,14 @@ def write(workspace: Path, session: Session, records: list[dict]) -> Path:
     return path
 
 
-def publish(workspace: Path, session: Session, records: list[dict], payload: dict) -> str:
+def publish(workspace: Path, session: Session, records: list[report.Record], payload: dict) -> str:
     """What `end` and `report` do: write the page, name it in the JSON payload, return the line that prints it."""
     path = write(workspace, session, records)
     payload["report_html"] = str(path)
     return f"Report: {path}"
 
 
-def render(workspace: Path, session: Session, records: list[dict], now: float | None = None) -> str:
+def render(workspace: Path, session: Session, records: list[report.Record], now: float | None = None) -> str:
     now = time.time() if now is None else now
     data = report.summary(session, records)
     lines = report.category_lines(session, records)
@@ -199,12 +200,11 @@ def _clock(seconds: float, step: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def _timeline(session: Session, found: list[report.Attempt], shown: dict[int, dict], now: float) -> str:
+def _timeline(session: Session, found: list[report.Timed], shown: dict[int, ReferenceShown], now: float) -> str:
     width, height, left, right, top, bottom = 960, 320, 56, 24, 34, 46
     deadline = session.deadline - session.started_at
     finish = (session.ended_at if session.ended else min(now, session.deadline)) - session.started_at
-    events = [a.at for a in found] + [report.epoch(r.get("shown_at")) - session.started_at for r in shown.values()
-                                      if report.epoch(r.get("shown_at")) is not None]
+    events = [a.at for a in found] + [r.at - session.started_at for r in shown.values()]
     span = max([finish, 60.0, *events]) * 1.06
     step, ticks = _ticks(span)
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -242,10 +242,7 @@ def _timeline(session: Session, found: list[report.Attempt], shown: dict[int, di
         parts.append(f"<text x=\"{x(end):.1f}\" y=\"{top - 8}\" text-anchor=\"middle\" font-size=\"12\" "
                      "fill=\"#1d2330\">ended</text>")
     for category, record in sorted(shown.items()):
-        when = report.epoch(record.get("shown_at"))
-        if when is None:
-            continue
-        at = x(when - session.started_at)
+        at = x(record.at - session.started_at)
         colour = CATEGORY_COLOURS.get(category, "#888")
         parts.append(f"<line x1=\"{at:.1f}\" x2=\"{at:.1f}\" y1=\"{top}\" y2=\"{top + plot_h}\" stroke=\"{colour}\" "
                      "stroke-width=\"1.5\" stroke-dasharray=\"1 3\"/>")
@@ -253,7 +250,7 @@ def _timeline(session: Session, found: list[report.Attempt], shown: dict[int, di
         parts.append(f"<text x=\"{label:.1f}\" y=\"{top + plot_h - 6}\" font-size=\"11\" fill=\"#9a5b00\" "
                      f"transform=\"rotate(-90 {label:.1f} {top + plot_h - 6})\">C{category} reference shown</text>")
     for attempt in found:
-        parts.append(_marker(attempt, x(attempt.at), y(attempt.score if attempt.status == "graded" else 0)))
+        parts.append(_marker(attempt, x(attempt.at), y(attempt.score if attempt.record.result.graded else 0)))
     parts.append("</svg>")
     legend = ["<div class=\"legend\">"]
     for category in sorted({a.category for a in found} | set(shown)):
@@ -266,10 +263,10 @@ def _timeline(session: Session, found: list[report.Attempt], shown: dict[int, di
     return "\n".join(["<section id=\"timeline\">", "<h2>Attempts over time</h2>", empty, *parts, *legend, "</section>"])
 
 
-def _marker(attempt: report.Attempt, cx: float, cy: float) -> str:
+def _marker(attempt: report.Timed, cx: float, cy: float) -> str:
     colour = CATEGORY_COLOURS.get(attempt.category, "#888")
     tip = (f"Category {attempt.category} at {format_duration(attempt.at)}: "
-           + (f"{attempt.score}/5" if attempt.status == "graded" else attempt.status)
+           + (f"{attempt.score}/5" if attempt.record.result.graded else attempt.status)
            + (" (late)" if attempt.late else "") + (" (after the reference was shown)" if attempt.flagged else ""))
     title = f"<title>{_e(tip)}</title>"
     if attempt.status != "graded":
@@ -288,8 +285,8 @@ def _marker(attempt: report.Attempt, cx: float, cy: float) -> str:
             f"fill=\"{colour}\"/></g>")
 
 
-def _category_section(workspace: Path, session: Session, line: report.CategoryLine, found: list[report.Attempt],
-                      shown: dict[int, dict]) -> str:
+def _category_section(workspace: Path, session: Session, line: report.CategoryLine, found: list[report.Timed],
+                      shown: dict[int, ReferenceShown]) -> str:
     question = questions.get(line.question)
     mine = [a for a in found if a.category == line.category]
     best = next((a for a in mine if a.best), None)
@@ -305,7 +302,7 @@ def _category_section(workspace: Path, session: Session, line: report.CategoryLi
                   *(f"<li>{_e(skill)}</li>" for skill in skills), "</ul>"]
     if line.category in shown:
         parts.append(f"<p class=\"note\">The reference solution was shown for this category "
-                     f"({_e(_when(report.epoch(shown[line.category].get('shown_at')) or session.started_at))}, "
+                     f"({_e(_when(shown[line.category].at))}, "
                      f"<code>tfexam solve {line.category}</code>). {line.flagged_attempts} submission(s) came after "
                      "it; they are graded and counted, and flagged here.</p>")
     if best is None:
@@ -317,25 +314,25 @@ def _category_section(workspace: Path, session: Session, line: report.CategoryLi
     return "\n".join(parts)
 
 
-def _best_attempt(workspace: Path, question, best: report.Attempt) -> list[str]:
+def _best_attempt(workspace: Path, question, best: report.Timed) -> list[str]:
     record = best.record
-    metric = record.get("metric") or {}
-    thresholds = metric.get("thresholds") or list(question.metric.thresholds)
-    comparison = "&ge;" if metric.get("higher_is_better", question.metric.higher_is_better) else "&le;"
-    value = metric.get("value")
+    metric = record.result.metric
+    thresholds = (metric and metric.thresholds) or list(question.metric.thresholds)
+    comparison = "&ge;" if (metric.higher_is_better if metric else question.metric.higher_is_better) else "&le;"
+    value = metric.value if metric else None
     ladder = "".join(f"<div class=\"{'reached' if k <= best.score else ''}\">{k}/5 {comparison} {t:g}</div>"
                      for k, t in enumerate(thresholds, start=1))
     parts = [
         "<h3>Best on-time attempt</h3>",
         "<div class=\"card best-attempt\">",
-        f"<div><span class=\"score\">{best.score}/{MAX_SCORE}</span> &nbsp; {_e(metric.get('name', question.metric.name))} "
+        f"<div><span class=\"score\">{best.score}/{MAX_SCORE}</span> &nbsp; {_e(metric.name if metric else question.metric.name)} "
         f"<strong>{_number(value)}</strong> <span class=\"muted\">&middot; submitted {format_duration(best.at)} after the "
         f"start{' &middot; after the reference was shown' if best.flagged else ''}</span></div>",
         f"<div class=\"ladder\">{ladder}</div>",
         "</div>",
     ]
-    diagnostics = record.get("diagnostics") or {}
-    plots = [p for p in (_embedded(workspace, record, a) for a in record.get("artifacts") or []) if p]
+    diagnostics = record.result.diagnostics
+    plots = [p for p in (_embedded(workspace, record, a) for a in record.result.artifacts) if p]
     table = _diagnostics(diagnostics, skip_matrices=bool(plots))
     if table:
         parts += ["<h3>Diagnostics</h3>", table]
@@ -344,16 +341,16 @@ def _best_attempt(workspace: Path, question, best: report.Attempt) -> list[str]:
     return parts
 
 
-def _artifact_path(workspace: Path, record: dict, recorded: str) -> Path | None:
+def _artifact_path(workspace: Path, record: Attempt, recorded: str) -> Path | None:
     """The PNG as recorded, or beside the kept copy of the model when the workspace was moved."""
     candidates = [Path(recorded)]
-    if record.get("model_copy"):
-        candidates.append(workspace / Path(record["model_copy"]).parent / "artifacts" / Path(recorded).name)
+    if record.model_copy:
+        candidates.append(workspace / Path(record.model_copy).parent / "artifacts" / Path(recorded).name)
     inside = Path(workspace).resolve()  # a ledger line is not trusted to name files elsewhere (or /dev/zero)
     return next((c for c in candidates if c.resolve().is_relative_to(inside) and c.is_file()), None)
 
 
-def _embedded(workspace: Path, record: dict, recorded: str) -> str:
+def _embedded(workspace: Path, record: Attempt, recorded: str) -> str:
     name = Path(recorded).name
     caption = PLOT_CAPTIONS.get(name, name)
     path = _artifact_path(workspace, record, recorded)
@@ -415,18 +412,19 @@ def _matrix(key: str, matrix: list[list]) -> str:
     return f"<h3>{_label(key).capitalize()}</h3><table class=\"matrix\"><tbody>{body}</tbody></table>"
 
 
-def _attempts_table(mine: list[report.Attempt]) -> list[str]:
+def _attempts_table(mine: list[report.Timed]) -> list[str]:
     if not mine:
         return ["<p class=\"muted\">No submissions.</p>"]
     rows = []
     for attempt in mine:
-        record = attempt.record
-        metric = record.get("metric") or {}
-        if attempt.status == "graded":
-            outcome = f"{attempt.score}/{MAX_SCORE} &middot; {_e(metric.get('name', ''))} {_number(metric.get('value'))}"
+        result = attempt.record.result
+        metric = result.metric
+        if result.graded:
+            outcome = (f"{attempt.score}/{MAX_SCORE} &middot; {_e(metric.name if metric else '')} "
+                       f"{_number(metric.value if metric else None)}")
         else:
-            failed = next((c.get("message") for c in record.get("checks") or [] if not c.get("passed")), "")
-            outcome = f"{_e(attempt.status)}: {_e(failed or record.get('stopped') or '')}"
+            failed = result.failed_check
+            outcome = f"{_e(attempt.status)}: {_e((failed and failed.message) or result.stopped or '')}"
         flags = "".join([
             "<span class=\"flag best\">best</span> " if attempt.best else "",
             "<span class=\"flag late\">late</span> " if attempt.late else "",

@@ -26,6 +26,7 @@ import psutil
 from core import limits as limits_module
 from core.limits import Limits
 from core.questions import Question
+from core.result import Usage
 from exam import launch
 from exam.paths import REPO_ROOT
 
@@ -68,7 +69,7 @@ class Outcome:
     stopped: str | None  # "timeout" or "memory" when the watcher killed it
     taken: bool  # False: the worker was gone before it started the job, so the file had no part in its end
     stderr_tail: str
-    usage: dict
+    usage: Usage
     integrity: dict | None = None  # the worker's own report on its state after the job (graders/isolation.py)
 
 
@@ -205,7 +206,7 @@ class Worker:
             self.stop()
         elif self.jobs_done >= MAX_JOBS or (after or 0.0) > KEEP_BELOW * self.limits.memory_mb:
             self.usable = False
-        usage = {"seconds": round(time.monotonic() - started, 2), "peak_mb": round(peak, 1)}
+        usage = Usage(round(time.monotonic() - started, 2), round(peak, 1))
         text, integrity = split_answer(answer)
         return Outcome(text, code, stopped, taken or text is not None, self._stderr_since(stderr_from), usage,
                        integrity)

@@ -12,6 +12,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from core import limits, modelbytes, modelfile  # noqa: E402
 from core.questions import MAX_SCORE, Question, format_shape  # noqa: E402
+from core.checks import CheckName  # noqa: E402
 from core.refusal import Refused  # noqa: E402
 from core.result import ERROR, GRADED, REFUSED, Check, MetricResult, Result  # noqa: E402
 from graders import hints, keras2, rubric  # noqa: E402
@@ -43,9 +44,9 @@ def grade(path: Path | str, question: Question, artifacts: Path | None = None) -
     except Exception as error:  # a grader bug must still end as one line and a record, not a traceback
         result.status = ERROR
         if out_of_memory(error):
-            check, message = "memory", limits.memory_message(limits.current().memory_mb)
+            check, message = CheckName.MEMORY, limits.memory_message(limits.current().memory_mb)
         else:
-            check = "grader"
+            check = CheckName.GRADER
             message = f"the grader failed ({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}); please report it"
         result.checks.append(Check(check, False, message))
         result.output = message
@@ -79,10 +80,10 @@ def load(path: Path, question: Question, checks: list[Check]):
         modelfile.refuse_unsafe(config, question.contract.forbidden_layers, extra,
                                 input_shape=format_shape(question.contract.input_shape))
         generation = modelfile.keras_generation(copy, kind)
-        checks.append(Check("file", True, f"{path.name} is a Keras {generation} {kind} file with only built-in layers "
+        checks.append(Check(CheckName.FILE, True, f"{path.name} is a Keras {generation} {kind} file with only built-in layers "
                                           f"(sha256 {digest[:12]})"))
         model = _build(copy, generation)
-    checks.append(Check("load", True, f"loaded with {keras2.WRITER if generation == 2 else 'Keras 3'}, compile=False, safe_mode=True"))
+    checks.append(Check(CheckName.LOAD, True, f"loaded with {keras2.WRITER if generation == 2 else 'Keras 3'}, compile=False, safe_mode=True"))
     return model
 
 
@@ -98,7 +99,7 @@ def _build(copy: Path, generation: int):
             raise
         text = " ".join(str(error).split())
         explain = keras2.failure if generation == 2 else _load_failure
-        raise Refused("load", explain(text, type(error).__name__)) from None
+        raise Refused(CheckName.LOAD, explain(text, type(error).__name__)) from None
 
 
 def _load_failure(text: str, error_name: str) -> str:
@@ -110,7 +111,7 @@ def _load_failure(text: str, error_name: str) -> str:
     return f"the file could not be loaded as a Keras model ({error_name}: {text[:160]}); save it again with model.save('mymodel.h5')"
 
 
-def _single_shape(shape, what: str) -> tuple:
+def _single_shape(shape, what: CheckName) -> tuple:
     if isinstance(shape, list) and shape and isinstance(shape[0], (tuple, list)):
         if len(shape) != 1:
             raise Refused(what, f"the model has {len(shape)} {what}s; this question needs exactly one")
@@ -121,30 +122,30 @@ def _single_shape(shape, what: str) -> tuple:
 def check_contract(model, question: Question, checks: list[Check]) -> None:
     contract = question.contract
     try:
-        input_shape = _single_shape(model.input_shape, "input")
-        output_shape = _single_shape(model.output_shape, "output")
+        input_shape = _single_shape(model.input_shape, CheckName.INPUT)
+        output_shape = _single_shape(model.output_shape, CheckName.OUTPUT)
     except (AttributeError, ValueError):
-        raise Refused("input_shape", "the model has no defined input shape; begin it with tf.keras.Input(shape=...)") from None
+        raise Refused(CheckName.INPUT_SHAPE, "the model has no defined input shape; begin it with tf.keras.Input(shape=...)") from None
     need_in = format_shape(contract.input_shape)
     if any(str(getattr(t, "dtype", "")) == "string" for t in getattr(model, "inputs", None) or []):
-        raise Refused("input_dtype", "the model takes raw strings, but a .h5 file cannot hold a TextVectorization "
+        raise Refused(CheckName.INPUT_DTYPE, "the model takes raw strings, but a .h5 file cannot hold a TextVectorization "
                       f"vocabulary; tokenise outside the model and start it with tf.keras.Input(shape={need_in})")
     if contract.exact_input and None in input_shape[1:] and _fits(input_shape[1:], contract.input_shape):
-        raise Refused("input_shape", f"input shape is {_show(input_shape)}; this question needs exactly {need_in} "
+        raise Refused(CheckName.INPUT_SHAPE, f"input shape is {_show(input_shape)}; this question needs exactly {need_in} "
                                      f"(batch dimension not counted): start the model with tf.keras.Input(shape={need_in})")
     if not _fits(input_shape[1:], contract.input_shape):
-        raise Refused("input_shape", f"input shape is {_show(input_shape)}; this question needs {need_in} (batch dimension "
+        raise Refused(CheckName.INPUT_SHAPE, f"input shape is {_show(input_shape)}; this question needs {need_in} (batch dimension "
                                      f"not counted){hints.input_shape_fix(input_shape[1:], contract.input_shape, question.kind)}")
     if not any(_fits(output_shape[1:], s) for s in contract.output_shapes):
         need_out = " or ".join(format_shape(s) for s in contract.output_shapes)
-        raise Refused("output_shape", f"output shape is {_show(output_shape)}; this question needs {need_out} "
+        raise Refused(CheckName.OUTPUT_SHAPE, f"output shape is {_show(output_shape)}; this question needs {need_out} "
                                       f"(batch dimension not counted){_units_hint(output_shape, contract.output_shapes)}")
     if None in input_shape[1:] or None in output_shape[1:]:
         output_shape = _probe(model, input_shape, contract)
-        checks.append(Check("input_shape", True, f"input shape {_show(input_shape)} runs on {need_in} (probed with one batch)"))
+        checks.append(Check(CheckName.INPUT_SHAPE, True, f"input shape {_show(input_shape)} runs on {need_in} (probed with one batch)"))
     else:
-        checks.append(Check("input_shape", True, f"input shape {_show(input_shape)} matches {need_in}"))
-    checks.append(Check("output_shape", True, f"output shape {_show(output_shape)} accepted"))
+        checks.append(Check(CheckName.INPUT_SHAPE, True, f"input shape {_show(input_shape)} matches {need_in}"))
+    checks.append(Check(CheckName.OUTPUT_SHAPE, True, f"output shape {_show(output_shape)} accepted"))
 
 
 def _fits(shape: tuple, declared) -> bool:
@@ -164,12 +165,12 @@ def _probe(model, input_shape: tuple, contract) -> tuple:
     except Exception as error:
         if out_of_memory(error):
             raise
-        raise Refused("input_shape", f"input shape is {_show(input_shape)}, but the model does not run on {need_in} "
+        raise Refused(CheckName.INPUT_SHAPE, f"input shape is {_show(input_shape)}, but the model does not run on {need_in} "
                                      f"({type(error).__name__}); start it with tf.keras.Input(shape={need_in})") from None
     produced = (None, *output.shape[1:])
     if output.shape[1:] not in contract.output_shapes:
         need_out = " or ".join(format_shape(s) for s in contract.output_shapes)
-        raise Refused("output_shape", f"on {need_in} inputs the model outputs {_show(produced)}; this question needs "
+        raise Refused(CheckName.OUTPUT_SHAPE, f"on {need_in} inputs the model outputs {_show(produced)}; this question needs "
                                       f"{need_out} (batch dimension not counted)")
     return produced
 
@@ -190,7 +191,7 @@ def predict(model, x, batch_size: int = 256, kind: str | None = None):
     into the model's input shape."""
     import numpy as np
 
-    fixed = _single_shape(model.input_shape, "input")[0]
+    fixed = _single_shape(model.input_shape, CheckName.INPUT)[0]
     n = len(x)
     if fixed is not None:
         pad = (-n) % fixed
@@ -200,6 +201,6 @@ def predict(model, x, batch_size: int = 256, kind: str | None = None):
     y = np.asarray(model.predict(x, batch_size=batch_size, verbose=0), dtype="float64")[:n]
     bad = ~np.isfinite(y).reshape(n, -1).all(axis=1)
     if bad.any():
-        raise Refused("output_values", f"the model outputs NaN or Inf for {int(bad.sum())} of {n} hidden examples; "
+        raise Refused(CheckName.OUTPUT_VALUES, f"the model outputs NaN or Inf for {int(bad.sum())} of {n} hidden examples; "
                                         f"{hints.diverged(kind)}")
     return y

@@ -22,7 +22,9 @@ import pytest
 from clirun import REPO_ROOT, exam_json
 from core import questions
 from core.limits import Limits
+from core.result import Result
 from exam import grading, launch, workers
+from exam.grading import policy
 from exam.workers import Job
 
 WARM = {"TFEXAM_WARM": "1"}
@@ -191,8 +193,8 @@ def test_a_worker_a_job_changed_is_retired_so_identical_files_score_the_same(mon
         shutil.copy(untrained, tmp_path / f"{name}.h5")
     question = questions.get("c1_line")
     results, started = grading.grade_many([Job(tmp_path / f"{n}.h5", question) for n in names], Limits(), workers=1)
-    scores = [r["score"] for r in results]
-    assert [r["status"] for r in results] == ["graded"] * 3
+    scores = [r.score for r in results]
+    assert [r.status for r in results] == ["graded"] * 3
     assert len(set(scores)) == 1 and scores[0] < 5, scores  # the forged evaluate never graded a file
     assert started == 2  # the worker was retired after the hostile job
 
@@ -221,16 +223,16 @@ def test_the_integrity_report_names_an_import_from_outside_and_a_replaced_grader
 
 
 def test_an_answer_without_a_clean_report_retires_the_worker():
-    graded = {"status": "graded", "checks": []}
+    graded = Result(question="c1_line", category=1, status="graded")
 
     def outcome(integrity):
         return workers.Outcome("{}", None, None, True, "", {}, integrity)
 
-    assert grading.reusable(graded, outcome({"foreign_modules": [], "replaced": []}))
-    assert not grading.reusable(graded, outcome(None))
-    assert not grading.reusable(graded, outcome({"foreign_modules": ["helper"], "replaced": []}))
-    assert not grading.reusable(graded, outcome({"foreign_modules": [], "replaced": ["graders.regression.evaluate"]}))
-    assert not grading.reusable(graded, outcome({"foreign_modules": [], "replaced": [], "extra": 1}))
+    assert policy.reusable(graded, outcome({"foreign_modules": [], "replaced": []}))
+    assert not policy.reusable(graded, outcome(None))
+    assert not policy.reusable(graded, outcome({"foreign_modules": ["helper"], "replaced": []}))
+    assert not policy.reusable(graded, outcome({"foreign_modules": [], "replaced": ["graders.regression.evaluate"]}))
+    assert not policy.reusable(graded, outcome({"foreign_modules": [], "replaced": [], "extra": 1}))
     assert workers.split_answer(b'{"status": "graded", "integrity": {"foreign_modules": [], "replaced": []}}\n') == (
         '{"status": "graded"}', {"foreign_modules": [], "replaced": []})
     assert workers.split_answer(b'{"status": "graded"}\n')[1] is None

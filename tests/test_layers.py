@@ -3,6 +3,7 @@
 core    TensorFlow-free; imports neither exam nor graders.
 exam    the CLI, TensorFlow-free; imports core, never graders (it starts `python -m graders` as a process).
 graders the TensorFlow side; imports core, never exam.
+Inside and across them, no module imports itself through others: the import graph has no cycle.
 """
 
 from __future__ import annotations
@@ -52,6 +53,64 @@ def test_the_rule_sees_imports_inside_functions(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from graders.pipeline import grade\n    import tensorflow as tf\n")
     assert {name for _, name in imported_packages(module)} == {"graders", "tensorflow"}
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.with_suffix("").parts).removesuffix(".__init__")
+
+
+def imported_modules(path: Path, known: set[str]) -> set[str]:
+    """The modules of `known` that the file imports (module level and inside functions): `from exam import grading`
+    is the module exam.grading when there is one, else the package exam."""
+    found = set()
+    for node in ast.walk(ast.parse((ROOT / path).read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            assert node.level == 0, f"{path}: relative import"
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    mine = module_name(path)
+    # importing a.b.c also runs a and a.b, unless the importer is inside them (Python is already loading those)
+    found |= {".".join(name.split(".")[:i]) for name in found for i in range(1, name.count(".") + 1)}
+    return {name for name in found & known if not (mine == name or mine.startswith(name + "."))}
+
+
+def import_graph(packages=("core", "exam", "graders")) -> dict[str, set[str]]:
+    paths = [p for package in packages for p in sources(package) if p not in LEARNER_SIDE]
+    known = {module_name(p) for p in paths}
+    return {module_name(p): imported_modules(p, known) for p in paths}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One cycle through each module that is on one (depth-first search, in sorted order)."""
+    found, state = [], {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = "open"
+        for after in sorted(graph.get(node, ())):
+            if state.get(after) == "open":
+                found.append(trail[trail.index(after):] + [after])
+            elif after not in state:
+                visit(after, trail + [after])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return found
+
+
+def test_the_import_graph_has_no_cycle():
+    assert not cycles(import_graph()), "\n".join(" -> ".join(cycle) for cycle in cycles(import_graph()))
+
+
+def test_the_cycle_check_finds_a_cycle_through_a_function_level_import(tmp_path):
+    assert cycles({"exam.a": {"exam.b"}, "exam.b": {"exam.c"}, "exam.c": {"exam.a"}}) == [
+        ["exam.a", "exam.b", "exam.c", "exam.a"]]
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from exam import grading\n")
+    assert imported_modules(module, {"exam", "exam.grading", "exam.warm"}) == {"exam", "exam.grading"}
 
 
 def test_importing_every_cli_and_core_module_loads_no_tensorflow():

@@ -112,3 +112,43 @@ def test_a_ledger_that_cannot_be_read_is_one_line_not_a_traceback(tmp_path):
     done = exam("status", "--workspace", str(tmp_path))
     assert done.returncode == 2 and len(stderr_lines(done)) == 1 and "the ledger" in done.stderr, done.stderr
     assert "cannot be read" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_record_round_trips_and_the_current_version_is_read_strictly(damaged):
+    """The record submit wrote (version 2) parses back into the same Attempt; a field it does not know, a field it
+    needs missing, or a version this tfexam does not know makes the line damaged. Lines without a version (written
+    before it) are read by that version's rules."""
+    from exam import attempt
+
+    written = json.loads(ledger.ledger_file(damaged["workspace"]).read_bytes().splitlines()[0])
+    assert written["version"] == attempt.VERSION and written["checks"][0]["name"] == "file"
+    record = attempt.parse(written)
+    assert record.to_line() == written and record.result.failed_check.name == "file"
+    assert record.result.reason.startswith(str(damaged["workspace"]))  # the missing mymodel.h5, named
+    for change in ({"colour": "red"}, {"version": 3}, {"metric": {"value": 1.0}}):
+        assert ledger.problem(written | change) is not None, change
+    for field in ("checks", "session"):
+        assert ledger.problem({k: v for k, v in written.items() if k != field}) is not None, field
+    previous = {k: v for k, v in written.items() if k not in ("version", "checks", "metric")}
+    assert ledger.problem(previous) is None and attempt.parse(previous).version == 1
+
+
+def test_a_ledger_written_by_the_previous_version_is_read_whole(tmp_path):
+    """tests/ledger_v1/: a sitting recorded by the tfexam before versioned records (solve 1, a 5/5 submit, a
+    refused one), copied as it was written. Every line is read, as the records it was."""
+    import shutil
+    from pathlib import Path
+
+    from exam.attempt import Attempt, ReferenceShown
+
+    (tmp_path / ".tfexam").mkdir()
+    for name in ("session.json", "ledger.jsonl"):
+        shutil.copy(Path(__file__).parent / "ledger_v1" / name, tmp_path / ".tfexam" / name)
+    reading = ledger.entries(tmp_path)
+    assert reading.skipped == 0 and [type(r) for r in reading.records] == [ReferenceShown, Attempt, Attempt]
+    shown, graded, refused = reading.records
+    assert (graded.score, graded.version, graded.result.metric.name, graded.result.usage.peak_mb > 0) == (5, 1, "mae", True)
+    assert refused.status == "refused" and refused.result.failed_check.name == "file" and "nope.h5" in refused.result.reason
+    code, payload = exam_json("status", "--workspace", str(tmp_path))
+    line = payload["report"]["categories"][0]
+    assert code == 0 and (line["best"], line["attempts"], line["reference_shown"], line["flagged_attempts"]) == (5, 2, True, 2)

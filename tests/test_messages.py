@@ -13,7 +13,7 @@ from clirun import exam, exam_json, start_practice
 from core import kinds, questions
 from core.result import Result
 from exam import clock, report, session
-from exam.commands import check, end, solve, submit
+from exam.verbs import check, end, solve, submit
 from graders import hints
 
 BANK = sorted(questions.all_questions().values(), key=lambda q: q.id)

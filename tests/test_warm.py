@@ -111,6 +111,7 @@ def test_a_flooding_and_a_slow_client_neither_hold_memory_nor_delay_a_submit(tmp
     import hostile_models as make
     from core import limits
     from exam import warm
+    from exam.grading import warm_client
 
     workspace = tmp_path / "ws"
     code, _ = exam_json("start", "--workspace", str(workspace), "--categories", "1", "--question", "c1_line",
@@ -118,7 +119,7 @@ def test_a_flooding_and_a_slow_client_neither_hold_memory_nor_delay_a_submit(tmp
     assert code == 0
     good = make.good(tmp_path)
     monkeypatch.setenv("TFEXAM_WARM", "1")
-    warm.ensure(workspace, limits.current())  # what a first submit does, without its cold grading
+    warm_client.start_server(workspace, limits.current())  # what a first submit does, after its cold grading
     server = wait_for_server(workspace)
     process = psutil.Process(server["pid"])
     before = process.memory_info().rss
@@ -168,7 +169,7 @@ def test_a_flooding_and_a_slow_client_neither_hold_memory_nor_delay_a_submit(tmp
 def test_a_server_that_never_answers_costs_a_submit_seconds_not_minutes(tmp_path, monkeypatch):
     """A port that takes connections and says nothing (a stuck server, or someone else's): ask() gives up fast."""
     from core import files, limits, questions
-    from exam import warm
+    from exam.grading import warm_client as warm
     from exam.workers import Job
 
     monkeypatch.setenv("TFEXAM_WARM", "1")
@@ -177,7 +178,24 @@ def test_a_server_that_never_answers_costs_a_submit_seconds_not_minutes(tmp_path
     with socket.create_server(("127.0.0.1", 0)) as stuck:  # listening, never accepting, never answering
         (tmp_path / ".tfexam").mkdir()
         files.write_json(warm.state_file(tmp_path), {"pid": 0, "port": stuck.getsockname()[1], "token": "t",
-                                                     "limits": warm.asdict(chosen)})
+                                                     "limits": limits.as_env(chosen)})
         started = time.monotonic()
         assert warm.ask(tmp_path, Job(tmp_path / "mymodel.h5", questions.get("c1_line")), chosen) is None
         assert time.monotonic() - started < warm.TAKEN_S + 1
+
+
+def test_grading_a_submission_never_starts_a_server(tmp_path, monkeypatch):
+    """Starting the warm server is submit's own step (after its record), not a side effect of grading."""
+    from core import limits, questions
+    from exam import grading
+    from exam.grading import warm_client
+
+    monkeypatch.setenv("TFEXAM_WARM", "1")
+    (tmp_path / ".tfexam").mkdir()
+    empty = tmp_path / "mymodel.h5"
+    empty.write_bytes(b"")
+    result = grading.grade_submission(grading.Job(empty, questions.get("c1_line")), limits.current(), tmp_path)
+    assert result.status == "refused" and result.failed_check.name == "file"
+    time.sleep(1.0)
+    assert not warm_client.state_file(tmp_path).exists()
+    assert not [p for p in psutil.Process().children(recursive=True) if "exam.warm" in " ".join(p.cmdline())]

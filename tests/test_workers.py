@@ -12,6 +12,7 @@ import psutil
 import pytest
 
 from core import questions
+from core.checks import CheckName
 from core.limits import Limits
 from exam import grading, workers
 
@@ -85,18 +86,18 @@ def worker_pids() -> list[int]:
 def test_a_warm_worker_grades_many_files_and_is_kept_after_clean_refusals(files):
     jobs = [grading.Job(files[name], QUESTION) for name in ("good", "lambda", "wrong input", "good")]
     results, started = grading.grade_many(jobs, Limits(), workers=1)
-    assert [r["status"] for r in results] == ["graded", "refused", "refused", "graded"]
+    assert [r.status for r in results] == ["graded", "refused", "refused", "graded"]
     assert started == 1  # refused from the stored description, or after a safe built-in load: the same worker
-    assert all(r["usage"]["peak_mb"] > 100 for r in results)  # TensorFlow's own memory is the worker's
+    assert all(r.usage.peak_mb > 100 for r in results)  # TensorFlow's own memory is the worker's
     assert worker_pids() == []  # nothing outlives the batch
 
 
 def test_a_worker_is_replaced_after_a_load_that_failed_half_way(files):
     jobs = [grading.Job(files[name], QUESTION) for name in ("unbuildable", "good")]
     results, started = grading.grade_many(jobs, Limits(), workers=1)
-    assert results[0]["status"] == "refused" and "could not be loaded as a Keras model" in results[0]["output"]
-    assert [c["name"] for c in results[0]["checks"] if not c["passed"]] == ["load"]
-    assert results[1]["score"] == 5 and started == 2
+    assert results[0].status == "refused" and "could not be loaded as a Keras model" in results[0].output
+    assert [c.name for c in results[0].checks if not c.passed] == [CheckName.LOAD] == ["load"]
+    assert results[1].score == 5 and started == 2
 
 
 def test_a_worker_that_dies_between_files_is_replaced_before_the_next_file(files):
@@ -110,17 +111,17 @@ def test_a_worker_that_dies_between_files_is_replaced_before_the_next_file(files
 
     jobs = [grading.Job(files["good"], QUESTION) for _ in range(3)]
     results, started = grading.grade_many(jobs, Limits(), workers=1, on_done=kill_the_worker)
-    assert killed and [r["score"] for r in results] == [5, 5, 5] and started == 2
+    assert killed and [r.score for r in results] == [5, 5, 5] and started == 2
 
 
 def test_one_file_uses_the_same_machinery_with_one_cold_worker(files, tmp_path):
     result = grading.grade_in_child(files["good"], QUESTION, tmp_path / "artifacts")
-    assert result["status"] == "graded" and result["score"] == 5 and result["stopped"] is None
-    assert set(result["usage"]) == {"seconds", "peak_mb"}
+    assert result.status == "graded" and result.score == 5 and result.stopped is None
+    assert set(result.to_json()["usage"]) == {"seconds", "peak_mb"} and result.usage.worker is None
     from core.result import Result
 
-    rebuilt = Result.from_json({k: v for k, v in result.items() if k not in grading.EXTRAS})
-    assert rebuilt.score == 5 and rebuilt.checks[0].passed
+    rebuilt = Result.from_json(json.loads(json.dumps(result.to_json())))  # what a ledger line or a warm answer holds
+    assert rebuilt == result and rebuilt.checks[0].passed
     assert worker_pids() == []
 
 

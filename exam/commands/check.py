@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from core import questions
-from core.errors import ExamError
-from exam import arguments, migration, paths, session
+from exam import arguments, session
 
 HELP = "read CategoryN/starter.py and name what will fail under this session's Keras (2 or 3), with the fix"
 
@@ -17,54 +14,3 @@ def configure(parser):
                         help="check against this Keras instead of the session's")
     parser.add_argument("--file", type=arguments.path, metavar="PATH",
                         help="the script to read (default: CategoryN/starter.py)")
-
-
-def session_keras(workspace: Path) -> int:
-    """The session's Keras; 3 without a session, or when the session file cannot be read (training is never blocked)."""
-    try:
-        current = session.load(workspace)
-    except ExamError:
-        current = None
-    return current.keras if current else session.DEFAULT_KERAS
-
-
-def script_of(workspace: Path, category: int) -> Path:
-    return paths.category_dir(workspace, category) / "starter.py"
-
-
-def missing_script(workspace: Path, category: int) -> str:
-    """Why CategoryN/starter.py is not there, and the way back: Start exam only helps when there is no session."""
-    script = script_of(workspace, category)
-    current = session.load(workspace)
-    if current is None:
-        return f"{script} does not exist; run Start exam (or `tfexam start`) first: it copies the starter scripts"
-    question_id = current.question_for(category)
-    if question_id is None:
-        return (f"{script} does not exist: this session has no category {category} question (it has "
-                f"{', '.join(sorted(current.questions))})")
-    return (f"{script} does not exist: it was moved or deleted; copy the question's starter back from "
-            f"{questions.get(question_id).starter_path}")
-
-
-def findings(script: Path, keras: int) -> list[str]:
-    return migration.check_file(script, keras) if script.is_file() else []
-
-
-def nothing_found(script: Path, keras: int) -> str:
-    """The one line that says the check ran and found nothing (a silent check cannot be told from one that did not run)."""
-    return (f"no line of {script.parent.name}/{script.name} will fail under Keras {keras} "
-            f"({migration.rule_count(keras)} rules checked)")
-
-
-def perform(args) -> tuple[int, dict, str]:
-    workspace = paths.resolve_workspace(args.workspace)
-    keras = args.keras or session_keras(workspace)
-    script = (args.file.expanduser().resolve() if args.file else script_of(workspace, args.category))
-    if script.is_dir():
-        raise ExamError(f"{script} is a folder; --file takes the training script itself")
-    if not script.is_file():
-        raise ExamError(f"{script} does not exist (the path given with --file); check the path" if args.file
-                        else missing_script(workspace, args.category) + ", or pass --file PATH")
-    lines = findings(script, keras)
-    payload = {"script": str(script), "keras": keras, "findings": lines}
-    return 0, payload, "\n".join(lines) if lines else f"check: {nothing_found(script, keras)}"

@@ -7,61 +7,9 @@ PyCharm's Run console or a terminal), or passes --yes: a deliberate word, not a 
 
 from __future__ import annotations
 
-import sys
-import time
-
-from core.errors import ExamError
-from exam import paths, report, report_page, session
 
 HELP = "end the exam (asks you to type END; --yes for scripts) and print the report"
-CONFIRM_WORD = "END"
-PROMPT = (f"Type {CONFIRM_WORD} in capitals and press Enter to end it (anything else, '{CONFIRM_WORD.lower()}' "
-          "included, keeps the exam running): ")
 
 
 def configure(parser):
     parser.add_argument("--yes", action="store_true", help="end without asking (for scripts)")
-
-
-def perform(args) -> tuple[int, dict, str]:
-    workspace = paths.resolve_workspace(args.workspace)
-    current = session.require(workspace)
-    note = ""
-    if current.ended:
-        note = f"This exam already ended at {session.iso(current.ended_at)}."
-    elif not (getattr(args, "yes", False) or confirmed(current)):
-        text = (f"The exam was NOT ended: it stays open ({report.time_state(current)}). Run End exam (or `tfexam end`) "
-                f"again and type {CONFIRM_WORD}, in capitals, when you are sure.")
-        return 0, {"workspace": str(workspace), "ended": False, "session": current.to_json()}, text
-    else:
-        current.ended_at = time.time()
-        session.save(workspace, current)
-    reading = report.read_ledger(args, workspace)
-    records = list(reading.records)
-    text = "\n".join(filter(None, [note, f"Exam report - session {current.id}", report.render(current, records)]))
-    payload = {"workspace": str(workspace), "ended": True, "session": current.to_json(),
-               "report": report.summary(current, records), "ledger_skipped": reading.skipped}
-    text += "\n" + report_page.publish(workspace, current, records, payload)
-    return 0, payload, text
-
-
-def confirmed(current: session.Session) -> bool:
-    """Ask on stderr (stdout keeps the one result), read one line from stdin."""
-    print(f"End the exam now ({report.time_state(current)})? Your best scores so far become final; this cannot be "
-          f"undone.\n{PROMPT}", end="", file=sys.stderr, flush=True)
-    try:
-        answer = sys.stdin.readline() if sys.stdin is not None else ""
-    except (OSError, ValueError):  # stdin closed or not readable
-        answer = ""
-    if not answer or not sys.stdin.isatty():  # a piped answer is not echoed: end the prompt's line ourselves
-        print(file=sys.stderr, flush=True)
-    if not answer:  # end of input: nobody can answer here
-        raise ExamError(f"End exam needs you to type {CONFIRM_WORD}, but there is no input to read from (stdin is "
-                        "closed); nothing was changed. Run End exam in PyCharm and type it in the Run window, or use "
-                        "`tfexam end --yes`")
-    return is_confirmation(answer)
-
-
-def is_confirmation(answer: str) -> bool:
-    """Exactly the word the prompt asks for; the spaces and line end around it do not matter, its case does."""
-    return answer.strip() == CONFIRM_WORD

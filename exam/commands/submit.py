@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import time
-from pathlib import Path
-
-from core import files, limits, modelfile, questions
-from core.errors import REFUSED, ExamError
-from core.refusal import Refused
-from core.result import REFUSED as REFUSED_STATUS
-from core.result import Result
-from exam import arguments, grading, ledger, paths, report, session
-from exam.output import progress
+from core import limits, questions
+from exam import arguments
 
 HELP = "Submit and Test: grade the category's mymodel.h5 on hidden data and record the attempt"
 
@@ -22,81 +13,3 @@ def configure(parser):
     parser.add_argument("--model", metavar="PATH", type=arguments.text,
                         help="the file to submit (default: CategoryN/mymodel.h5)")
     limits.add_options(parser)
-
-
-def perform(args) -> tuple[int, dict, str]:
-    chosen = limits.from_args(args)
-    workspace = paths.resolve_workspace(args.workspace)
-    current = session.require(workspace)
-    question_id = current.question_for(args.category)
-    if question_id is None:
-        raise ExamError(f"this session has no category {args.category} question; it has {sorted(map(int, current.questions))}")
-    question = questions.get(question_id)
-    model = Path(args.model).expanduser() if args.model else paths.category_dir(workspace, args.category) / "mymodel.h5"
-    model = model.resolve()
-
-    submitted_at = time.time()
-    late_reason = report.late_reason(current, submitted_at)
-    late = late_reason is not None
-    label = f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime(submitted_at))}-c{args.category}-{os.getpid()}"
-    record = {"session": current.id, "category": args.category, "question": question.id,
-              "submitted_at": session.iso(submitted_at), "submitted_path": str(model),
-              "late": late, "time_left_s": round(current.time_left(submitted_at), 1),
-              **ledger.who()}
-    try:
-        # cheap refusals (missing, empty, not a model file, wrong format) without starting TensorFlow
-        if not model.exists():
-            raise Refused("file", missing_file(model, args.category, given=bool(args.model)))
-        modelfile.refuse_format(model, modelfile.kind_of(model, chosen.file_bytes), question.contract.formats)
-        copy = ledger.keep_copy(workspace, model, label)
-    except Refused as refusal:
-        result = _refused(grading.failure(question, refusal.check, refusal.message))
-    except OSError as error:  # unreadable, or removed between the check and the copy
-        message = f"{model} could not be read ({error.strerror or error}); check the file and submit again"
-        result = _refused(grading.failure(question, "file", message))
-    else:
-        record |= {"model_sha256": files.sha256_file(copy) if copy.is_file() else None, "model_copy": str(copy.relative_to(workspace))}
-        progress(args, f"Grading {model.name} for category {args.category} ({question.title})...")
-        result = as_result(grading.grade_submission(copy, question, copy.parent / "artifacts", chosen, workspace,
-                                                    keep_warm=not late))
-    data = result.to_json()
-    record |= {name: data[name] for name in ("status", "score", "max_score", "metric", "checks", "artifacts",
-                                             "diagnostics", "stopped", "usage")}
-    record["elapsed_s"] = data["elapsed"]
-    written = ledger.append(workspace, record)
-    text = render(question, result, current, late_reason)
-    payload = {"record": written, "result": data}
-    return (0 if result.status == "graded" else REFUSED), payload, text
-
-
-def as_result(data: Result | dict) -> Result:
-    """What the grading child printed, as the typed Result (exam/grading.py returns its JSON today)."""
-    return data if isinstance(data, Result) else Result.from_json(data)
-
-
-def _refused(data: Result | dict) -> Result:
-    result = as_result(data)
-    result.status = REFUSED_STATUS
-    return result
-
-
-def missing_file(model: Path, category: int, given: bool) -> str:
-    """A path the learner typed is a typo to fix; the default file is made by training (name the button and the command)."""
-    if given:
-        return f"{model} does not exist (the path given with --model); check the path and submit again"
-    return (f"{model} does not exist; run Category {category} - 1. Train (or `tfexam train {category}`) first: "
-            f"your script saves {model.name}")
-
-
-def render(question, result: Result, current, late_reason: str | None) -> str:
-    if result.status == "graded":
-        lines = [f"Category {question.category} - {question.title} ({question.id}): {result.score}/{result.max_score}"]
-        lines += ["  " + line for line in result.output.splitlines()]
-        lines += [f"  diagnostic: {a}" for a in result.artifacts]
-    else:  # a refusal is one line: what is wrong, what to do, and the clock
-        return f"Category {question.category} {result.status}: {result.reason} ({report.time_state(current)})"
-    if late_reason:
-        lines.append(f"  Recorded as LATE: {late_reason}, so this attempt does not count.")
-    lines.append(report.time_state(current).capitalize())
-    return "\n".join(lines)
-

@@ -8,78 +8,10 @@ Keras' advice against .h5. The script's exit code is the command's.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from core import questions
-from core.errors import ExamError
-from exam import crashes, grading, legacy_keras, paths, session
-from exam.commands import check
-from exam.train_output import Relay
 
 HELP = "check CategoryN/starter.py, then train it (it saves CategoryN/mymodel.h5) under the session's Keras"
 
 
 def configure(parser):
     parser.add_argument("category", type=int, choices=questions.CATEGORIES, help="category number 1-5")
-
-
-def child_env(keras: int) -> dict:
-    env = grading.child_env()
-    env["PYTHONUNBUFFERED"] = "1"
-    if keras == 2:
-        return legacy_keras.child_env(env)
-    env.pop("TF_USE_LEGACY_KERAS", None)  # a Keras 3 session trains under Keras 3 whatever the shell says
-    return env
-
-
-def run_script(script, keras: int, out) -> tuple[int, str]:
-    """Run the learner's script; its stdout goes straight to `out`, its stderr through the Relay.
-    (return code: negative when a signal ended it, stderr tail)"""
-    child = subprocess.Popen([sys.executable, script.name], cwd=script.parent, env=child_env(keras), stdout=out,
-                             stderr=subprocess.PIPE)
-    relay = Relay()
-    try:
-        relay.pump(child.stderr.fileno(), _write)
-        code = child.wait()
-    except BaseException:
-        child.kill()
-        child.wait()
-        raise
-    finally:
-        child.stderr.close()
-    return code, relay.stderr_tail()
-
-
-def _write(text: str) -> None:
-    sys.stderr.write(text)
-    sys.stderr.flush()
-
-
-def perform(args) -> tuple[int, dict, str]:
-    workspace = paths.resolve_workspace(args.workspace)
-    script = check.script_of(workspace, args.category)
-    if not script.is_file():
-        raise ExamError(check.missing_script(workspace, args.category))
-    keras = check.session_keras(workspace)
-    out = sys.stderr if args.json else sys.stdout  # --json keeps stdout for the one object
-    found = check.findings(script, keras)
-    print(f"Training {script} under {session.keras_label(keras)}", file=out, flush=True)
-    for line in found or [check.nothing_found(script, keras)]:
-        print(f"check: {line}", file=out, flush=True)
-    returned, stderr = run_script(script, keras, out)
-    code = returned if returned >= 0 else 128 - returned
-    payload = {"script": str(script), "keras": keras, "exit_code": code, "findings": found}
-    model = script.parent / "mymodel.h5"
-    if code == 0 and not model.is_file():
-        return 1, payload, f"{script.name} finished but saved no mymodel.h5 next to it; check its last lines"
-    if code == 0:
-        return 0, payload, (f"Training finished; saved {model}. Next: Category {args.category} - 2. Submit and Test "
-                            f"(or `tfexam submit {args.category}`)")
-    found = check.findings(script, keras)  # the learner may have edited the file while it trained
-    explained = crashes.explain(stderr, script, keras, killed_by=-returned if returned < 0 else None)
-    payload.update(findings=found, crash=explained)
-    lines = [f"Training stopped (exit code {code}).", *explained]
-    if found:
-        lines += ["The check also names these lines, which fail under this session's Keras:", *found]
-    return code, payload, "\n".join(lines)

@@ -98,7 +98,7 @@ def test_the_hidden_loader_is_not_exported_to_candidates():
 
 
 def test_importing_exam_data_loads_no_tensorflow_numpy_or_pandas():
-    code = ("import sys, core.data, core.data.hidden, exam.commands.fetch; "
+    code = ("import sys, core.data, core.data.hidden, exam.verbs.fetch; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'tensorflow', 'numpy', 'pandas', 'keras'}))")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -1,0 +1,1 @@
+"""What each verb does, as a plain keyword function returning a Reply; exam.api gathers them."""

@@ -1,0 +1,24 @@
+"""tfexam autograder --question ID --out autograder.zip: a Gradescope autograder that grades as Submit and Test does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core import questions
+from core.errors import ExamError
+from exam.output import Reply
+from exam import autograder
+
+
+def run(*, question: str, out: str = "autograder.zip") -> Reply:
+    """Build the Gradescope autograder zip for one question."""
+    question = questions.get(question)
+    out = Path(out).expanduser().resolve()
+    if out.is_dir():
+        raise ExamError(f"--out {out} is a folder; give the zip's file name, e.g. {out / 'autograder.zip'}")
+    names = autograder.build(question, out)
+    data = ", ".join(question.datasets) or "none"
+    text = (f"{out}: Gradescope autograder for {question.id} (Category {question.category}, {question.title}); "
+            f"{len(names)} files; hidden data fetched at setup: {data}.\nUpload it as the assignment's autograder "
+            "(Ubuntu base image); students upload their mymodel.h5.")
+    return Reply(0, {"zip": str(out), "question": question.id, "files": len(names), "datasets": list(question.datasets)}, text)

@@ -1,0 +1,52 @@
+"""tfexam grade DIR: grade a class's submissions (layouts in exam/batch.py) with warm workers, under Submit's limits."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from core import limits as limits_module
+from core.limits import Limits
+from core.errors import ExamError
+from exam import batch
+from exam.output import Reply, progress
+
+
+def run(*, folder: str, out: str | None = None, workers: int | None = None, force: bool = False,
+        question: list[str] | None = None, categories: list[int] | None = None, limits: Limits | None = None) -> Reply:
+    """Grade a class folder; write the class files."""
+    folder = Path(folder).expanduser().resolve()
+    if not folder.is_dir():
+        raise ExamError(f"{folder} is not a folder; give the folder that holds the submissions")
+    chosen = batch.questions_for(question)
+    if categories:
+        chosen = {c: q for c, q in chosen.items() if c in categories}
+    out = Path(out).expanduser().resolve() if out else folder / batch.OUT_NAME
+    workers = workers or min(os.cpu_count() or 1, 4)
+    chosen_limits = limits or limits_module.current()
+    found = batch.discover(folder, out)
+    submissions = [s for s in found.submissions if not s.problem]
+    if not any(s.category in chosen for s in found.submissions) and not found.blocked:
+        raise ExamError(f"no submissions found in {folder}; expected <candidate>/Category<N>/mymodel.h5 folders or "
+                        "<candidate>_c<N>.h5 files")
+    _prefetch({chosen[s.category] for s in submissions if s.category in chosen})
+    batch.prepare_out(out)
+    summary = batch.grade_folder(folder, out, chosen, chosen_limits, workers, force,
+                                 progress=progress, found=found)
+    text = (f"{summary['candidates']} candidates, {summary['files']} files: {summary['graded']} graded, "
+            f"{summary['failed']} failed (see files.csv), {summary['reused']} kept from an earlier run; "
+            f"{summary['seconds']:g} s\n{summary['class_csv']}\n{summary['html']}")
+    return Reply(0, summary, text)
+
+
+def _prefetch(chosen) -> None:
+    """The hidden data before any worker starts: workers then only read the cache, and a missing dataset is one line."""
+    from core import data
+
+    names = sorted({name for question in chosen for name in question.datasets})
+    if not names:
+        return
+    progress(f"Preparing datasets: {', '.join(names)}")
+    problems = data.prefetch(names)
+    if problems:
+        raise ExamError("; ".join(problems))

@@ -1,0 +1,68 @@
+"""tfexam solve N: train the reference solution of the session's category-N question into CategoryN/mymodel.h5."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from core import questions
+from core.errors import ExamError
+from exam import grading, ledger, paths, report, session
+from exam.output import Reply, progress
+
+
+def run(*, category: int, workspace: str | None = None, json: bool = False, quiet: bool = False) -> Reply:
+    """Train the reference solution into CategoryN/mymodel.h5 (recorded as shown during a running sitting)."""
+    workspace = paths.resolve_workspace(workspace)
+    current = session.load(workspace)
+    question_id = current.question_for(category) if current else None
+    question = questions.get(question_id) if question_id else questions.default_for_category(category)
+    if question is None:
+        raise ExamError(f"category {category} has no question yet")
+    if not question.solution_path.exists():
+        raise ExamError(f"question {question.id} has no reference solution ({question.solution_path} is missing)")
+    folder = paths.category_dir(workspace, category)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "mymodel.h5"
+    before = target.stat().st_mtime_ns if target.exists() else None
+    shown = bool(current and not current.ended and current.time_left() > 0)
+    if shown:
+        mark_reference_shown(workspace, current, question)
+        progress(f"Recorded in the ledger: the reference solution for category {category} was shown during "
+                       "the exam; later submissions in this category are flagged in the report.")
+    progress(f"Training the reference solution for {question.id} in {folder} ...")
+    started = time.monotonic()
+    # --json keeps stdout for the one object; the demo keeps TensorFlow's start-up chatter out of its transcript
+    quiet = json or quiet
+    pipe = subprocess.PIPE if quiet else None
+    done = subprocess.run([sys.executable, str(question.solution_path)], cwd=folder, env=grading.child_env(),
+                          stdout=pipe, stderr=pipe, text=True)
+    seconds = round(time.monotonic() - started, 1)
+    if done.returncode != 0:
+        last = (done.stderr or "").strip().splitlines()[-1:] if quiet else []
+        reason = f": {last[0][:200]}" if last else ""
+        raise ExamError(f"the reference solution for {question.id} failed (exit {done.returncode}{reason}); run it by hand: "
+                        f"cd {folder} && {sys.executable} {question.solution_path}")
+    if not target.exists() or target.stat().st_mtime_ns == before:
+        raise ExamError(f"the reference solution for {question.id} finished but did not save {target}")
+    payload = {"question": question.id, "model": str(target), "train_seconds": seconds, "reference_shown": shown}
+    return Reply(0, payload, f"Saved {target} ({seconds:.1f} s of training). {next_step(current, question, target)}")
+
+
+def next_step(current, question, target) -> str:
+    """Submit and Test needs a session; without one, the grader itself grades the file (a session's own question)."""
+    if current is None:
+        return (f"No exam session here, so nothing is recorded: grade it with `python -m graders {question.category} "
+                f"{target} --question {question.id}`, or run Start exam (or `tfexam start`) to sit the exam")
+    return (f"Submit it with Category {question.category} - 2. Submit and Test (or `tfexam submit {question.category}`)"
+            + ("; the exam has ended, so it is recorded as late" if current.ended else ""))
+
+
+def mark_reference_shown(workspace, current, question) -> dict:
+    """Recorded before training starts: once the command ran, the reference model may be on disk."""
+    now = time.time()
+    return ledger.append(workspace, {"event": report.REFERENCE_SHOWN, "session": current.id,
+                                     "category": question.category, "question": question.id,
+                                     "shown_at": session.iso(now), "time_left_s": round(current.time_left(now), 1),
+                                     **ledger.who()})

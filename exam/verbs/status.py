@@ -1,0 +1,39 @@
+"""tfexam status: the clock and the best score so far in each category."""
+
+from __future__ import annotations
+
+from core import questions
+from core.errors import ExamError
+from exam import paths, report, session
+from exam.output import Reply
+
+
+def _live(workspace: str | None, json: bool) -> Reply:
+    import sys
+
+    from exam import clock
+
+    if json:
+        raise ExamError("--live keeps a changing display on screen; `tfexam status --json` prints one JSON object")
+    workspace = paths.resolve_workspace(workspace)
+    session.require(workspace)
+    code, text = clock.run(workspace, sys.stdout, live_terminal=sys.stdout.isatty())
+    return Reply(code, {"workspace": str(workspace)}, text)
+
+
+def run(*, workspace: str | None = None, live: bool = False, json: bool = False) -> Reply:
+    """The clock and the best score so far per category; `live` keeps it on screen until stopped."""
+    if live:
+        return _live(workspace, json)
+    workspace = paths.resolve_workspace(workspace)
+    current = session.require(workspace)
+    reading = report.read_ledger(workspace)
+    records = list(reading.records)
+    state = "ended" if current.ended else ("over time" if current.time_left() < 0 else "running")
+    lines = [f"Session {current.id} in {workspace}: {state}", f"Training runs under {session.keras_label(current.keras)}"]
+    lines.append(report.render(current, records))
+    payload = {"workspace": str(workspace), "state": state, "time_left_s": round(current.time_left(), 1),
+               "session": current.to_json(), "keras": current.keras, "report": report.summary(current, records),
+               "questions": {c: questions.get(q).title for c, q in current.questions.items()},
+               "ledger_skipped": reading.skipped}
+    return Reply(0, payload, "\n".join(lines))
