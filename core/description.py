@@ -80,7 +80,7 @@ def refuse_unsafe(config: dict, forbidden: tuple[str, ...], extra: tuple = (), i
                                     "Python code); do that step with built-in layers, or before the model")
     for cls, name in layer_classes(config):
         if cls in STRING_LAYERS:
-            raise Refused("layers", STRING_INPUT.format(cls=cls, name=name, shape=input_shape))
+            raise Refused(CheckName.LAYERS, STRING_INPUT.format(cls=cls, name=name, shape=input_shape))
         if cls in forbidden:
             raise Refused(CheckName.LAYERS, f"the model has a {cls} layer ('{name}'), which this question does not accept; use other built-in layers")
     for o in every:
