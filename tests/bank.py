@@ -5,10 +5,14 @@ tests/test_kind_<kind>.py for what a kind checks its own way): a new question is
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from clirun import load_script, real_data
+from clirun import REPO_ROOT, load_script, real_data
 
 from core import questions
+
+CALIBRATION = REPO_ROOT / "hidden_tests" / "CALIBRATION.md"
 
 
 def bank(kind: str | None = None, where=lambda question: True) -> list:
@@ -27,3 +31,15 @@ def grade(path, question, artifacts=None):
     from graders.pipeline import grade as grade_file
 
     return grade_file(path, question, artifacts)
+
+
+def calibrated_starter_scores() -> dict[str, int]:
+    """What CALIBRATION.md states the starter as shipped scores, per question (its `## ... (question_id)` sections)."""
+    scores, current = {}, None
+    for line in CALIBRATION.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            found = re.search(r"\((\w+)\)\s*$", line)
+            current = found.group(1) if found else None
+        elif current and line.startswith("| starter as shipped"):
+            scores[current] = int(re.search(r"\| \**(\d)/5\**", line).group(1))
+    return scores

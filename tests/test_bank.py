@@ -6,32 +6,16 @@ Each model trains once per run (the `trained` fixture); the per-kind checks are 
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 
 import pytest
-from bank import bank, grade
-from clirun import REPO_ROOT, submit_model
+from bank import bank, calibrated_starter_scores, grade
+from clirun import submit_model
 
 from core import questions
 from core.questions import format_shape
 
 BANK = bank()
-CALIBRATION = REPO_ROOT / "hidden_tests" / "CALIBRATION.md"
-
-
-def calibrated_starter_scores() -> dict[str, int]:
-    """What CALIBRATION.md states the starter as shipped scores, per question (its `## ... (question_id)` sections)."""
-    scores, current = {}, None
-    for line in CALIBRATION.read_text(encoding="utf-8").splitlines():
-        if line.startswith("## "):
-            found = re.search(r"\((\w+)\)\s*$", line)
-            current = found.group(1) if found else None
-        elif current and line.startswith("| starter as shipped"):
-            scores[current] = int(re.search(r"\| \**(\d)/5\**", line).group(1))
-    return scores
-
-
 STARTER_SCORES = calibrated_starter_scores()
 
 
