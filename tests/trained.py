@@ -9,7 +9,6 @@ practice session). Each caller gets its own COPY of the saved file, to submit th
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ class TrainedModels:
     def __init__(self, root: Path):
         self.root = root
         self.runs: dict[tuple[str, int], Trained] = {}
+        self.failed: dict[tuple[str, int], str] = {}
 
     def reference(self, question_id: str, keras: int = 3) -> Trained:
         question = questions.get(question_id)
@@ -45,16 +45,16 @@ class TrainedModels:
         """Any script for this question's category (e.g. a solution changed by the test), run by `tfexam train`."""
         return self.run(question_id, source, keras)
 
-    def copy_into(self, trained: Trained, workspace: Path, category: int) -> Path:
-        target = workspace / f"Category{category}" / "mymodel.h5"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(trained.model, target)
-        return target
-
     def run(self, question_id: str, source: str, keras: int, solve: bool = False) -> Trained:
         key = (hashlib.sha256(source.encode("utf-8")).hexdigest(), keras)
+        if key in self.failed:  # a script that failed to train fails every test that needs it, without a retry
+            raise AssertionError(f"{question_id} (Keras {keras}) failed to train earlier in this run: {self.failed[key]}")
         if key not in self.runs:
-            self.runs[key] = self.train(question_id, source, keras, solve, self.root / f"{key[0][:16]}-keras{keras}")
+            try:
+                self.runs[key] = self.train(question_id, source, keras, solve, self.root / f"{key[0][:16]}-keras{keras}")
+            except AssertionError as failure:
+                self.failed[key] = str(failure)[:2000]
+                raise
         return self.runs[key]
 
     @staticmethod
