@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,11 @@ def trained(tmp_path_factory):
 #           TensorFlow in this process;
 #   unit  - the rest: fast, no TensorFlow, no child process.
 KIND_FILES = re.compile(r"test_(bank|kind_\w+|c\d_\w+|forecasting_\w+)\.py$")
-PROCESS_HELPERS = {"exam", "exam_json", "run", "submit", "submit_model", "start_practice", "click", "install_wheel"}
+# Names that start a child process or load TensorFlow: the CLI helpers of clirun.py, PyCharm's click, the grading
+# machinery of exam/ (workers, warm server, batch), and modules that import TensorFlow or build models with it.
+HEAVY_NAMES = {"exam", "exam_json", "run", "submit", "submit_model", "start_practice", "click", "install_wheel",
+               "subprocess", "grading", "workers", "warm", "batch"}
+HEAVY_MODULES = ("tensorflow", "keras", "tf_keras", "graders", "hostile_models", "keras2_models", "wheel_install")
 
 
 def referenced_names(function, module: dict) -> set[str]:
@@ -87,10 +92,13 @@ def referenced_names(function, module: dict) -> set[str]:
 def layer(item) -> str:
     if KIND_FILES.search(item.path.name):
         return "kind"
-    used = referenced_names(getattr(item, "function", None), vars(item.module))
-    starts_processes = used & (PROCESS_HELPERS | {"subprocess"})
-    uses_tensorflow = {"tf", "installed", "trained"} & set(item.fixturenames)
-    return "e2e" if starts_processes or uses_tensorflow else "unit"
+    module = vars(item.module)
+    used = referenced_names(getattr(item, "function", None), module)
+    for definitions in item._fixtureinfo.name2fixturedefs.values():  # what its fixtures do counts too
+        for definition in definitions:
+            used |= referenced_names(definition.func, vars(sys.modules.get(definition.func.__module__, item.module)))
+    heavy = used & HEAVY_NAMES or any(name.startswith(HEAVY_MODULES) for name in used)
+    return "e2e" if heavy or {"tf", "installed", "trained"} & set(item.fixturenames) else "unit"
 
 
 def pytest_collection_modifyitems(config, items):
