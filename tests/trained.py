@@ -4,16 +4,23 @@ A model is keyed by the content hash of the script that trained it and the Keras
 (3, or 2 for an exam-era session), so a test that needs "the reference of c3_horses_or_humans under Keras 3" gets
 the model another test already paid for. It trains through the real command line, as a learner does: `tfexam solve`
 for a reference under Keras 3, `tfexam train` for anything else (the script is put in CategoryN/starter.py of a
-practice session). Each caller gets its own COPY of the saved file, to submit through the real CLI."""
+practice session). Each caller gets its own COPY of the saved file, to submit through the real CLI.
+
+With TFEXAM_TRAINED_MODELS set to a folder kept between runs (a CI cache), a model trained by an earlier run is
+reused while nothing that shapes training changed: the key then also holds the installed TensorFlow, Keras and
+tf-keras versions and the code of core/ and exam/ (data loaders, `solve`, `train`). Grading always runs afresh."""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import subprocess
+from importlib import metadata
 from dataclasses import dataclass
 from pathlib import Path
 
-from clirun import category_of, exam, exam_json
+from clirun import REPO_ROOT, category_of, exam, exam_json
 
 from core import questions
 
@@ -28,9 +35,20 @@ class Trained:
     stdout: str
 
 
+def training_fingerprint() -> str:
+    """What besides the script decides the trained model: the packages' versions and the code that loads and trains."""
+    digest = hashlib.sha256()
+    for package in ("tensorflow", "keras", "tf_keras"):
+        digest.update(f"{package}={metadata.version(package)};".encode())
+    for path in sorted([*(REPO_ROOT / "core").rglob("*.py"), *(REPO_ROOT / "exam").rglob("*.py")]):
+        digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 class TrainedModels:
     def __init__(self, root: Path):
-        self.root = root
+        kept = os.environ.get("TFEXAM_TRAINED_MODELS")
+        self.root = Path(kept) / training_fingerprint() if kept else root
         self.runs: dict[tuple[str, int], Trained] = {}
         self.failed: dict[tuple[str, int], str] = {}
 
@@ -60,6 +78,11 @@ class TrainedModels:
     @staticmethod
     def train(question_id: str, source: str, keras: int, solve: bool, workspace: Path) -> Trained:
         category = category_of(question_id)
+        model, printed = workspace / f"Category{category}" / "mymodel.h5", workspace / "train_stdout.txt"
+        if printed.is_file():  # trained by an earlier run (TFEXAM_TRAINED_MODELS), completely: stdout is written last
+            return Trained(model, printed.read_text(encoding="utf-8"))
+        if workspace.exists():  # an earlier run stopped half way: start again
+            shutil.rmtree(workspace)
         code, payload = exam_json("start", "--workspace", str(workspace), "--categories", str(category),
                                   "--question", question_id, "--no-fetch", "--keras", str(keras))
         assert code == 0, payload
@@ -69,9 +92,9 @@ class TrainedModels:
             (workspace / f"Category{category}" / "starter.py").write_text(source, encoding="utf-8")
             done = exam("train", str(category), "--workspace", str(workspace), timeout=TRAIN_TIMEOUT)
         assert_trained(done, question_id)
-        model = workspace / f"Category{category}" / "mymodel.h5"
         assert model.is_file(), f"{question_id}: training finished without saving {model}"
         model.chmod(0o444)
+        printed.write_text(done.stdout, encoding="utf-8")
         return Trained(model, done.stdout)
 
 
