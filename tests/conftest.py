@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,55 @@ def installed(tmp_path_factory) -> Path:
     from wheel_install import install_wheel
 
     return install_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory):
+    """Reference solutions and starters, each trained once per run and handed out as copies (tests/trained.py)."""
+    from trained import TrainedModels
+
+    return TrainedModels(tmp_path_factory.mktemp("trained"))
+
+
+# Three layers of tests, one marker each, derived here rather than written in each file:
+#   kind  - the question bank: tests/test_bank.py, tests/test_kind_<kind>.py and the per-question oddities;
+#   e2e   - the product as a learner runs it: child processes (the CLI, PyCharm's configurations, the grader) or
+#           TensorFlow in this process;
+#   unit  - the rest: fast, no TensorFlow, no child process.
+KIND_FILES = re.compile(r"test_(bank|kind_\w+|c\d_\w+|forecasting_\w+)\.py$")
+# Names that start a child process or load TensorFlow: the CLI helpers of clirun.py, PyCharm's click, the grading
+# machinery of exam/ (workers, warm server, batch), and modules that import TensorFlow or build models with it.
+HEAVY_NAMES = {"exam", "exam_json", "run", "submit", "submit_model", "start_practice", "click", "install_wheel",
+               "subprocess", "grading", "workers", "warm", "batch"}
+HEAVY_MODULES = ("tensorflow", "keras", "tf_keras", "graders", "hostile_models", "keras2_models", "wheel_install")
+
+
+def referenced_names(function, module: dict) -> set[str]:
+    """The globals a test uses, directly or through the helper functions of its own module."""
+    seen, todo = set(), [function]
+    while todo:
+        code = getattr(todo.pop(), "__code__", None)
+        for name in code.co_names if code else ():
+            if name not in seen:
+                seen.add(name)
+                helper = module.get(name)
+                if callable(helper) and getattr(helper, "__module__", None) == module.get("__name__"):
+                    todo.append(helper)
+    return seen
+
+
+def layer(item) -> str:
+    if KIND_FILES.search(item.path.name):
+        return "kind"
+    module = vars(item.module)
+    used = referenced_names(getattr(item, "function", None), module)
+    for definitions in item._fixtureinfo.name2fixturedefs.values():  # what its fixtures do counts too
+        for definition in definitions:
+            used |= referenced_names(definition.func, vars(sys.modules.get(definition.func.__module__, item.module)))
+    heavy = used & HEAVY_NAMES or any(name.startswith(HEAVY_MODULES) for name in used)
+    return "e2e" if heavy or {"tf", "installed", "trained"} & set(item.fixturenames) else "unit"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        item.add_marker(layer(item))

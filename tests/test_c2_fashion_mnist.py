@@ -1,4 +1,6 @@
-"""Category 2 on the real Fashion-MNIST files: the hidden split, the pixel scaling, baselines as models, the reference."""
+"""Category 2 on the real Fashion-MNIST files: the class counts, logits and softmax, the channel-axis hint, the
+diagnostics and their pictures, a trained linear model, the reference's diagnostics. The split, the scaling and the
+baselines of every image question: tests/test_kind_image_classification.py; the loop: tests/test_bank.py."""
 
 from __future__ import annotations
 
@@ -6,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from clirun import load_script, real_data, solve_and_submit
+import bank
+from clirun import real_data, submit_model
 
 from core import questions
 
@@ -25,32 +28,14 @@ def data():
 
 
 def grade(path, artifacts=None):
-    from graders.pipeline import grade as grade_file
-
-    return grade_file(path, QUESTION, artifacts)
+    return bank.grade(path, QUESTION, artifacts)
 
 
-def test_hidden_pictures_are_the_official_test_set_the_loader_never_returns(data):
+def test_hidden_pictures_are_the_official_test_set(data):
     (train_x, train_y), (hidden_x, hidden_y) = data
-    assert QUESTION.data.train.disjoint(QUESTION.data.hidden)
     assert train_x.shape == (60000, 28, 28) and train_y.shape == (60000,)
     assert hidden_x.shape == (HIDDEN.hidden_images, 28, 28) and train_x.dtype == hidden_x.dtype == np.uint8
     assert np.bincount(hidden_y).tolist() == [1000] * 10 and np.bincount(train_y).tolist() == [6000] * 10
-    seen = {picture.tobytes() for picture in train_x}
-    assert not any(picture.tobytes() in seen for picture in hidden_x)
-
-
-@pytest.mark.parametrize("kind", ["starter", "solution"])
-def test_scripts_scale_pixels_exactly_like_the_grader(data, kind):
-    from graders.images import scale_pixels
-
-    script = load_script(QUESTION.starter_path if kind == "starter" else QUESTION.solution_path)
-    assert script.PIXEL_SCALE == HIDDEN.pixel_scale and script.CLASS_NAMES == list(QUESTION.data.class_names)
-    _, (hidden_x, _) = data
-    theirs, ours = script.scale(hidden_x), scale_pixels(hidden_x, HIDDEN.pixel_scale)
-    assert theirs.dtype == ours.dtype == np.float32 and theirs.shape == (HIDDEN.hidden_images, 28, 28)
-    np.testing.assert_array_equal(theirs, ours)
-    assert ours.min() == 0.0 and ours.max() == 1.0
 
 
 def linear_model(tf, activation="softmax"):
@@ -59,36 +44,6 @@ def linear_model(tf, activation="softmax"):
         tf.keras.layers.Flatten(),
         tf.keras.layers.Dense(10, activation=activation),
     ])
-
-
-@pytest.mark.parametrize("answer", [0, 6, 9])
-def test_one_answer_for_every_picture_scores_0_and_says_why(tf, tmp_path, answer):
-    model = linear_model(tf)
-    bias = np.zeros(10, dtype="float32")
-    bias[answer] = 5.0
-    model.layers[-1].set_weights([np.zeros((784, 10), dtype="float32"), bias])
-    model.save(tmp_path / "constant.h5")
-    result = grade(tmp_path / "constant.h5")
-    assert result.status == "graded" and result.score == 0, result.output
-    assert result.metric.value == pytest.approx(0.1) == result.diagnostics["majority_accuracy"]
-    assert f"answers '{QUESTION.data.class_names[answer]}' for every hidden picture" in result.output
-
-
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_untrained_models_score_at_most_1(tf, tmp_path, seed):
-    tf.keras.utils.set_random_seed(seed)
-    model = tf.keras.Sequential([
-        tf.keras.Input(shape=(28, 28)),
-        tf.keras.layers.Reshape((28, 28, 1)),
-        tf.keras.layers.Conv2D(32, 3, activation="relu"),
-        tf.keras.layers.MaxPooling2D(),
-        tf.keras.layers.Flatten(),
-        tf.keras.layers.Dense(128, activation="relu"),
-        tf.keras.layers.Dense(10, activation="softmax"),
-    ])
-    model.save(tmp_path / "untrained.h5")
-    result = grade(tmp_path / "untrained.h5")
-    assert result.status == "graded" and result.score <= 1, result.output
 
 
 def test_logits_and_softmax_grade_the_same(tf, tmp_path):
@@ -145,8 +100,8 @@ def test_a_linear_model_scores_at_most_1(tf, tmp_path, data):
 
 
 @pytest.mark.slow
-def test_reference_solution_scores_5_through_submit(tmp_path):
-    code, payload = solve_and_submit(tmp_path, QUESTION.id)
+def test_reference_diagnostics_reach_the_ledger_with_both_pictures(tmp_path, trained):
+    code, payload = submit_model(tmp_path, QUESTION.id, trained.reference(QUESTION.id).model)
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     counts = np.array(result["diagnostics"]["confusion_matrix"])

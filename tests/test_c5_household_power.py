@@ -1,10 +1,12 @@
-"""Household power (multivariate, 24 minutes in, 24 out): the hidden half, the exam's scaling in the scripts and the
-grader, baselines as real models (persistence, training mean, untrained), refusals, the reference through the loop."""
+"""Household power (multivariate, 24 minutes in, 24 out): the size of the hidden half, the exam's min-over-max scaling in
+the scripts and the grader, what the grader says of persistence, a single-step output refused. Its split and baselines
+are tested with every forecasting question (tests/test_kind_forecasting.py), its loop in tests/test_bank.py."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from bank import grade
 from clirun import load_script, real_data
 
 from core import questions
@@ -28,15 +30,11 @@ def series(raw):
     return normalise(raw, QUESTION.settings.normalise)
 
 
-def test_the_hidden_half_is_the_rows_the_training_loader_never_returns(raw):
+def test_the_hidden_half_is_the_second_half_of_the_minutes(raw):
     from core.data import training_data
-    from core.data.hidden import hidden_data
 
     train = training_data(QUESTION.id)
-    assert QUESTION.data.train.disjoint(QUESTION.data.hidden) and SPLIT == QUESTION.data.hidden.start == 43200
-    assert train.shape == (43200, 7) and train.dtype == np.float32 and raw.shape == (86400, 7)
-    np.testing.assert_array_equal(raw[:SPLIT], train)
-    assert hidden_data(QUESTION).shape == (43200, 7)
+    assert SPLIT == 43200 and train.shape == (43200, 7) and train.dtype == np.float32 and raw.shape == (86400, 7)
 
 
 def test_the_scaling_is_the_exams_min_over_max(raw, series):
@@ -65,44 +63,16 @@ def test_scripts_scale_and_window_like_the_grader(tf, raw, series, kind):
     np.testing.assert_allclose(y, targets[: len(y)], atol=1e-6)
 
 
-def grade(path):
-    from graders.pipeline import grade as grade_file
-
-    return grade_file(path, QUESTION)
-
-
-def test_persistence_scores_exactly_3_and_equals_the_baseline(tf, tmp_path):
+def test_persistence_is_named_as_such(tf, tmp_path):
     past = tf.keras.Input(shape=(24, 7))
     repeated = tf.keras.layers.UpSampling1D(24)(tf.keras.layers.Cropping1D((23, 0))(past))
     tf.keras.Model(past, repeated).save(tmp_path / "persistence.h5")
-    result = grade(tmp_path / "persistence.h5")
-    assert result.status == "graded" and result.score == 3, result.output
-    assert result.metric.value == pytest.approx(result.diagnostics["baselines_mae"]["persistence"], abs=1e-6)
-    assert "the same forecasts as persistence" in result.output
-
-
-def test_the_training_mean_scores_0(tf, tmp_path, series):
-    mean = series[:SPLIT].mean(axis=0)
-    model = tf.keras.Sequential([tf.keras.Input(shape=(24, 7)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(168),
-                                 tf.keras.layers.Reshape((24, 7))])
-    model.layers[1].set_weights([np.zeros((168, 168)), np.tile(mean, 24).astype("float32")])
-    model.save(tmp_path / "mean.h5")
-    result = grade(tmp_path / "mean.h5")
-    assert result.score == 0 and result.metric.value == pytest.approx(result.diagnostics["baselines_mae"]["training_mean"], abs=1e-5)
-
-
-@pytest.mark.parametrize("seed", [0, 1])
-def test_untrained_models_score_at_most_1(tf, tmp_path, seed):
-    tf.keras.utils.set_random_seed(seed)
-    model = tf.keras.Sequential([tf.keras.Input(shape=(24, 7)), tf.keras.layers.LSTM(32, return_sequences=True),
-                                 tf.keras.layers.Dense(7)])
-    model.save(tmp_path / "untrained.h5")
-    result = grade(tmp_path / "untrained.h5")
-    assert result.status == "graded" and result.score <= 1, result.output
+    result = grade(tmp_path / "persistence.h5", QUESTION)
+    assert result.status == "graded" and "the same forecasts as persistence" in result.output
 
 
 def test_a_single_step_output_is_refused_with_the_shape_it_needs(tf, tmp_path):
     model = tf.keras.Sequential([tf.keras.Input(shape=(24, 7)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(7)])
     model.save(tmp_path / "one_step.h5")
-    result = grade(tmp_path / "one_step.h5")
+    result = grade(tmp_path / "one_step.h5", QUESTION)
     assert result.status == "refused" and "needs (24, 7)" in result.reason

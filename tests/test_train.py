@@ -142,18 +142,19 @@ _tf.keras.Model.fit = _one_epoch
 """
 
 
-def train_and_submit(workspace: Path, category: int, kind: str) -> dict:
-    """A shipped starter or solution, trained by `tfexam train` in a Keras 2 session, then Submit and Test."""
+def train_and_submit(workspace: Path, category: int, kind: str, trained) -> dict:
+    """A shipped starter or solution, trained by `tfexam train` in a Keras 2 session (once per run: the `trained`
+    fixture), then Submit and Test in a Keras 2 session of its own."""
     question = questions.default_for_category(category)
-    start(workspace, category, keras=2)
     source = (question.starter_path if kind == "starter" else question.solution_path).read_text(encoding="utf-8")
     if kind == "solution" and category in HELD_TO_ONE_EPOCH:
         header, body = split_header(source)
         source = header + ONE_EPOCH + body
-    write_script(workspace, category, source)
-    trained = exam("train", str(category), "--workspace", str(workspace), timeout=1800)
-    assert trained.returncode == 0, trained.stdout[-1500:] + trained.stderr[-3000:]
-    assert "fails under Keras" not in trained.stdout and "check: no line of" in trained.stdout
+    run = trained.script(question.id, source, keras=2)
+    assert "under Keras 2" in run.stdout, run.stdout[-1500:]
+    assert "fails under Keras" not in run.stdout and "check: no line of" in run.stdout
+    start(workspace, category, keras=2)
+    shutil.copyfile(run.model, workspace / f"Category{category}" / "mymodel.h5")
     code, payload = exam_json("submit", str(category), "--workspace", str(workspace))
     result = payload["result"]
     assert code == 0 and result["status"] == "graded", result["output"]
@@ -174,7 +175,7 @@ def keras2_case(category: int, kind: str):
 @pytest.mark.parametrize("category,kind", [keras2_case(c, k) for c in questions.available_categories()
                                            for k in ("starter", "solution")
                                            if not (k == "starter" and c in HELD_TO_ONE_EPOCH)])
-def test_shipped_scripts_train_under_keras_2_and_are_graded(tmp_path, category, kind):
-    result = train_and_submit(tmp_path, category, kind)
+def test_shipped_scripts_train_under_keras_2_and_are_graded(tmp_path, trained, category, kind):
+    result = train_and_submit(tmp_path, category, kind, trained)
     if kind == "solution" and category not in HELD_TO_ONE_EPOCH:
         assert result["score"] >= 4, result["output"]  # calibrated under Keras 3 for 5/5; tf-keras trains its own way

@@ -1,0 +1,39 @@
+"""The per-run cache of trained models (tests/trained.py): one training per script and Keras generation, and every
+test gets a copy it may change without touching what the next test receives."""
+
+from __future__ import annotations
+
+import hashlib
+import stat
+
+from clirun import submit_model
+
+from core import questions
+
+
+def test_a_reference_trains_once_and_each_test_submits_a_copy(tmp_path, trained):
+    first = trained.reference("c1_line")
+    assert trained.reference("c1_line") is first
+    key = (hashlib.sha256(questions.get("c1_line").solution_path.read_bytes()).hexdigest(), 3)
+    assert trained.runs[key] is first
+    assert all(other.model != first.model for other_key, other in trained.runs.items() if other_key != key)
+    assert stat.S_IMODE(first.model.stat().st_mode) == 0o444
+    cached = first.model.read_bytes()
+    code, payload = submit_model(tmp_path, "c1_line", first.model)
+    assert code == 0 and payload["result"]["score"] == 5, payload["result"]["output"]
+    assert payload["record"]["model_sha256"] == hashlib.sha256(cached).hexdigest()
+    copy = tmp_path / "Category1" / "mymodel.h5"
+    copy.write_bytes(b"changed by a test")
+    assert first.model.read_bytes() == cached
+
+
+def test_a_script_that_fails_to_train_fails_again_without_a_retry(trained):
+    broken = "raise SystemExit(3)\n"
+    for _ in range(2):
+        try:
+            trained.script("c1_line", broken, keras=3)
+        except AssertionError as failure:
+            message = str(failure)
+        else:
+            raise AssertionError("a script that exits 3 must not count as trained")
+    assert "failed to train earlier in this run" in message and len(trained.failed) >= 1

@@ -1,0 +1,102 @@
+"""Trained models, each trained once per test run: the session cache behind the `trained` fixture (tests/conftest.py).
+
+A model is keyed by the content hash of the script that trained it and the Keras generation it trained under
+(3, or 2 for an exam-era session), so a test that needs "the reference of c3_horses_or_humans under Keras 3" gets
+the model another test already paid for. It trains through the real command line, as a learner does: `tfexam solve`
+for a reference under Keras 3, `tfexam train` for anything else (the script is put in CategoryN/starter.py of a
+practice session). Each caller gets its own COPY of the saved file, to submit through the real CLI.
+
+With TFEXAM_TRAINED_MODELS set to a folder kept between runs (a CI cache), a model trained by an earlier run is
+reused while nothing that shapes training changed: the key then also holds the installed TensorFlow, Keras and
+tf-keras versions and the code of core/ and exam/ (data loaders, `solve`, `train`). Grading always runs afresh."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from importlib import metadata
+from dataclasses import dataclass
+from pathlib import Path
+
+from clirun import REPO_ROOT, category_of, exam, exam_json
+
+from core import questions
+
+TRAIN_TIMEOUT = 1800  # the slowest reference trains in about 5 minutes on a loaded 2-core machine
+
+
+@dataclass(frozen=True)
+class Trained:
+    """One training run: the saved model (keep it read-only: hand out copies) and what the command printed."""
+
+    model: Path
+    stdout: str
+
+
+def training_fingerprint() -> str:
+    """What besides the script decides the trained model: the packages' versions and the code that loads and trains."""
+    digest = hashlib.sha256()
+    for package in ("tensorflow", "keras", "tf_keras"):
+        digest.update(f"{package}={metadata.version(package)};".encode())
+    for path in sorted([*(REPO_ROOT / "core").rglob("*.py"), *(REPO_ROOT / "exam").rglob("*.py")]):
+        digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class TrainedModels:
+    def __init__(self, root: Path):
+        kept = os.environ.get("TFEXAM_TRAINED_MODELS")
+        self.root = Path(kept) / training_fingerprint() if kept else root
+        self.runs: dict[tuple[str, int], Trained] = {}
+        self.failed: dict[tuple[str, int], str] = {}
+
+    def reference(self, question_id: str, keras: int = 3) -> Trained:
+        question = questions.get(question_id)
+        return self.run(question_id, question.solution_path.read_text(encoding="utf-8"), keras, solve=keras == 3)
+
+    def starter(self, question_id: str, keras: int = 3) -> Trained:
+        return self.run(question_id, questions.get(question_id).starter_path.read_text(encoding="utf-8"), keras)
+
+    def script(self, question_id: str, source: str, keras: int) -> Trained:
+        """Any script for this question's category (e.g. a solution changed by the test), run by `tfexam train`."""
+        return self.run(question_id, source, keras)
+
+    def run(self, question_id: str, source: str, keras: int, solve: bool = False) -> Trained:
+        key = (hashlib.sha256(source.encode("utf-8")).hexdigest(), keras)
+        if key in self.failed:  # a script that failed to train fails every test that needs it, without a retry
+            raise AssertionError(f"{question_id} (Keras {keras}) failed to train earlier in this run: {self.failed[key]}")
+        if key not in self.runs:
+            try:
+                self.runs[key] = self.train(question_id, source, keras, solve, self.root / f"{key[0][:16]}-keras{keras}")
+            except AssertionError as failure:
+                self.failed[key] = str(failure)[:2000]
+                raise
+        return self.runs[key]
+
+    @staticmethod
+    def train(question_id: str, source: str, keras: int, solve: bool, workspace: Path) -> Trained:
+        category = category_of(question_id)
+        model, printed = workspace / f"Category{category}" / "mymodel.h5", workspace / "train_stdout.txt"
+        if printed.is_file():  # trained by an earlier run (TFEXAM_TRAINED_MODELS), completely: stdout is written last
+            return Trained(model, printed.read_text(encoding="utf-8"))
+        if workspace.exists():  # an earlier run stopped half way: start again
+            shutil.rmtree(workspace)
+        code, payload = exam_json("start", "--workspace", str(workspace), "--categories", str(category),
+                                  "--question", question_id, "--no-fetch", "--keras", str(keras))
+        assert code == 0, payload
+        if solve:
+            done = exam("solve", str(category), "--workspace", str(workspace), timeout=TRAIN_TIMEOUT)
+        else:
+            (workspace / f"Category{category}" / "starter.py").write_text(source, encoding="utf-8")
+            done = exam("train", str(category), "--workspace", str(workspace), timeout=TRAIN_TIMEOUT)
+        assert_trained(done, question_id)
+        assert model.is_file(), f"{question_id}: training finished without saving {model}"
+        model.chmod(0o444)
+        printed.write_text(done.stdout, encoding="utf-8")
+        return Trained(model, done.stdout)
+
+
+def assert_trained(done: subprocess.CompletedProcess, question_id: str) -> None:
+    assert done.returncode == 0, f"{question_id}: " + done.stdout[-1500:] + done.stderr[-3000:]
