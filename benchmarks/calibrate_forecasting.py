@@ -25,9 +25,9 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from calibration import graded, train_script  # noqa: E402
 
-from core import questions  # noqa: E402
-from core.data import training_data  # noqa: E402
-from core.data.hidden import hidden_data  # noqa: E402
+from tfexam import questions  # noqa: E402
+from tfexam.data import training_data  # noqa: E402
+from tfexam.data.hidden import hidden_data  # noqa: E402
 from graders import series as ts  # noqa: E402
 from graders.pipeline import predict  # noqa: E402
 

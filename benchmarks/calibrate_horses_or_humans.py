@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from core import questions  # noqa: E402
-from core.data import training_data  # noqa: E402
+from tfexam import questions  # noqa: E402
+from tfexam.data import training_data  # noqa: E402
 from graders.pipeline import grade  # noqa: E402
 
 QUESTION = questions.get("c3_horses_or_humans")

@@ -22,8 +22,8 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from calibration import graded, train_script  # noqa: E402
 
-from core import questions  # noqa: E402
-from core.data import training_data  # noqa: E402
+from tfexam import questions  # noqa: E402
+from tfexam.data import training_data  # noqa: E402
 from graders.images import scale_pixels  # noqa: E402
 
 L = tf.keras.layers

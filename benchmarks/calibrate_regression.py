@@ -19,7 +19,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from calibration import graded, train_script  # noqa: E402
 
-from core import questions  # noqa: E402
+from tfexam import questions  # noqa: E402
 
 
 def linear(weights=None):

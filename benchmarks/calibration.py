@@ -12,7 +12,7 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from core.questions import Question
+from tfexam.questions import Question
 from graders.pipeline import grade
 
 

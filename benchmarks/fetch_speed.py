@@ -27,7 +27,7 @@ def timed_fetch(env: dict) -> tuple[float, list[dict]]:
 
 
 def timed_ensure(env: dict) -> float:
-    code = ("import time, core.data as d; from core.data.registry import FILES; from core.data import cache; "
+    code = ("import time, tfexam.data as d; from tfexam.data.registry import FILES; from tfexam.data import cache; "
             "names = [n for n in FILES if cache.read_stamp(FILES[n])]; t = time.perf_counter(); "
             "[d.ensure(n, progress=False) for n in names]; print(time.perf_counter() - t)")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,

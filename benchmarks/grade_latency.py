@@ -27,7 +27,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from core import questions  # noqa: E402
+from tfexam import questions  # noqa: E402
 
 TARGET_RATIO = 1.25
 TARGET_SECONDS = 10.0
@@ -37,7 +37,7 @@ CAPTURE = """
 import importlib, json, sys
 import numpy as np
 import tensorflow as tf
-from core import questions
+from tfexam import questions
 question = questions.get(sys.argv[2])
 model = tf.keras.models.load_model(sys.argv[1], compile=False)
 calls, predict = [], model.predict

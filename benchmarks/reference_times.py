@@ -22,7 +22,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from core import questions  # noqa: E402
+from tfexam import questions  # noqa: E402
 from exam import grading  # noqa: E402
 from exam.verbs.train import child_env  # noqa: E402
 
@@ -30,7 +30,7 @@ TRAIN = """
 import json, sys
 sys.path.insert(0, {bench!r})
 from calibration import train_script
-from core import questions
+from tfexam import questions
 model, seconds = train_script(questions.get({question!r}).solution_path)
 model.save({out!r})
 print(json.dumps({{"seconds": seconds}}))

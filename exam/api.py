@@ -10,8 +10,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from core import questions as bank
-from core.errors import ExamError
+from tfexam import questions as bank
+from tfexam.errors import ExamError
 from exam.output import Reply, transcript
 from exam.verbs.autograder import run as autograder
 from exam.verbs.check import run as check

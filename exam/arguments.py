@@ -10,7 +10,7 @@ import argparse
 import math
 from pathlib import Path
 
-from core import questions
+from tfexam import questions
 
 MAX_MINUTES = 7 * 24 * 60  # a week: longer than any sitting, small enough for a finite deadline
 MAX_WORKERS = 64

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core.questions import CATEGORIES, MAX_SCORE
-from core.result import STATUSES, Check, MetricResult, Result, Usage
+from tfexam.questions import CATEGORIES, MAX_SCORE
+from tfexam.result import STATUSES, Check, MetricResult, Result, Usage
 
 VERSION = 2
 REFERENCE_SHOWN = "reference_shown"

@@ -19,19 +19,19 @@ import time
 import zipfile
 from pathlib import Path
 
-from core import content, files, questions
-from core.checks import CheckName
-from core.questions import Question
-from core.result import Result
+from tfexam import content, files, questions
+from tfexam.checks import CheckName
+from tfexam.questions import Question
+from tfexam.result import Result
 from exam import gradescope, grading
 
-PACKAGES = ("core", "exam", "graders")
-# the content a regular install ships inside core/ (starters, reference solutions), never in the zip: left out by
+PACKAGES = ("tfexam", "exam", "graders")
+# the content a regular install ships inside tfexam/ (starters, reference solutions), never in the zip: left out by
 # name, so the zip holds the same files from a checkout, an editable or a regular install
 CONTENT = {"starter_code", "hidden_tests", "solutions", "__pycache__"}
 MODEL_SUFFIXES = (".h5", ".keras")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold, as reproducible builds use
-CODE_SUFFIXES = (".py", ".json")  # modules, and the data they read beside them (core/allowed_names.json)
+CODE_SUFFIXES = (".py", ".json")  # modules, and the data they read beside them (tfexam/allowed_names.json)
 
 SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image: Python, pinned packages, the hidden data.
@@ -73,7 +73,7 @@ cd "$(mktemp -d)"
 
 
 def requirements() -> str:
-    """Every runtime pin (core/requirements.txt, shipped in the package), tf-keras included: Keras 2 files load."""
+    """Every runtime pin (tfexam/requirements.txt, shipped in the package), tf-keras included: Keras 2 files load."""
     pins = "\n".join(f"{name}=={version}" for name, version in content.pins().items())
     return f"# pinned as tfexam is tested (Python 3.11)\n{pins}\n"
 
@@ -87,7 +87,7 @@ def shipped() -> dict[str, Path]:
         for path in sorted(root.rglob("*")):
             if path.suffix in CODE_SUFFIXES and path.is_file() and not CONTENT & set(path.relative_to(root).parts):
                 found[f"tfexam/{package}/{path.relative_to(root).as_posix()}"] = path
-    found["tfexam/core/requirements.txt"] = content.REQUIREMENTS
+    found["tfexam/tfexam/requirements.txt"] = content.REQUIREMENTS
     for path in sorted(content.HIDDEN_DIR.glob("*.toml")):
         found[f"tfexam/hidden_tests/{path.name}"] = path
     return found

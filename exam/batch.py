@@ -16,12 +16,12 @@ import json
 import time
 from pathlib import Path
 
-from core import files, questions
-from core.errors import ExamError
-from core.limits import Limits
-from core.checks import CheckName
-from core.questions import MAX_SCORE, Question
-from core.result import NO_USAGE, Result
+from tfexam import files, questions
+from tfexam.errors import ExamError
+from tfexam.limits import Limits
+from tfexam.checks import CheckName
+from tfexam.questions import MAX_SCORE, Question
+from tfexam.result import NO_USAGE, Result
 from exam import gradescope, grading
 from exam.classfolder import OUT_NAME, Found, Submission, blocked_submissions, discover, printable
 from exam.spreadsheet import write_csv

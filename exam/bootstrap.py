@@ -2,7 +2,7 @@
 
 Grading processes run with `-I` (no PYTHONPATH, no user site, neither the script's folder nor the current one on
 sys.path), so nothing a learner wrote next to their files can be imported. `-I` also hides tfexam itself when it runs
-from a checkout; this finder gives back exactly its three top-level packages, `core`, `exam` and `graders`, from ROOT,
+from a checkout; this finder gives back exactly its three top-level packages, `tfexam`, `exam` and `graders`, from ROOT,
 and nothing else there: ROOT is never a path entry, so a folder inside it (the default workspace `pycharm_project/`,
 a class folder) cannot become a namespace package. EXTRA_PATHS (os.pathsep-separated, may be empty) are appended to
 sys.path: the user's site-packages when the parent used it (`pip install --user` installs TensorFlow there).
@@ -16,7 +16,7 @@ import runpy
 import site
 import sys
 
-PACKAGES = ("core", "exam", "graders")
+PACKAGES = ("tfexam", "exam", "graders")
 
 
 class TfexamFinder:

@@ -1,7 +1,7 @@
 """tfexam / python -m exam: one entry point; exam/commands/<verb>.py declares a verb's options, exam.api does it.
 
 main() parses, calls the verb's API function with the options it takes (keyword by keyword; the limit options as one
-core.limits.Limits), and prints its Reply: one line of text or one JSON object.
+tfexam.limits.Limits), and prints its Reply: one line of text or one JSON object.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import json
 import os
 import sys
 
-from core import limits
-from core.errors import USAGE, ExamError
+from tfexam import limits
+from tfexam.errors import USAGE, ExamError
 from exam import api, arguments
 from exam.output import Reply, emit
 

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from core.questions import MAX_SCORE
+from tfexam.questions import MAX_SCORE
 from exam import ledger, report, session
 
 WARN_AT_MINUTES = (30, 5)

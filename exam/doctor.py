@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from core import content, questions
+from tfexam import content, questions
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
 TESTED_PYTHON = (3, 11)
@@ -52,7 +52,7 @@ def python_check() -> Verdict:
                    f"if TensorFlow misbehaves, use Python {tested}")
 
 
-pins = content.pins  # shipped inside the package (core/requirements.txt), so an installed tfexam reads them too
+pins = content.pins  # shipped inside the package (tfexam/requirements.txt), so an installed tfexam reads them too
 
 
 def _installed(name: str) -> str | None:
@@ -80,7 +80,7 @@ def package_checks(pinned: dict[str, str] | None = None) -> list[Verdict]:
                                     "(tf-keras must share TensorFlow's minor version)",
                                     f"python -m pip install tf-keras=={_matching_tf_keras()}"))
         else:
-            note = "the tested pin" if wanted else "matches TensorFlow (not pinned in core/requirements.txt)"
+            note = "the tested pin" if wanted else "matches TensorFlow (not pinned in tfexam/requirements.txt)"
             verdicts.append(Verdict(name, OK, f"{installed}, {note}"))
     return verdicts
 
@@ -95,9 +95,9 @@ def _matching_tf_keras() -> str:
 
 
 def dataset_checks() -> list[Verdict]:
-    from core.data import cache
-    from core.data.mirror import MirrorError, configured
-    from core.data.registry import resolve_all
+    from tfexam.data import cache
+    from tfexam.data.mirror import MirrorError, configured
+    from tfexam.data.registry import resolve_all
 
     names = sorted({name for q in questions.all_questions().values() if q.ready for name in q.datasets})
     files = resolve_all(names)
@@ -143,8 +143,8 @@ def _existing(path: Path) -> Path:
 
 
 def disk_check(workspace: Path, missing_bytes: int) -> Verdict:
-    from core.data import cache
-    from core.data.progress import human_size
+    from tfexam.data import cache
+    from tfexam.data.progress import human_size
 
     need = 2 * missing_bytes + DISK_MARGIN  # archives are kept beside their extraction
     places = {str(_existing(p)): shutil.disk_usage(_existing(p)).free for p in (workspace, cache.cache_dir())}

@@ -9,8 +9,8 @@ are the exam's x/5 times the category's weight, so the total is the exam's weigh
 
 from __future__ import annotations
 
-from core.questions import MAX_SCORE, Question
-from core.result import Result
+from tfexam.questions import MAX_SCORE, Question
+from tfexam.result import Result
 from exam.report import PASS_MARK
 
 

@@ -3,7 +3,7 @@ with isolated module search that finds the standard library, the installed packa
 
 The learner's workspace may sit inside the repository (the default `pycharm_project/`), and so may a class folder:
 a grading process must never be able to import a file from there, nor from the folder the CLI was started in.
-`exam/bootstrap.py` runs under `python -I` and resolves only `core`, `exam` and `graders` from the package root; the
+`exam/bootstrap.py` runs under `python -I` and resolves only `tfexam`, `exam` and `graders` from the package root; the
 environment loses the PYTHON* variables that make an interpreter load code (-I ignores them; its children would not).
 """
 
@@ -16,12 +16,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from core import limits as limits_module
-from core.content import REPO_ROOT
-from core.limits import Limits
+from tfexam import limits as limits_module
+from tfexam.content import REPO_ROOT
+from tfexam.limits import Limits
 
 BOOTSTRAP = Path(__file__).resolve().with_name("bootstrap.py")
-PACKAGE_ROOT = REPO_ROOT  # the folder holding core/, exam/ and graders/ (a checkout's root, or site-packages)
+PACKAGE_ROOT = REPO_ROOT  # the folder holding tfexam/, exam/ and graders/ (a checkout's root, or site-packages)
 PRIVATE_PREFIX = "tfexam-grading-"
 PATH_VARIABLES = ("TFEXAM_DATA_DIR", "TFEXAM_DATA_MIRROR")  # folders the child must find from another folder
 

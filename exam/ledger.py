@@ -17,8 +17,8 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from core import files
-from core.errors import ExamError
+from tfexam import files
+from tfexam.errors import ExamError
 from exam.attempt import REFERENCE_SHOWN, Attempt, Damaged, ReferenceShown, parse  # noqa: F401  (REFERENCE_SHOWN: re-exported)
 from exam.paths import state_dir
 

@@ -70,14 +70,14 @@ def _serve_datasets(data_utils) -> None:
     def get_file(fname=None, origin=None, *args, cache_dir=None, cache_subdir="datasets", **kwargs):
         known = _registry_file(fname or (origin or "").rsplit("/", 1)[-1], cache_subdir)
         if known:
-            from core.data import DatasetMissing, ensure
+            from tfexam.data import DatasetMissing, ensure
 
             try:
                 return str(ensure(known))
             except DatasetMissing:
                 pass  # not in the cache or the mirror: let tf-keras try its own download
         if cache_dir is None:
-            from core.data import cache_dir as exam_cache
+            from tfexam.data import cache_dir as exam_cache
 
             cache_dir = os.environ.get("KERAS_HOME") or str(exam_cache() / "keras")
         return plain(fname, origin, *args, cache_dir=cache_dir, cache_subdir=cache_subdir, **kwargs)
@@ -107,7 +107,7 @@ PATCHES = {"tf_keras.src.utils.data_utils": _serve_datasets, "tf_keras.src.optim
 
 
 def _registry_file(name: str, cache_subdir: str) -> str | None:
-    from core.data import FILES
+    from tfexam.data import FILES
 
     folder = str(cache_subdir).replace("\\", "/").strip("/")
     folder = folder[len("datasets"):].strip("/") if folder.startswith("datasets") else folder

@@ -1,5 +1,5 @@
 """Where things live: the workspace (the learner's exam folder) and its private folder; the shipped content's
-folders come from core.content.
+folders come from tfexam.content.
 
 One workspace rule for every entry point (`tfexam`, `python -m exam`, PyCharm's configurations), decided from the
 current folder and never from where the package is installed: inside a checkout (any folder of it, the repository
@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from core.content import HIDDEN_DIR, REPO_ROOT, SOLUTION_DIR, STARTER_DIR  # noqa: F401 (the exam reads them as paths.*)
+from tfexam.content import HIDDEN_DIR, REPO_ROOT, SOLUTION_DIR, STARTER_DIR  # noqa: F401 (the exam reads them as paths.*)
 
 STATE_DIRNAME = ".tfexam"
 MARKER = ".tfexam-workspace"  # committed in pycharm_project/ so a copied project still finds itself

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr as _quoteattr
 
-from core import questions
+from tfexam import questions
 from exam import paths
 
 PROJECT = "$PROJECT_DIR$"

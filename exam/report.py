@@ -10,8 +10,8 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from core import questions
-from core.questions import MAX_SCORE
+from tfexam import questions
+from tfexam.questions import MAX_SCORE
 from exam import ledger
 from exam.attempt import REFERENCE_SHOWN, Attempt, ReferenceShown  # noqa: F401  (REFERENCE_SHOWN: re-exported)
 from exam.output import progress

@@ -12,8 +12,8 @@ import os
 import time
 from pathlib import Path
 
-from core import questions
-from core.questions import MAX_SCORE
+from tfexam import questions
+from tfexam.questions import MAX_SCORE
 from exam import ledger, report
 from exam.attempt import Attempt, ReferenceShown
 from exam.session import Session, format_duration, iso

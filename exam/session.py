@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from core import files
-from core.errors import ExamError
+from tfexam import files
+from tfexam.errors import ExamError
 from exam import ledger
 from exam.paths import state_dir
 

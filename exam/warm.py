@@ -30,9 +30,9 @@ import threading
 import time
 from pathlib import Path
 
-from core import files, questions
-from core import limits as limits_module
-from core.limits import Limits
+from tfexam import files, questions
+from tfexam import limits as limits_module
+from tfexam.limits import Limits
 from exam import launch, session
 from exam.grading.outcome import interpret
 from exam.grading.policy import died_before_taking, reusable

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import psutil
 
-from core import limits as limits_module
-from core.limits import Limits
-from core.questions import Question
-from core.result import Usage
+from tfexam import limits as limits_module
+from tfexam.limits import Limits
+from tfexam.questions import Question
+from tfexam.result import Usage
 from exam import launch
 from exam.paths import REPO_ROOT
 

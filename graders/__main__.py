@@ -17,8 +17,8 @@ import queue
 import sys
 from pathlib import Path
 
-from core import limits, questions
-from core.errors import ExamError
+from tfexam import limits, questions
+from tfexam.errors import ExamError
 from graders import isolation
 
 

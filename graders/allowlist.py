@@ -1,8 +1,8 @@
-"""Write core/allowed_names.json: what a stored model description may name, read from the installed frameworks.
+"""Write tfexam/allowed_names.json: what a stored model description may name, read from the installed frameworks.
 
     python -m graders.allowlist --write     (after a Keras 3 or tf-keras upgrade; tests/test_allowlist.py says when)
 
-The grader checks descriptions in core (TensorFlow-free), so the names exported by the public modules of Keras 3
+The grader checks descriptions in tfexam (TensorFlow-free), so the names exported by the public modules of Keras 3
 and tf-keras are committed as data. Classes that read files or carry code are left out even though Keras exports
 them: their configs name a path (TFSMLayer, the lookup layers' vocabularies) or a function (Lambda, the JAX/Flax
 and Torch wrappers, DenseFeatures' feature columns).
@@ -16,7 +16,7 @@ import re
 import sys
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "core" / "allowed_names.json"
+OUT = Path(__file__).resolve().parent.parent / "tfexam" / "allowed_names.json"
 FAMILIES = ("layers", "initializers", "regularizers", "constraints", "activations", "optimizers",
             "optimizers.schedules", "losses", "metrics", "dtype_policies", "mixed_precision")
 # string-valued config keys resolved by name: key suffix -> the family whose functions and classes they may name

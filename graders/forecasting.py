@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from core.questions import Question
-from core.result import Evaluation
+from tfexam.questions import Question
+from tfexam.result import Evaluation
 from graders import series as ts
 from graders.pipeline import predict
 
@@ -22,7 +22,7 @@ PLOT_NAME = "forecast.png"
 
 def prepared(question: Question) -> tuple[np.ndarray, int]:
     """(the whole normalised series (rows,) or (rows, features), the first hidden row)."""
-    from core.data.hidden import hidden_data
+    from tfexam.data.hidden import hidden_data
 
     data = question.data
     if data.train.stop != data.hidden.start:

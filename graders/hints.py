@@ -6,8 +6,8 @@ kind: a text model never hears about pixel scaling, a forecast never about pictu
 
 from __future__ import annotations
 
-from core import kinds
-from core.questions import format_shape
+from tfexam import kinds
+from tfexam.questions import format_shape
 
 # A model whose accuracy is within this of always answering the majority class learned (almost) nothing.
 NEAR_CHANCE = 0.05

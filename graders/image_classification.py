@@ -11,15 +11,15 @@ from pathlib import Path
 
 import numpy as np
 
-from core.questions import Question
-from core.result import Check, Evaluation
+from tfexam.questions import Question
+from tfexam.result import Check, Evaluation
 from graders import hints, images
 from graders.pipeline import predict
 
 
 def hidden_pictures(question: Question) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """(float32 pixels 0..255 shaped like the model's input, int64 labels, a name per picture for captions)."""
-    from core.data.hidden import hidden_data
+    from tfexam.data.hidden import hidden_data
 
     data, settings = question.data, question.settings
     if data.format == "idx":

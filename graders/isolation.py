@@ -59,7 +59,7 @@ def limit_data(memory_mb: float) -> None:
         pass
 
 
-WATCHED = ("core", "graders")  # packages whose functions and classes must stay the ones the worker started with
+WATCHED = ("tfexam", "graders")  # packages whose functions and classes must stay the ones the worker started with
 WATCHED_EXTRA = ("builtins", "json")  # what the worker loop itself writes its answers with
 REPORTED = 10  # names listed per finding; one is enough to retire the worker
 # TensorFlow's autograph writes each function it converts (tf-keras' predict, for one) to a module of this name in the
@@ -77,7 +77,7 @@ class Integrity:
         import graders
 
         package_root = Path(graders.__file__).resolve().parent.parent
-        folders = [*sys.path, *(package_root / name for name in ("core", "exam", "graders"))]
+        folders = [*sys.path, *(package_root / name for name in ("tfexam", "exam", "graders"))]
         self.allowed = tuple({_real(folder) for folder in folders if folder and os.path.exists(folder)})  # zips too
         self.checked: dict[str, object] = {}
         self.foreign: list[str] = []
@@ -123,7 +123,7 @@ def _locations(module) -> list[str]:
 
 def _definitions() -> dict[str, object]:
     """module.name -> object for every function and class in the watched modules, and Class.name for what the
-    classes defined there hold (a method replaced on core.result.Result would forge a score as surely)."""
+    classes defined there hold (a method replaced on tfexam.result.Result would forge a score as surely)."""
     found = {}
     for name, module in list(sys.modules.items()):
         if not (name in WATCHED_EXTRA or name.split(".")[0] in WATCHED) or module is None:

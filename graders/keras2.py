@@ -5,7 +5,7 @@ not always to the same numbers. tf-keras is Keras 2 itself, so a file it loads p
 when it was saved, and the learner never has to save it again. `import tf_keras` works without
 TF_USE_LEGACY_KERAS, so one grading process can hold Keras 3 and tf-keras side by side.
 
-The stored description has already been checked (core/description.py) before this module is used, on the private
+The stored description has already been checked (tfexam/description.py) before this module is used, on the private
 copy it loads: a Keras 2 Lambda carries marshalled bytecode, and it never reaches tf-keras; nor does a name from
 outside Keras, which tf-keras would import.
 """

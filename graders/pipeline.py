@@ -10,11 +10,11 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from core import limits, modelbytes, modelfile  # noqa: E402
-from core.questions import MAX_SCORE, Question, format_shape  # noqa: E402
-from core.checks import CheckName  # noqa: E402
-from core.refusal import Refused  # noqa: E402
-from core.result import ERROR, GRADED, REFUSED, Check, MetricResult, Result  # noqa: E402
+from tfexam import limits, modelbytes, modelfile  # noqa: E402
+from tfexam.questions import MAX_SCORE, Question, format_shape  # noqa: E402
+from tfexam.checks import CheckName  # noqa: E402
+from tfexam.refusal import Refused  # noqa: E402
+from tfexam.result import ERROR, GRADED, REFUSED, Check, MetricResult, Result  # noqa: E402
 from graders import hints, keras2, rubric  # noqa: E402
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.questions import Question
-from core.result import Evaluation
+from tfexam.questions import Question
+from tfexam.result import Evaluation
 from graders.pipeline import predict
 
 

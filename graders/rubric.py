@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.questions import MAX_SCORE, Metric
+from tfexam.questions import MAX_SCORE, Metric
 
 
 def explain(metric: Metric, value: float) -> str:

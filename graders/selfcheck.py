@@ -64,7 +64,7 @@ def speed() -> dict:
 
     import keras
 
-    from core import questions
+    from tfexam import questions
 
     imported = time.perf_counter() - STARTED
     epochs, requested = [], []

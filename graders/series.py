@@ -7,7 +7,7 @@ import typing
 
 import numpy as np
 
-from core.kinds.forecasting import Normalisation
+from tfexam.kinds.forecasting import Normalisation
 from graders import plots
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import functools
 
-from core.questions import Question
+from tfexam.questions import Question
 
 
 @functools.cache
 def _training_tokenizer(question_id: str, vocab_size: int, oov_token: str, train_records: int):
     import tensorflow as tf
 
-    from core.data import training_data
+    from tfexam.data import training_data
 
     sentences, _ = training_data(question_id)
     if len(sentences) != train_records:

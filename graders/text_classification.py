@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.questions import Question
-from core.result import Evaluation
+from tfexam.questions import Question
+from tfexam.result import Evaluation
 from graders import hints, images, text
 from graders.pipeline import predict
 
 
 def evaluate(model, question: Question, artifacts=None) -> Evaluation:
-    from core.data.hidden import hidden_data
+    from tfexam.data.hidden import hidden_data
 
     names = list(question.data.class_names)
     sentences, labels = hidden_data(question)

@@ -21,7 +21,7 @@ What the grader checks:
 
 import tensorflow as tf
 
-from core.data import data_file, training_data
+from tfexam.data import data_file, training_data
 
 # The grader does not run this file. It reads its own hidden pictures with the same steps as load_pictures()
 # below and feeds them to your model, so keep these settings:

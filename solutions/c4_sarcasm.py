@@ -20,7 +20,7 @@ What the grader checks:
 import numpy as np
 import tensorflow as tf
 
-from core.data import training_data
+from tfexam.data import training_data
 
 # BEGIN STARTER: the starter also has these lines
 # # The tokenizer settings are frozen. The grader does not run this file: it builds its own tokenizer with these

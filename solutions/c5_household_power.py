@@ -22,7 +22,7 @@ What the grader checks:
 import numpy as np
 import tensorflow as tf
 
-from core.data import training_data
+from tfexam.data import training_data
 
 # Frozen settings: the grader prepares its inputs exactly like this. Change them and your model is graded on data
 # shaped or scaled differently from what it learned.

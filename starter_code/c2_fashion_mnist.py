@@ -19,7 +19,7 @@ What the grader checks:
 
 import tensorflow as tf
 
-from core.data import training_data
+from tfexam.data import training_data
 
 # The grader does not run this file. It takes the 10,000 official test pictures (the loader below never returns
 # them), passes each one through scale() exactly as written here, and takes the largest of your model's 10

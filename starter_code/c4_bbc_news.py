@@ -20,7 +20,7 @@ What the grader checks:
 
 import tensorflow as tf
 
-from core.data import training_data
+from tfexam.data import training_data
 
 # The tokenizer settings are frozen. The grader does not run this file: it builds its own tokenizer with these
 # exact settings from the same training articles and feeds your model the token ids it produces. Change any of

@@ -21,7 +21,7 @@ What the grader checks:
 import numpy as np
 import tensorflow as tf
 
-from core.data import training_data
+from tfexam.data import training_data
 
 # Frozen settings: the grader prepares its inputs exactly like this.
 WINDOW_SIZE = 30    # the model sees the last 30 months ...

@@ -10,7 +10,7 @@ import re
 import pytest
 from clirun import REPO_ROOT, load_script, real_data
 
-from core import questions
+from tfexam import questions
 
 CALIBRATION = REPO_ROOT / "hidden_tests" / "CALIBRATION.md"
 

@@ -66,7 +66,7 @@ def load_script(path: Path):
 
 
 def category_of(question: str) -> int:
-    from core import questions
+    from tfexam import questions
 
     return questions.get(question).category
 
@@ -75,7 +75,7 @@ def start_practice(workspace: Path, question: str | int) -> dict:
     """A session with only this question's category, set to this question (a category number means its default
     question); datasets already in the test cache."""
     if isinstance(question, int):
-        from core import questions
+        from tfexam import questions
 
         question = questions.default_for_category(question).id
     code, payload = exam_json("start", "--workspace", str(workspace), "--categories", str(category_of(question)),

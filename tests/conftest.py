@@ -12,7 +12,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_MIRROR = REPO_ROOT.parent / "shared" / "datasets"
 
-# Set before any test imports core.data, so every test sees the same settings.
+# Set before any test imports tfexam.data, so every test sees the same settings.
 if "TFEXAM_DATA_MIRROR" not in os.environ and (SHARED_MIRROR / "MANIFEST.tsv").is_file():
     os.environ["TFEXAM_DATA_MIRROR"] = str(SHARED_MIRROR)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

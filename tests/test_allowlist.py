@@ -1,4 +1,4 @@
-"""The allow-list of names a stored description may use (core/allowed_names.json) is what the installed Keras 3
+"""The allow-list of names a stored description may use (tfexam/allowed_names.json) is what the installed Keras 3
 and tf-keras export, and every model the references and the Keras 2 corpus build passes it."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import types
 import pytest
 from clirun import REPO_ROOT
 
-from core import description, modelfile
+from tfexam import description, modelfile
 
 CORPUS = REPO_ROOT / "tests" / "keras2_models.py"
 

@@ -49,7 +49,7 @@ def test_the_demo_runs_its_steps_through_the_api_functions():
 
 
 def test_every_grader_has_the_one_interface(tmp_path):
-    from core.limits import Limits
+    from tfexam.limits import Limits
     from exam import grading
 
     graders = [grading.ColdGrader(Limits()), grading.PoolGrader(Limits(), 1),
@@ -61,7 +61,7 @@ def test_every_grader_has_the_one_interface(tmp_path):
 def test_a_sitting_through_the_api_returns_typed_values(tmp_path):
     """start, submit (a file that is not there: refused before any grading process), status, end: no parser, no
     subprocess of ours; the submit's reply carries the Result and the recorded Attempt themselves."""
-    from core.result import Result
+    from tfexam.result import Result
     from exam.attempt import Attempt
 
     assert api.start(workspace=str(tmp_path), categories=[1], question=["c1_line"], no_fetch=True).code == 0

@@ -73,7 +73,7 @@ def test_the_zip_has_gradescopes_files_at_its_root_and_pinned_requirements(tmp_p
     assert any(line.startswith("tf-keras==") for line in pins), "Keras 2 files need tf-keras"
     assert not any(line.startswith(("pytest", "-e")) for line in pins)
     assert "tfexam/hidden_tests/c1_line.toml" in names and "tfexam/graders/pipeline.py" in names
-    assert "tfexam/core/allowed_names.json" in names, "the description check reads it in every grading"
+    assert "tfexam/tfexam/allowed_names.json" in names, "the description check reads it in every grading"
     assert not any("__pycache__" in n or n.startswith("tfexam/tests/") or "solutions/" in n or "starter_code/" in n
                    for n in names)
 

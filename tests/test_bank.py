@@ -12,8 +12,8 @@ import pytest
 from bank import bank, calibrated_starter_scores, grade
 from clirun import submit_model
 
-from core import questions
-from core.questions import format_shape
+from tfexam import questions
+from tfexam.questions import format_shape
 
 BANK = bank()
 STARTER_SCORES = calibrated_starter_scores()

@@ -11,7 +11,7 @@ import pytest
 import bank
 from clirun import real_data, submit_model
 
-from core import questions
+from tfexam import questions
 
 QUESTION = questions.get("c2_fashion_mnist")
 HIDDEN = QUESTION.settings
@@ -21,8 +21,8 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(scope="module")
 def data():
-    from core.data import training_data
-    from core.data.hidden import hidden_data
+    from tfexam.data import training_data
+    from tfexam.data.hidden import hidden_data
 
     return training_data(QUESTION.id), hidden_data(QUESTION)
 

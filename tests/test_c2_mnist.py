@@ -8,7 +8,7 @@ import pytest
 import bank
 from clirun import real_data
 
-from core import questions
+from tfexam import questions
 
 QUESTION = questions.get("c2_mnist")
 HIDDEN = QUESTION.settings
@@ -17,8 +17,8 @@ pytestmark = real_data
 
 @pytest.fixture(scope="module")
 def data():
-    from core.data import training_data
-    from core.data.hidden import hidden_data
+    from tfexam.data import training_data
+    from tfexam.data.hidden import hidden_data
 
     return training_data(QUESTION.id), hidden_data(QUESTION)
 
@@ -30,7 +30,7 @@ def grade(path):
 def test_hidden_digits_are_the_official_t10k_files(data):
     import hashlib
 
-    from core.data import FILES, ensure
+    from tfexam.data import FILES, ensure
 
     (train_x, train_y), (hidden_x, hidden_y) = data
     assert train_x.shape == (60000, 28, 28) and hidden_x.shape == (HIDDEN.hidden_images, 28, 28)

@@ -12,7 +12,7 @@ import pytest
 import bank
 from clirun import load_script, real_data, submit_model
 
-from core import questions
+from tfexam import questions
 
 QUESTION = questions.get("c3_horses_or_humans")
 HIDDEN = QUESTION.settings
@@ -23,8 +23,8 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(scope="module")
 def folders():
-    from core.data import training_data
-    from core.data.hidden import hidden_data
+    from tfexam.data import training_data
+    from tfexam.data.hidden import hidden_data
 
     return training_data(QUESTION.id), hidden_data(QUESTION)
 

@@ -9,7 +9,7 @@ import pytest
 import bank
 from clirun import load_script, real_data
 
-from core import questions
+from tfexam import questions
 
 QUESTION = questions.get("c3_horses_or_humans_transfer")
 HIDDEN = QUESTION.settings
@@ -32,8 +32,8 @@ def test_the_hidden_pictures_are_those_of_the_other_category_3_question():
 def test_scripts_load_the_imagenet_weights(tf, kind):
     script = load_script(QUESTION.starter_path if kind == "starter" else QUESTION.solution_path)
     if kind == "starter":  # the stub's backbone is random on purpose; the starter names the weights file to load
-        from core.data import FILES
-        from core.files import sha256_file
+        from tfexam.data import FILES
+        from tfexam.files import sha256_file
 
         assert sha256_file(script.mobilenet_weights()) == FILES[script.WEIGHTS].sha256
         return

@@ -8,7 +8,7 @@ import pytest
 import bank
 from clirun import real_data
 
-from core import questions
+from tfexam import questions
 
 QUESTION = questions.get("c4_bbc_news")
 CLASSES = list(QUESTION.data.class_names)
@@ -17,8 +17,8 @@ pytestmark = real_data
 
 @pytest.fixture(scope="module")
 def data():
-    from core.data import training_data
-    from core.data.hidden import hidden_data
+    from tfexam.data import training_data
+    from tfexam.data.hidden import hidden_data
 
     return training_data(QUESTION.id), hidden_data(QUESTION)
 
@@ -26,7 +26,7 @@ def data():
 def test_hidden_articles_are_the_rows_after_the_training_part(data):
     import csv
 
-    from core.data import ensure
+    from tfexam.data import ensure
 
     (train_x, train_y), (hidden_x, hidden_y) = data
     assert (len(train_x), len(hidden_x)) == (1780, 445) and len(train_y) == 1780 and len(hidden_y) == 445

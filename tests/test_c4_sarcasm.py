@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from clirun import real_data, submit_model
 
-from core import questions
+from tfexam import questions
 
 QUESTION = questions.get("c4_sarcasm")
 pytestmark = real_data
@@ -15,8 +15,8 @@ pytestmark = real_data
 
 @pytest.fixture(scope="module")
 def data():
-    from core.data import training_data
-    from core.data.hidden import hidden_data
+    from tfexam.data import training_data
+    from tfexam.data.hidden import hidden_data
 
     return training_data(QUESTION.id), hidden_data(QUESTION)
 

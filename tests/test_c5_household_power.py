@@ -9,7 +9,7 @@ import pytest
 from bank import grade
 from clirun import load_script, real_data
 
-from core import questions
+from tfexam import questions
 
 QUESTION = questions.get("c5_household_power")
 SPLIT = QUESTION.data.train.stop
@@ -18,7 +18,7 @@ pytestmark = real_data
 
 @pytest.fixture(scope="module")
 def raw():
-    from core.data.hidden import hidden_data
+    from tfexam.data.hidden import hidden_data
 
     return hidden_data(QUESTION, start=0)
 
@@ -31,7 +31,7 @@ def series(raw):
 
 
 def test_the_hidden_half_is_the_second_half_of_the_minutes(raw):
-    from core.data import training_data
+    from tfexam.data import training_data
 
     train = training_data(QUESTION.id)
     assert SPLIT == 43200 and train.shape == (43200, 7) and train.dtype == np.float32 and raw.shape == (86400, 7)
@@ -44,7 +44,7 @@ def test_the_scaling_is_the_exams_min_over_max(raw, series):
 
 @pytest.mark.parametrize("kind", ["starter", "solution"])
 def test_scripts_scale_and_window_like_the_grader(tf, raw, series, kind):
-    from core.data import training_data
+    from tfexam.data import training_data
     from graders.series import multi_step_windows
 
     script = load_script(QUESTION.starter_path if kind == "starter" else QUESTION.solution_path)

@@ -1,4 +1,4 @@
-"""Check names are one enum (core/checks.py): every name the code can produce is a member, and each member states
+"""Check names are one enum (tfexam/checks.py): every name the code can produce is a member, and each member states
 whether a warm worker may take another file after it (the reuse rule of exam/grading/policy.py)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from core.checks import CheckName
-from core.result import ERROR, NO_USAGE, REFUSED, Check, Result, Usage
+from tfexam.checks import CheckName
+from tfexam.result import ERROR, NO_USAGE, REFUSED, Check, Result, Usage
 
 ROOT = Path(__file__).resolve().parent.parent
 # The decision for every member, written out: a new check fails here until someone states it.
@@ -27,7 +27,7 @@ CONSTRUCTORS = {"refused", "error", "stopped_by"}  # Result's, called on Result 
 def named_checks() -> list[tuple[str, ast.expr]]:
     """(where, first argument) of every call that names a check, in the three packages."""
     found = []
-    for path in sorted(p for package in ("core", "exam", "graders") for p in (ROOT / package).rglob("*.py")):
+    for path in sorted(p for package in ("tfexam", "exam", "graders") for p in (ROOT / package).rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and node.args):
                 continue
@@ -48,14 +48,14 @@ def test_every_member_states_its_reuse_decision():
 
 def test_every_check_the_code_names_is_a_member():
     found = named_checks()
-    assert len(found) > 50  # the scan sees the graders' and core's refusals
+    assert len(found) > 50  # the scan sees the graders' and tfexam's refusals
     literals = [(where, arg.value) for where, arg in found if isinstance(arg, ast.Constant)]
     unknown = [(where, value) for where, value in literals if value not in set(CheckName)]
     assert not unknown, unknown
     members = [(where, arg.attr) for where, arg in found
                if isinstance(arg, ast.Attribute) and getattr(arg.value, "id", None) == "CheckName"]
     assert not [(where, attr) for where, attr in members if attr not in CheckName.__members__]
-    refusals = [where for where, _ in literals if where.endswith(":Refused") or where.startswith("core/")]
+    refusals = [where for where, _ in literals if where.endswith(":Refused") or where.startswith("tfexam/")]
     assert not refusals, "every refusal names its check by the enum"
 
 

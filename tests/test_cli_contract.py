@@ -30,7 +30,7 @@ from wheel_install import clean_env, console_script
 
 from exam import cli
 
-CHECKOUT_PARTS = ("core", "exam", "graders", "hidden_tests", "starter_code", "solutions", "pycharm_project",
+CHECKOUT_PARTS = ("tfexam", "exam", "graders", "hidden_tests", "starter_code", "solutions", "pycharm_project",
                   "pyproject.toml", "requirements.txt", "README.md")
 LEFT_OUT = shutil.ignore_patterns("__pycache__", "*.pyc", ".tfexam", "Category*", "report.html")
 
@@ -309,9 +309,9 @@ def test_the_autograder_zip_is_the_same_whichever_way_tfexam_is_installed(instal
     assert installed_zip == checkout_zip, [n for n in installed_zip if installed_zip[n] != checkout_zip[n]]
     names = set(installed_zip)
     assert not [n for n in names if "solutions/" in n or "starter_code/" in n or "__pycache__" in n], names
-    assert {"tfexam/hidden_tests/c4_bbc_news.toml", "tfexam/core/requirements.txt", "tfexam/exam/cli.py"} <= names
+    assert {"tfexam/hidden_tests/c4_bbc_news.toml", "tfexam/tfexam/requirements.txt", "tfexam/exam/cli.py"} <= names
     requirements = installed_zip["requirements.txt"].decode()
-    pins = (REPO_ROOT / "core" / "requirements.txt").read_text(encoding="utf-8")
+    pins = (REPO_ROOT / "tfexam" / "requirements.txt").read_text(encoding="utf-8")
     wanted = [line for line in pins.splitlines() if "==" in line and not line.startswith("#")]
     assert [line for line in requirements.splitlines() if "==" in line] == wanted
     assert "tf-keras==" in requirements

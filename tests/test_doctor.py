@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from clirun import exam, exam_json, real_data, stderr_lines
 
-from core import questions
+from tfexam import questions
 from exam import doctor
 
 VERDICTS = {doctor.OK, doctor.WARN, doctor.FAIL, doctor.SKIP}

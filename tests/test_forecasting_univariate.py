@@ -11,7 +11,7 @@ import pytest
 from bank import grade
 from clirun import load_script, real_data, submit_model
 
-from core import questions
+from tfexam import questions
 
 BANK = [q for q in questions.all_questions().values() if q.kind == "forecasting" and q.settings.horizon == 1]
 WINDOW = 30
@@ -27,22 +27,22 @@ def question(request):
 
 @pytest.fixture(scope="module")
 def series(question):
-    from core.data.hidden import hidden_data
+    from tfexam.data.hidden import hidden_data
     from graders.series import normalise
 
     return normalise(hidden_data(question, start=0), question.settings.normalise)
 
 
 def test_the_series_have_their_known_lengths(question):
-    from core.data.hidden import hidden_data
+    from tfexam.data.hidden import hidden_data
 
     assert len(hidden_data(question, start=0)) == ROWS[question.id]
 
 
 @pytest.mark.parametrize("kind", ["starter", "solution"])
 def test_scripts_normalise_and_window_like_the_grader(tf, question, series, kind):
-    from core.data import training_data
-    from core.data.hidden import hidden_data
+    from tfexam.data import training_data
+    from tfexam.data.hidden import hidden_data
     from graders.series import windows
 
     split = question.data.train.stop

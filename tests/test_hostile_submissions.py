@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from clirun import REPO_ROOT, env, exam, exam_json, stderr_lines
 
-from core import questions
+from tfexam import questions
 from exam import ledger
 
 QUESTION = questions.get("c1_line")
@@ -254,8 +254,8 @@ def test_a_grading_child_that_dies_by_a_signal_is_a_crash_line_and_a_record(host
 
 
 def test_limits_an_option_beats_the_environment_which_beats_the_default():
-    from core import limits
-    from core.errors import ExamError
+    from tfexam import limits
+    from tfexam.errors import ExamError
 
     assert limits.current({}) == limits.Limits()
     chosen = limits.current({"TFEXAM_GRADE_TIMEOUT": "20", "TFEXAM_GRADE_MEMORY_MB": "900"}, memory_mb="1500")

@@ -20,15 +20,15 @@ import numpy as np
 import pytest
 
 from clirun import REPO_ROOT, exam_json
-from core import questions
-from core.limits import Limits
-from core.result import Result
+from tfexam import questions
+from tfexam.limits import Limits
+from tfexam.result import Result
 from exam import grading, launch, workers
 from exam.grading import policy
 from exam.workers import Job
 
 WARM = {"TFEXAM_WARM": "1"}
-SHADOWS = ("sitecustomize", "usercustomize", "helper", "graders", "core", "h5py", "numpy", "tensorflow", "keras",
+SHADOWS = ("sitecustomize", "usercustomize", "helper", "graders", "tfexam", "core", "h5py", "numpy", "tensorflow", "keras",
            "tf_keras")
 CLI_SAFE = ("sitecustomize", "usercustomize", "helper", "tensorflow", "keras", "tf_keras", "graders")  # the CLI never imports these
 ROOT_SAFE = ("sitecustomize", "usercustomize", "helper")  # the root is on the CLI's (and pytest's) own path
@@ -121,10 +121,10 @@ def test_the_isolated_start_finds_tfexams_packages_and_nothing_else_in_its_root(
     plant(namespace, ["helper"], planted["markers"])
     probe, empty = tmp_path / "probe.txt", tmp_path / "empty"
     empty.mkdir()
-    code = ("import importlib.util as u, core, graders, exam; "
+    code = ("import importlib.util as u, tfexam, graders, exam; "
             f"open({str(probe)!r}, 'w').write(repr([u.find_spec(n) is None for n in "
             "('helper', 'tfexam_planted_namespace', 'pycharm_project', 'clirun', 'hostile_models')]) + "
-            "'|' + core.__file__ + '|' + graders.__file__)")
+            "'|' + tfexam.__file__ + '|' + graders.__file__)")
     try:
         # timeit puts its current folder on sys.path: an empty one here, as every grading process has
         done = subprocess.run(launch.command("timeit", "-n", "1", "-r", "1", code), cwd=empty,
@@ -135,7 +135,7 @@ def test_the_isolated_start_finds_tfexams_packages_and_nothing_else_in_its_root(
     assert done.returncode == 0, done.stderr
     found, core_file, graders_file = probe.read_text().split("|")
     assert found == repr([True] * 5)
-    assert Path(core_file) == REPO_ROOT / "core" / "__init__.py"
+    assert Path(core_file) == REPO_ROOT / "tfexam" / "__init__.py"
     assert Path(graders_file) == REPO_ROOT / "graders" / "__init__.py"
     assert grading_markers(planted["markers"]) == {}
 
@@ -162,7 +162,7 @@ bootstrap = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bootstrap)
 sys.meta_path.insert(0, bootstrap.TfexamFinder(root))
 import graders.pipeline as pipeline, graders.regression as regression
-from core.result import Evaluation
+from tfexam.result import Evaluation
 real = pipeline.grade
 def grade(path, question, artifacts):
     result = real(path, question, artifacts)

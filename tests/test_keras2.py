@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from clirun import REPO_ROOT, env, exam_json, needs_real_data, start_practice
 
-from core import questions
+from tfexam import questions
 
 MAX_DIFFERENCE = 1e-5
 LISTED_KINDS = {"Dense", "Conv2D", "MaxPooling2D", "Flatten", "Dropout", "BatchNormalization", "Rescaling", "RandomFlip",
@@ -42,7 +42,7 @@ def corpus(tmp_path_factory) -> dict:
 
 
 def test_the_corpus_is_keras_2_and_covers_every_listed_layer_kind(corpus):
-    from core import modelfile
+    from tfexam import modelfile
 
     assert corpus["index"]["keras"].startswith("tf_keras")
     for name in corpus["index"]["models"]:
@@ -175,7 +175,7 @@ def test_open_sizes_that_run_on_the_declared_shape_are_accepted(tf):
 
 
 def test_an_open_size_that_gives_a_wrong_output_is_refused(tf):
-    from core.refusal import Refused
+    from tfexam.refusal import Refused
 
     model = tf.keras.Sequential([tf.keras.Input(shape=(None, 1)), tf.keras.layers.Conv1D(1, 5)])  # 30 steps -> 26
     with pytest.raises(Refused, match=r"on \(30, 1\) inputs the model outputs \(None, 26, 1\)"):
@@ -183,7 +183,7 @@ def test_an_open_size_that_gives_a_wrong_output_is_refused(tf):
 
 
 def test_category_2_channel_axis_is_refused_with_the_exact_change(tf):
-    from core.refusal import Refused
+    from tfexam.refusal import Refused
 
     model = tf.keras.Sequential([tf.keras.Input(shape=(28, 28, 1)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(10)])
     with pytest.raises(Refused) as refused:
@@ -207,7 +207,7 @@ def test_category_4_near_chance_names_the_frozen_tokenizer():
 
 
 def test_category_2_takes_exactly_28_by_28_where_other_questions_take_open_sizes(tf):
-    from core.refusal import Refused
+    from tfexam.refusal import Refused
 
     layers = tf.keras.layers
     open_sizes = tf.keras.Sequential([tf.keras.Input(shape=(None, 28)), layers.GlobalAveragePooling1D(), layers.Dense(10)])

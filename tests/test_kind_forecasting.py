@@ -18,7 +18,7 @@ SERIES = bank("forecasting")
 @pytest.fixture(scope="module")
 def normalised():
     """The whole series of a question, normalised as the grader does, read once per question."""
-    from core.data.hidden import hidden_data
+    from tfexam.data.hidden import hidden_data
     from graders.series import normalise
 
     cache = {}
@@ -31,8 +31,8 @@ def shapes(question) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
 @pytest.mark.parametrize("question", SERIES)
 def test_the_hidden_steps_are_those_the_training_loader_never_returns(question):
-    from core.data import training_data
-    from core.data.hidden import hidden_data
+    from tfexam.data import training_data
+    from tfexam.data.hidden import hidden_data
 
     split = question.data.train.stop
     train, whole = training_data(question.id), hidden_data(question, start=0)

@@ -26,8 +26,8 @@ def digests(folder: Path) -> set[str]:
 
 @pytest.mark.parametrize("question", IMAGES)
 def test_no_hidden_picture_is_a_training_picture(question):
-    from core.data import training_data
-    from core.data.hidden import hidden_data
+    from tfexam.data import training_data
+    from tfexam.data.hidden import hidden_data
 
     train, hidden = training_data(question.id), hidden_data(question)
     if question.data.format == "image_folders":
@@ -44,7 +44,7 @@ def test_no_hidden_picture_is_a_training_picture(question):
 @pytest.mark.parametrize("which", ["starter", "solution"])
 @pytest.mark.parametrize("question", IMAGES)
 def test_scripts_prepare_pictures_exactly_like_the_grader(tf, question, which):
-    from core.data.hidden import hidden_data
+    from tfexam.data.hidden import hidden_data
     from graders.image_classification import hidden_pictures
     from graders.images import scale_pixels
 

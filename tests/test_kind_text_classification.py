@@ -15,8 +15,8 @@ TEXTS = bank("text_classification")
 @pytest.fixture(scope="module")
 def data():
     """(training texts and labels, hidden texts and labels) per question, read once."""
-    from core.data import training_data
-    from core.data.hidden import hidden_data
+    from tfexam.data import training_data
+    from tfexam.data.hidden import hidden_data
 
     cache = {}
     return lambda q: cache.setdefault(q.id, (training_data(q.id), hidden_data(q)))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from clirun import REPO_ROOT, env, exam, exam_json
 
-from core import files
+from tfexam import files
 from exam import ledger, session
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from clirun import exam, exam_json, start_practice
 
-from core import kinds, questions
-from core.result import Result
+from tfexam import kinds, questions
+from tfexam.result import Result
 from exam import clock, report, session
 from exam.verbs import check, end, solve, submit
 from graders import hints

@@ -20,8 +20,8 @@ import h5py
 import pytest
 from clirun import exam, exam_json, run
 
-from core import modelbytes, questions
-from core.refusal import Refused
+from tfexam import modelbytes, questions
+from tfexam.refusal import Refused
 from exam import ledger
 
 QUESTION = questions.get("c1_line")

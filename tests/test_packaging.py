@@ -30,14 +30,14 @@ def test_a_wheel_install_ships_its_content_and_makes_the_current_folder_the_exam
     outside.mkdir()
     env = clean_env(TFEXAM_DATA_DIR=str(tmp_path / "cache"))
 
-    where = subprocess.run([str(installed), "-c", "import core, exam, json; from core import content; print(json.dumps("
-                            "[exam.__file__, core.__file__, str(content.STARTER_DIR), str(content.REQUIREMENTS)]))"],
+    where = subprocess.run([str(installed), "-c", "import tfexam, exam, json; from tfexam import content; print(json.dumps("
+                            "[exam.__file__, tfexam.__file__, str(content.STARTER_DIR), str(content.REQUIREMENTS)]))"],
                            cwd=outside, env=env, capture_output=True, text=True, check=True)
     package, core_package, starters, pins = json.loads(where.stdout)
     assert not Path(package).is_relative_to(REPO_ROOT) and Path(package).is_relative_to(installed.parent.parent)
     assert Path(starters) == Path(core_package).parent / "starter_code"
     shipped = Path(pins).read_text(encoding="utf-8")
-    assert shipped == (REPO_ROOT / "core" / "requirements.txt").read_text(encoding="utf-8")
+    assert shipped == (REPO_ROOT / "tfexam" / "requirements.txt").read_text(encoding="utf-8")
 
     # no checkout: the exam lives in the current folder, which also becomes a PyCharm project
     started = subprocess.run([str(console_script(installed)), "start", "--categories", "1", "--no-fetch"], cwd=outside,
@@ -49,7 +49,7 @@ def test_a_wheel_install_ships_its_content_and_makes_the_current_folder_the_exam
 
 def test_every_starter_import_resolves_to_a_file_of_the_installed_package(installed, tmp_path):
     names = sorted(set().union(*(starter_imports(p) for p in (REPO_ROOT / "starter_code").glob("*.py"))))
-    assert "core.data" in names
+    assert "tfexam.data" in names
     probe = ("import importlib.util, json, sys\n"
              "print(json.dumps({n: getattr(importlib.util.find_spec(n), 'origin', None) for n in sys.argv[1:]}))")
     done = subprocess.run([str(installed), "-c", probe, *names], cwd=tmp_path, env=clean_env(), capture_output=True,

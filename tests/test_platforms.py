@@ -16,7 +16,7 @@ import platformdirs.windows
 import pytest
 from clirun import REPO_ROOT, env
 
-from core.data import cache, progress
+from tfexam.data import cache, progress
 from exam import ledger
 
 

@@ -23,7 +23,7 @@ import pytest
 from clirun import REPO_ROOT
 from clirun import env as child_env
 
-from core import questions
+from tfexam import questions
 from exam import paths, pycharm
 
 HAS_MIRROR = bool(os.environ.get("TFEXAM_DATA_MIRROR"))

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from core import kinds, questions, tables
-from core.errors import ExamError
+from tfexam import kinds, questions, tables
+from tfexam.errors import ExamError
 
 ROOT = Path(__file__).resolve().parent.parent
 DECLARATIONS = sorted(questions.HIDDEN_DIR.glob("*.toml"))
@@ -28,7 +28,7 @@ def test_every_declaration_loads_into_its_kinds_settings(path):
 
 
 def test_the_registry_is_the_modules_of_core_kinds_each_with_its_grader():
-    modules = {p.stem for p in (ROOT / "core" / "kinds").glob("*.py") if not p.name.startswith("_")}
+    modules = {p.stem for p in (ROOT / "tfexam" / "kinds").glob("*.py") if not p.name.startswith("_")}
     assert set(kinds.names()) == modules and len(modules) >= 4
     for kind in kinds.registry().values():
         grader = ROOT / "graders" / f"{kind.name}.py"
@@ -111,9 +111,9 @@ def test_an_integer_is_a_number_but_a_number_is_not_an_integer():
 
 
 def copy_of_the_package(tmp_path: Path) -> Path:
-    """The three packages and the bank in a folder of their own: core.content finds the declarations beside core/."""
+    """The three packages and the bank in a folder of their own: tfexam.content finds the declarations beside tfexam/."""
     root = tmp_path / "tfexam"
-    for package in ("core", "exam", "graders"):
+    for package in ("tfexam", "exam", "graders"):
         shutil.copytree(ROOT / package, root / package, ignore=shutil.ignore_patterns("__pycache__"))
     for content in ("starter_code", "solutions"):
         (root / content).symlink_to(questions.REPO_ROOT / content, target_is_directory=True)

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from core import kinds, questions
-from core.errors import ExamError
+from tfexam import kinds, questions
+from tfexam.errors import ExamError
 
 VALID = """
 id = "{id}"
@@ -81,7 +81,7 @@ def test_higher_is_better_scores(value, score):
 def test_starters_and_solutions_carry_the_declared_header(question):
     header = questions.starter_header(question)
     for path in (question.starter_path, question.solution_path):
-        assert path.read_text().startswith(header), f"{path.name}: run `python -m core.scripts`"
+        assert path.read_text().startswith(header), f"{path.name}: run `python -m tfexam.scripts`"
         compile(path.read_text(), str(path), "exec")
 
 
@@ -125,7 +125,7 @@ def test_every_bank_question_is_complete():
         if question.data is not None:
             assert question.data.train.disjoint(question.data.hidden), question.id
             assert set(question.data.train.files) | set(question.data.hidden.files) <= {
-                f for name in question.datasets for f in __import__("core.data", fromlist=["DATASETS"]).DATASETS[name].files}
+                f for name in question.datasets for f in __import__("tfexam.data", fromlist=["DATASETS"]).DATASETS[name].files}
 
 
 def test_a_seed_reproduces_the_draw_and_different_seeds_give_different_mocks():
@@ -148,7 +148,7 @@ def test_a_fixed_question_replaces_the_draw_for_its_category():
 
 def test_readme_coverage_table_is_generated_from_the_declarations():
     text = questions.README.read_text(encoding="utf-8")
-    assert questions.readme_with_coverage(text) == text, "run `python -m core.questions --write-readme`"
+    assert questions.readme_with_coverage(text) == text, "run `python -m tfexam.questions --write-readme`"
     table = questions.coverage_table()
     for question in questions.all_questions().values():
         assert f"`{question.id}`" in table

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from clirun import exam, exam_json, real_data
 
-from core import questions
+from tfexam import questions
 
 pytestmark = real_data
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

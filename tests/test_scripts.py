@@ -1,4 +1,4 @@
-"""One source per question script: the committed starters are what core.scripts renders from solutions/<id>.py."""
+"""One source per question script: the committed starters are what tfexam.scripts renders from solutions/<id>.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from core import questions, scripts
+from tfexam import questions, scripts
 
 SOURCE = textwrap.dedent("""\
     import tensorflow as tf
@@ -90,7 +90,7 @@ def _moved(question, root):
 
 @pytest.fixture
 def moved_bank(tmp_path, monkeypatch):
-    """c1_celsius's real scripts copied under tmp_path, with core.scripts pointed at them."""
+    """c1_celsius's real scripts copied under tmp_path, with tfexam.scripts pointed at them."""
     question = _moved(questions.get("c1_celsius"), tmp_path)
     for real, copy in ((questions.get("c1_celsius").solution_path, question.solution_path),
                        (questions.get("c1_celsius").starter_path, question.starter_path)):
@@ -125,7 +125,7 @@ def test_the_command_refuses_a_bad_marker_with_one_line_and_writes_nothing(moved
 
 def test_every_committed_starter_is_what_the_generator_renders():
     stale = [f"{p.parent.name}/{p.name}" for p in scripts.stale()]
-    assert not stale, f"{', '.join(stale)} out of date: run `python -m core.scripts`"
+    assert not stale, f"{', '.join(stale)} out of date: run `python -m tfexam.scripts`"
 
 
 @pytest.mark.parametrize("question", questions.all_questions().values(), ids=lambda q: q.id)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from clirun import REPO_ROOT, env, exam, exam_json, stderr_lines
 
-from core.errors import ExamError
+from tfexam.errors import ExamError
 from exam import session
 
 

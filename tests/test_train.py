@@ -18,8 +18,8 @@ from clirun import exam, exam_json, needs_real_data, real_data, stderr_lines
 from test_check import COURSE_CATEGORY_1
 from test_pycharm import click, ledger
 
-from core import questions
-from core.scripts import split_header
+from tfexam import questions
+from tfexam.scripts import split_header
 from exam.paths import DEFAULT_WORKSPACE
 
 
@@ -100,7 +100,7 @@ EXAM_ERA_IMPORTS = textwrap.dedent("""\
     from keras.preprocessing.image import ImageDataGenerator
     from keras_preprocessing.sequence import pad_sequences
 
-    from core.data import training_data
+    from tfexam.data import training_data
 
     assert keras is tf_keras and tf.keras.layers.Dense is keras.layers.Dense, (keras, tf.keras)
     assert keras_preprocessing.text.Tokenizer is tf.keras.preprocessing.text.Tokenizer
@@ -170,7 +170,7 @@ def keras2_case(category: int, kind: str):
     return pytest.param(category, kind, marks=marks, id=f"category{category}-{kind}")
 
 
-# A starter is its solution's script with a stub model (core/scripts.py renders one from the other): where the
+# A starter is its solution's script with a stub model (tfexam/scripts.py renders one from the other): where the
 # solution already trains under Keras 2 with fit() held to one epoch, the starter adds no code worth minutes.
 @pytest.mark.parametrize("category,kind", [keras2_case(c, k) for c in questions.available_categories()
                                            for k in ("starter", "solution")

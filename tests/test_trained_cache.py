@@ -8,7 +8,7 @@ import stat
 
 from clirun import submit_model
 
-from core import questions
+from tfexam import questions
 
 
 def test_a_reference_trains_once_and_each_test_submits_a_copy(tmp_path, trained):

@@ -109,7 +109,7 @@ def test_a_flooding_and_a_slow_client_neither_hold_memory_nor_delay_a_submit(tmp
     import threading
 
     import hostile_models as make
-    from core import limits
+    from tfexam import limits
     from exam import warm
     from exam.grading import warm_client
 
@@ -168,7 +168,7 @@ def test_a_flooding_and_a_slow_client_neither_hold_memory_nor_delay_a_submit(tmp
 
 def test_a_server_that_never_answers_costs_a_submit_seconds_not_minutes(tmp_path, monkeypatch):
     """A port that takes connections and says nothing (a stuck server, or someone else's): ask() gives up fast."""
-    from core import files, limits, questions
+    from tfexam import files, limits, questions
     from exam.grading import warm_client as warm
     from exam.workers import Job
 
@@ -186,7 +186,7 @@ def test_a_server_that_never_answers_costs_a_submit_seconds_not_minutes(tmp_path
 
 def test_grading_a_submission_never_starts_a_server(tmp_path, monkeypatch):
     """Starting the warm server is submit's own step (after its record), not a side effect of grading."""
-    from core import limits, questions
+    from tfexam import limits, questions
     from exam import grading
     from exam.grading import warm_client
 

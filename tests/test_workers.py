@@ -11,9 +11,9 @@ import time
 import psutil
 import pytest
 
-from core import questions
-from core.checks import CheckName
-from core.limits import Limits
+from tfexam import questions
+from tfexam.checks import CheckName
+from tfexam.limits import Limits
 from exam import grading, workers
 
 QUESTION = questions.get("c1_line")
@@ -118,7 +118,7 @@ def test_one_file_uses_the_same_machinery_with_one_cold_worker(files, tmp_path):
     result = grading.grade_in_child(files["good"], QUESTION, tmp_path / "artifacts")
     assert result.status == "graded" and result.score == 5 and result.stopped is None
     assert set(result.to_json()["usage"]) == {"seconds", "peak_mb"} and result.usage.worker is None
-    from core.result import Result
+    from tfexam.result import Result
 
     rebuilt = Result.from_json(json.loads(json.dumps(result.to_json())))  # what a ledger line or a warm answer holds
     assert rebuilt == result and rebuilt.checks[0].passed

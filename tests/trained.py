@@ -8,7 +8,7 @@ practice session). Each caller gets its own COPY of the saved file, to submit th
 
 With TFEXAM_TRAINED_MODELS set to a folder kept between runs (a CI cache), a model trained by an earlier run is
 reused while nothing that shapes training changed: the key then also holds the installed TensorFlow, Keras and
-tf-keras versions and the code of core/ and exam/ (data loaders, `solve`, `train`). Grading always runs afresh."""
+tf-keras versions and the code of tfexam/ and exam/ (data loaders, `solve`, `train`). Grading always runs afresh."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from clirun import REPO_ROOT, category_of, exam, exam_json
 
-from core import questions
+from tfexam import questions
 
 TRAIN_TIMEOUT = 1800  # the slowest reference trains in about 5 minutes on a loaded 2-core machine
 
@@ -40,7 +40,7 @@ def training_fingerprint() -> str:
     digest = hashlib.sha256()
     for package in ("tensorflow", "keras", "tf_keras"):
         digest.update(f"{package}={metadata.version(package)};".encode())
-    for path in sorted([*(REPO_ROOT / "core").rglob("*.py"), *(REPO_ROOT / "exam").rglob("*.py")]):
+    for path in sorted([*(REPO_ROOT / "tfexam").rglob("*.py"), *(REPO_ROOT / "exam").rglob("*.py")]):
         digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 

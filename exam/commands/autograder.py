@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import questions
+from tfexam import questions
 from exam import arguments
 
 HELP = "build a Gradescope autograder zip for one question (setup.sh, run_autograder, pinned requirements)"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import questions
+from tfexam import questions
 from exam import arguments, session
 
 HELP = "read CategoryN/starter.py and name what will fail under this session's Keras (2 or 3), with the fix"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import limits
+from tfexam import limits
 from exam import arguments, batch
 
 HELP = "grade a folder of submissions (one folder per candidate, or <candidate>_c<N>.h5 files): results.json, CSV, HTML"

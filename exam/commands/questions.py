@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import questions
+from tfexam import questions
 
 HELP = "list the question bank: id, category, kind, data, checklist skills, reference training time"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import questions
+from tfexam import questions
 
 HELP = "train the reference solution for category N into CategoryN/mymodel.h5 (to see a 5/5 run)"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import limits, questions
+from tfexam import limits, questions
 from exam import arguments
 
 HELP = "Submit and Test: grade the category's mymodel.h5 on hidden data and record the attempt"

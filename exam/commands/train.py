@@ -8,7 +8,7 @@ Keras' advice against .h5. The script's exit code is the command's.
 
 from __future__ import annotations
 
-from core import questions
+from tfexam import questions
 
 HELP = "check CategoryN/starter.py, then train it (it saves CategoryN/mymodel.h5) under the session's Keras"
 

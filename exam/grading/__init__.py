@@ -5,7 +5,7 @@ One interface, `Grader.grade(job) -> Result`, three ways to keep workers:
   WarmClient   the workspace's warm server (exam/warm.py), falling back to another grader when it cannot help
   PoolGrader   N warm workers side by side (`tfexam grade`), `grade_many` for a whole class
 Every file is graded under a wall-time limit, a memory limit on the worker's whole process tree and the file-size cap
-(core.limits.Limits). A job that hangs, grows past a limit or kills its worker becomes an `error` Result whose
+(tfexam.limits.Limits). A job that hangs, grows past a limit or kills its worker becomes an `error` Result whose
 `stopped` says which (exam/grading/outcome.py); whether a warm worker may take the next file is policy.py's rule.
 """
 
@@ -14,9 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from core.limits import Limits
-from core.questions import Question
-from core.result import Result
+from tfexam.limits import Limits
+from tfexam.questions import Question
+from tfexam.result import Result
 from exam.grading.cold import ColdGrader
 from exam.grading.pool import PoolGrader, grade_many
 from exam.grading.warm_client import WarmClient

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from core import limits as limits_module
-from core.limits import Limits
-from core.result import Result
+from tfexam import limits as limits_module
+from tfexam.limits import Limits
+from tfexam.result import Result
 from exam.grading.outcome import interpret
 from exam.workers import Job, Worker
 

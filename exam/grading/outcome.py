@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import signal
 
-from core import limits as limits_module
-from core.checks import CheckName
-from core.limits import Limits
-from core.questions import Question
-from core.result import Result
+from tfexam import limits as limits_module
+from tfexam.checks import CheckName
+from tfexam.limits import Limits
+from tfexam.questions import Question
+from tfexam.result import Result
 from exam.workers import Outcome
 
 

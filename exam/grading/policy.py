@@ -1,13 +1,13 @@
 """The one rule for warm workers: may the worker that produced this result take another file?
 
-Yes only when the result leaves it clean (a graded file, or a refusal by clean checks only: core/checks.py) and the
+Yes only when the result leaves it clean (a graded file, or a refusal by clean checks only: tfexam/checks.py) and the
 worker's own report after the job (graders/isolation.py) is present and empty: no module imported from outside the
 allowed locations, no grader function replaced. Anything else retires the worker. Used by the pool and the warm server.
 """
 
 from __future__ import annotations
 
-from core.result import Result
+from tfexam.result import Result
 from exam.workers import Outcome
 
 

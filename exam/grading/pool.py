@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from core import limits as limits_module
-from core import modelfile
-from core.limits import Limits
-from core.refusal import Refused
-from core.result import NO_USAGE, Result
+from tfexam import limits as limits_module
+from tfexam import modelfile
+from tfexam.limits import Limits
+from tfexam.refusal import Refused
+from tfexam.result import NO_USAGE, Result
 from exam.grading.outcome import interpret
 from exam.grading.policy import died_before_taking, reusable
 from exam.workers import Job, Pool

@@ -15,9 +15,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from core import limits as limits_module
-from core.limits import Limits
-from core.result import Result
+from tfexam import limits as limits_module
+from tfexam.limits import Limits
+from tfexam.result import Result
 from exam import launch, paths
 from exam.workers import Job
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core import questions
-from core.errors import ExamError
+from tfexam import questions
+from tfexam.errors import ExamError
 from exam.output import Reply
 from exam import autograder
 

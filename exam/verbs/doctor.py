@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict
 
-from core.errors import ExamError
+from tfexam.errors import ExamError
 from exam import doctor, paths
 from exam.output import Reply, progress
 

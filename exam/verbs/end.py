@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 
-from core.errors import ExamError
+from tfexam.errors import ExamError
 from exam import paths, report, report_page, session
 from exam.output import Reply
 

@@ -6,14 +6,14 @@ from exam.output import Reply
 
 import sys
 
-from core.errors import ExamError
+from tfexam.errors import ExamError
 
 
 COLUMNS = ("name", "size", "source", "verified")
 
 
 def table(rows: list[dict]) -> str:
-    from core.data.progress import human_size
+    from tfexam.data.progress import human_size
 
     cells = [COLUMNS] + [(r["name"], human_size(r["size"]) if r["size"] else "-", r["source"], r["verified"])
                          for r in rows]
@@ -23,8 +23,8 @@ def table(rows: list[dict]) -> str:
 
 def run(*, names: list[str] = (), all: bool = False, force: bool = False, json: bool = False) -> Reply:
     """Fetch and verify datasets into the cache."""
-    from core import data
-    from core.data.registry import DATASETS
+    from tfexam import data
+    from tfexam.data.registry import DATASETS
 
     if all and names:
         raise ExamError("give dataset names or --all, not both")

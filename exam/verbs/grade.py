@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from core import limits as limits_module
-from core.limits import Limits
-from core.errors import ExamError
+from tfexam import limits as limits_module
+from tfexam.limits import Limits
+from tfexam.errors import ExamError
 from exam import batch
 from exam.output import Reply, progress
 
@@ -41,7 +41,7 @@ def run(*, folder: str, out: str | None = None, workers: int | None = None, forc
 
 def _prefetch(chosen) -> None:
     """The hidden data before any worker starts: workers then only read the cache, and a missing dataset is one line."""
-    from core import data
+    from tfexam import data
 
     names = sorted({name for question in chosen for name in question.datasets})
     if not names:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from exam.output import Reply
 
-from core import questions
+from tfexam import questions
 
 
 def row(question: questions.Question) -> dict:

@@ -6,8 +6,8 @@ import subprocess
 import sys
 import time
 
-from core import questions
-from core.errors import ExamError
+from tfexam import questions
+from tfexam.errors import ExamError
 from exam import grading, ledger, paths, report, session
 from exam.output import Reply, progress
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from core import questions
-from core.errors import ExamError
+from tfexam import questions
+from tfexam.errors import ExamError
 from exam import paths, session
 from exam.output import Reply, progress
 
@@ -98,7 +98,7 @@ def _prefetch(chosen: dict[int, str]) -> None:
     names = needed_datasets(chosen)
     if not names:
         return
-    from core import data
+    from tfexam import data
 
     progress(f"Preparing the datasets before the clock starts: {', '.join(names)}")
     problems = data.prefetch(names)

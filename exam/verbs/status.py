@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core import questions
-from core.errors import ExamError
+from tfexam import questions
+from tfexam.errors import ExamError
 from exam import paths, report, session
 from exam.output import Reply
 

@@ -7,13 +7,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from core import files, modelfile, questions
-from core import limits as limits_module
-from core.limits import Limits
-from core.errors import REFUSED, ExamError
-from core.checks import CheckName
-from core.refusal import Refused
-from core.result import Result
+from tfexam import files, modelfile, questions
+from tfexam import limits as limits_module
+from tfexam.limits import Limits
+from tfexam.errors import REFUSED, ExamError
+from tfexam.checks import CheckName
+from tfexam.refusal import Refused
+from tfexam.result import Result
 from exam import grading, ledger, paths, report, session
 from exam.attempt import Attempt
 from exam.grading import warm_client

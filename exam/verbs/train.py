@@ -11,7 +11,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from core.errors import ExamError
+from tfexam.errors import ExamError
 from exam.output import Reply
 from exam import crashes, grading, legacy_keras, paths, session
 from exam.verbs import check

@@ -1,4 +1,4 @@
-"""The registry's facts are well formed, every declared split is disjoint, and core.data stays light to import."""
+"""The registry's facts are well formed, every declared split is disjoint, and tfexam.data stays light to import."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-import core.data
-from core import questions
-from core.data import cache
-from core.data.registry import DATASETS, FILES, resolve, resolve_all
-from core.errors import ExamError
-from core.questions import Split
+import tfexam.data
+from tfexam import questions
+from tfexam.data import cache
+from tfexam.data.registry import DATASETS, FILES, resolve, resolve_all
+from tfexam.errors import ExamError
+from tfexam.questions import Split
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -77,7 +77,7 @@ def test_names_resolve_by_dataset_file_or_bare_file_name():
 
 def test_ensure_refuses_a_name_of_several_unrelated_files():
     with pytest.raises(ExamError, match="stands for several files"):
-        core.data.ensure("horse-or-human")
+        tfexam.data.ensure("horse-or-human")
 
 
 def test_cache_location_defaults_to_the_user_cache(monkeypatch, tmp_path):
@@ -91,14 +91,14 @@ def test_cache_location_defaults_to_the_user_cache(monkeypatch, tmp_path):
 
 
 def test_the_hidden_loader_is_not_exported_to_candidates():
-    import core.data.hidden
+    import tfexam.data.hidden
 
-    assert "hidden_data" in dir(core.data.hidden) and "hidden_data" not in dir(core.data)
-    assert not {n for n in core.data.__all__ if "hidden" in n}
+    assert "hidden_data" in dir(tfexam.data.hidden) and "hidden_data" not in dir(tfexam.data)
+    assert not {n for n in tfexam.data.__all__ if "hidden" in n}
 
 
 def test_importing_exam_data_loads_no_tensorflow_numpy_or_pandas():
-    code = ("import sys, core.data, core.data.hidden, exam.verbs.fetch; "
+    code = ("import sys, tfexam.data, tfexam.data.hidden, exam.verbs.fetch; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'tensorflow', 'numpy', 'pandas', 'keras'}))")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

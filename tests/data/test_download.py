@@ -9,10 +9,10 @@ import time
 
 import pytest
 
-from core.data import cache, store
-from core.data.checks import CsvTable
-from core.data.download import DownloadError, download
-from core.data.registry import DataFile
+from tfexam.data import cache, store
+from tfexam.data.checks import CsvTable
+from tfexam.data.download import DownloadError, download
+from tfexam.data.registry import DataFile
 
 ROWS = 20000  # about 230 kB: several read chunks, so a cut-off body leaves a partial file
 

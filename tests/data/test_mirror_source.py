@@ -6,10 +6,10 @@ import hashlib
 
 import pytest
 
-from core.data import store
-from core.data.checks import CsvTable
-from core.data.mirror import MirrorError, parse_manifest
-from core.data.registry import DataFile
+from tfexam.data import store
+from tfexam.data.checks import CsvTable
+from tfexam.data.mirror import MirrorError, parse_manifest
+from tfexam.data.registry import DataFile
 
 HEADER = "file\tsize_bytes\tsha256\tcanonical_url\tsource_repo_commit_path\tlicense\tnotes"
 NAME = "sub/table.csv"

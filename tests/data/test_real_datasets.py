@@ -8,11 +8,11 @@ import os
 
 import pytest
 
-import core.data
-from core import questions
-from core.data import cache, hidden
-from core.data.mirror import configured
-from core.data.registry import FILES
+import tfexam.data
+from tfexam import questions
+from tfexam.data import cache, hidden
+from tfexam.data.mirror import configured
+from tfexam.data.registry import FILES
 
 pytestmark = [
     pytest.mark.mirror,
@@ -34,7 +34,7 @@ def need(name: str) -> None:
 @pytest.fixture(scope="module")
 def fetched() -> dict:
     """Every registry file the mirror holds (a test never downloads from the internet)."""
-    rows = core.data.fetch([name for name in FILES if name in mirrored()], progress=False)
+    rows = tfexam.data.fetch([name for name in FILES if name in mirrored()], progress=False)
     return {row["name"]: row for row in rows}
 
 
@@ -58,7 +58,7 @@ def question(question_id):
 
 @pytest.mark.parametrize("name", ["c2_fashion_mnist", "c2_mnist"])
 def test_idx_train_and_hidden(fetched, name):
-    x, y = core.data.training_data(name)
+    x, y = tfexam.data.training_data(name)
     assert (x.shape, x.dtype, y.shape, y.dtype) == ((60000, 28, 28), "uint8", (60000,), "uint8")
     assert sorted(set(y.tolist())) == list(range(10))
     x_test, y_test = hidden.hidden_data(question(name))
@@ -68,15 +68,15 @@ def test_idx_train_and_hidden(fetched, name):
 
 
 def test_mnist_digits_are_the_official_counts(fetched):
-    _, y = core.data.training_data("c2_mnist")
+    _, y = tfexam.data.training_data("c2_mnist")
     _, y_test = hidden.hidden_data(question("c2_mnist"))
     assert (y == 1).sum() == 6742 and (y_test == 1).sum() == 1135  # the published class counts of MNIST
 
 
 def test_json_text_parts_are_the_records_before_and_after_the_split(fetched):
-    records = json.loads(core.data.ensure("sarcasm.json").read_bytes())
+    records = json.loads(tfexam.data.ensure("sarcasm.json").read_bytes())
     cut = question("c4_sarcasm").data.train.stop
-    sentences, labels = core.data.training_data("c4_sarcasm")
+    sentences, labels = tfexam.data.training_data("c4_sarcasm")
     assert sentences == [r["headline"] for r in records[:cut]]
     assert labels.tolist() == [r["is_sarcastic"] for r in records[:cut]] and labels.dtype.kind == "i"
     rest, rest_labels = hidden.hidden_data(question("c4_sarcasm"))
@@ -84,7 +84,7 @@ def test_json_text_parts_are_the_records_before_and_after_the_split(fetched):
 
 
 def test_csv_series_training_part_stops_before_the_hidden_targets(fetched):
-    values = core.data.training_data("c5_sunspots")
+    values = tfexam.data.training_data("c5_sunspots")
     all_values = hidden.hidden_data(question("c5_sunspots"), start=0)
     first_hidden = question("c5_sunspots").data.hidden.start
     assert values.dtype == "float32" and values.tolist() == all_values[:first_hidden].tolist()
@@ -96,7 +96,7 @@ def image_hashes(folder) -> set[str]:
 
 
 def test_horse_or_human_folders_share_no_image(fetched):
-    train, held_out = core.data.training_data("c3_horses_or_humans"), hidden.hidden_data(question("c3_horses_or_humans"))
+    train, held_out = tfexam.data.training_data("c3_horses_or_humans"), hidden.hidden_data(question("c3_horses_or_humans"))
     assert sorted(p.name for p in train.iterdir()) == ["horses", "humans"]
     train_images, held_out_images = image_hashes(train), image_hashes(held_out)
     assert (len(train_images), len(held_out_images)) == (1027, 256)
@@ -104,24 +104,24 @@ def test_horse_or_human_folders_share_no_image(fetched):
 
 
 def test_the_zipped_household_power_csv_and_the_mobilenet_weights_are_verified(fetched):
-    folder = core.data.ensure("household_power.zip")
+    folder = tfexam.data.ensure("household_power.zip")
     assert (folder / "household_power_consumption.csv").stat().st_size == 4729163
-    weights = core.data.data_file("keras-applications/mobilenet_2_5_224_tf_no_top.h5")
+    weights = tfexam.data.data_file("keras-applications/mobilenet_2_5_224_tf_no_top.h5")
     assert weights.stat().st_size == 2108140 and weights.read_bytes()[:4] == b"\x89HDF"
 
 
 def test_corrupted_real_file_is_detected_and_fetched_again(tmp_path, monkeypatch):
     monkeypatch.setenv("TFEXAM_DATA_DIR", str(tmp_path))
-    core.data.fetch(["sunspots"], progress=False)
+    tfexam.data.fetch(["sunspots"], progress=False)
     cached = tmp_path / "Sunspots.csv"
     body = cached.read_bytes()
     info = cached.stat()
     cached.write_bytes(body.replace(b"96.7", b"99.9", 1))
     os.utime(cached, ns=(info.st_atime_ns, info.st_mtime_ns))
-    (row,) = core.data.fetch(["sunspots"], progress=False)
+    (row,) = tfexam.data.fetch(["sunspots"], progress=False)
     assert row["source"] == "mirror" and "failed verification" in row["message"]
     assert cached.read_bytes() == body
 
 
 def test_prefetch_reports_nothing_missing_for_mirrored_datasets(fetched):
-    assert core.data.prefetch(["sunspots", "fashion-mnist", "horse-or-human"]) == []
+    assert tfexam.data.prefetch(["sunspots", "fashion-mnist", "horse-or-human"]) == []

@@ -9,10 +9,10 @@ import zipfile
 
 import pytest
 
-from core.data import store
-from core.data.checks import ImageFolders
-from core.data.extract import UnsafeArchive, safe_extract
-from core.data.registry import DataFile
+from tfexam.data import store
+from tfexam.data.checks import ImageFolders
+from tfexam.data.extract import UnsafeArchive, safe_extract
+from tfexam.data.registry import DataFile
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(100)
 

@@ -10,7 +10,7 @@ import math
 import os
 from dataclasses import dataclass, fields
 
-from core.errors import ExamError
+from tfexam.errors import ExamError
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 settings dataclass a declaration's `[hidden]` table becomes, its static facts); its grader is graders/<name>.py.
 
 The registry is the modules found here, so a new kind is one module here and one grader, with no list to keep.
-TensorFlow-free: core.questions reads and checks the settings when a question loads.
+TensorFlow-free: tfexam.questions reads and checks the settings when a question loads.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ class Settings:
     """What a kind's grader reads from `[hidden]`: each kind subclasses it as a frozen dataclass of typed fields."""
 
     def conflicts(self, data) -> dict[str, str]:
-        """{field: what it must be} for rules that span fields or the question's [data] (core.questions.Data)."""
+        """{field: what it must be} for rules that span fields or the question's [data] (tfexam.questions.Data)."""
         return {}
 
 
@@ -46,7 +46,7 @@ def registry() -> dict[str, Kind]:
             continue
         kind = importlib.import_module(f"{__name__}.{module.name}").KIND
         if kind.name != module.name:
-            raise RuntimeError(f"core/kinds/{module.name}.py declares the kind {kind.name!r}: name it as its module")
+            raise RuntimeError(f"tfexam/kinds/{module.name}.py declares the kind {kind.name!r}: name it as its module")
         found[kind.name] = kind
     return dict(sorted(found.items()))
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING
 
-from core.checks import CheckName
+from tfexam.checks import CheckName
 
 if TYPE_CHECKING:
-    from core.questions import Question
+    from tfexam.questions import Question
 
 GRADED, REFUSED, ERROR = "graded", "refused", "error"
 STATUSES = (GRADED, REFUSED, ERROR)
@@ -133,7 +133,7 @@ class Result:
 
     @property
     def leaves_worker_clean(self) -> bool:
-        """A graded file, or a refusal whose every failed check is clean (core/checks.py)."""
+        """A graded file, or a refusal whose every failed check is clean (tfexam/checks.py)."""
         if self.graded:
             return True
         failed = [c.name for c in self.checks if not c.passed]

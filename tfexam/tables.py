@@ -12,7 +12,7 @@ import types
 import typing
 from typing import Literal, Union
 
-from core.errors import ExamError
+from tfexam.errors import ExamError
 
 REQUIRED = object()  # the default of a field that must be given
 

@@ -1,6 +1,6 @@
 """Read one part (train or hidden) of a question's data by its declared format; no reader knows a dataset.
 
-The declaration (`[data]` in hidden_tests/<id>.toml, an core.questions.Data) names the files, the rows of each
+The declaration (`[data]` in hidden_tests/<id>.toml, an tfexam.questions.Data) names the files, the rows of each
 part and the columns; these readers turn the verified cached files into arrays:
 
   idx            -> (images, labels) uint8 arrays, from an IDX image file and an IDX label file
@@ -17,8 +17,8 @@ import json
 import struct
 from pathlib import Path
 
-from core.data.registry import FILES
-from core.data.store import ensure_file
+from tfexam.data.registry import FILES
+from tfexam.data.store import ensure_file
 
 
 def file_path(name: str, member: str = "") -> Path:

@@ -13,8 +13,8 @@ import stat
 import struct
 from pathlib import Path
 
-from core.checks import CheckName
-from core.refusal import Refused
+from tfexam.checks import CheckName
+from tfexam.refusal import Refused
 
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 ZIP_LOCAL = b"PK\x03\x04"

@@ -9,7 +9,7 @@ from pathlib import Path
 import requests
 from urllib3.exceptions import NameResolutionError, ReadTimeoutError
 
-from core.data.progress import Progress
+from tfexam.data.progress import Progress
 
 ENV_TIMEOUT = "TFEXAM_DATA_TIMEOUT"
 DEFAULT_TIMEOUT = 30.0  # seconds without a byte before a try is abandoned

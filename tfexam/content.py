@@ -1,7 +1,7 @@
 """Where the shipped content lives: the starters, the question declarations and the reference solutions.
 
 In a checkout (or an editable install) they are the repository's top-level folders. A regular install ships the same
-folders as package data inside `core/` (pyproject.toml maps them there), so the exam works without the checkout.
+folders as package data inside `tfexam/` (pyproject.toml maps them there), so the exam works without the checkout.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""The hidden parts, for graders only: deliberately not re-exported by core.data."""
+"""The hidden parts, for graders only: deliberately not re-exported by tfexam.data."""
 
 from __future__ import annotations
 
-from core.data import readers
+from tfexam.data import readers
 
 
 def hidden_data(question, *, start: int | None = None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from core.kinds import Kind, Settings
+from tfexam.kinds import Kind, Settings
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from core.kinds import Kind, Settings
+from tfexam.kinds import Kind, Settings
 
 # over the whole series, column by column: "range" (v - min) / (max - min); "min_over_max" (v - min) / max
 Normalisation = Literal["range", "min_over_max"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.kinds import Kind, Settings
+from tfexam.kinds import Kind, Settings
 
 
 @dataclass(frozen=True)

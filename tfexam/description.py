@@ -4,7 +4,7 @@ Every JSON object at every depth is checked (nested models, `build_config`, `com
 `training_config`, configs stored as JSON text inside configs): its `class_name` must be a built-in class, a
 `module` it names must be Keras' own module for that name, a `registered_name` must be the built-in name, and a
 string given for an activation, initializer, regularizer or constraint must be a built-in one. The names come from
-core/allowed_names.json, generated from the installed Keras 3 and tf-keras (graders/allowlist.py).
+tfexam/allowed_names.json, generated from the installed Keras 3 and tf-keras (graders/allowlist.py).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from core.checks import CheckName
-from core.refusal import Refused
+from tfexam.checks import CheckName
+from tfexam.refusal import Refused
 
 # Layers whose config carries Python code: refused for every question, whatever its forbidden_layers say.
 CODE_CLASSES = ("Lambda", "TFOpLambda", "SlicingOpLambda", "__lambda__")

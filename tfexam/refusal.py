@@ -1,6 +1,6 @@
 """The one exception a grader raises to refuse a submission, with the line the learner reads."""
 
-from core.checks import CheckName
+from tfexam.checks import CheckName
 
 
 class Refused(Exception):

@@ -9,7 +9,7 @@ The source is the plain, runnable reference solution. Comment lines mark its reg
 
 Words may follow a marker ("# BEGIN STARTER: what the starter has here instead"). Regions do not nest. Everything
 outside them is shared. Both files open with the header rendered from hidden_tests/<id>.toml.
-`python -m core.scripts` rewrites every header and starter; `--check` only lists the stale ones.
+`python -m tfexam.scripts` rewrites every header and starter; `--check` only lists the stale ones.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import re
 import sys
 from pathlib import Path
 
-from core import questions
-from core.errors import ExamError
+from tfexam import questions
+from tfexam.errors import ExamError
 
 SOLUTION, STARTER = "SOLUTION", "STARTER"
 MARKER = re.compile(r"^(?P<indent>[ \t]*)# (?P<edge>BEGIN|END) (?P<kind>SOLUTION|STARTER)(?:\b.*)?$")
@@ -118,7 +118,7 @@ def _sourced() -> list[questions.Question]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m core.scripts",
+    parser = argparse.ArgumentParser(prog="python -m tfexam.scripts",
                                      description="Render every starter (and both headers) from solutions/<id>.py.")
     parser.add_argument("--check", action="store_true", help="only list the stale scripts; exit 1 if there are any")
     args = parser.parse_args(argv)

@@ -14,12 +14,12 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from core import limits
-from core.description import layer_classes, refuse_unsafe  # noqa: F401  (callers ask modelfile for the whole check)
-from core.description import objects as _objects  # noqa: F401
-from core.modelbytes import content_kind
-from core.checks import CheckName
-from core.refusal import Refused
+from tfexam import limits
+from tfexam.description import layer_classes, refuse_unsafe  # noqa: F401  (callers ask modelfile for the whole check)
+from tfexam.description import objects as _objects  # noqa: F401
+from tfexam.modelbytes import content_kind
+from tfexam.checks import CheckName
+from tfexam.refusal import Refused
 
 MAX_CONFIG_BYTES = 64 * 2**20  # an architecture description; real ones are kilobytes
 MAX_ZIP_MEMBERS = 1000  # a .keras archive has three

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from core.data import readers
+from tfexam.data import readers
 
 
 def training_data(question_id: str):
-    """The training part of the question's data, in the form its [data] format gives (see core.data.readers)."""
-    from core import questions
+    """The training part of the question's data, in the form its [data] format gives (see tfexam.data.readers)."""
+    from tfexam import questions
 
     question = questions.get(question_id)
     if question.data is None:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import requests
 
-from core.data.download import download, timeout_setting
-from core.data.progress import Progress
+from tfexam.data.download import download, timeout_setting
+from tfexam.data.progress import Progress
 
 ENV_MIRROR = "TFEXAM_DATA_MIRROR"
 MANIFEST = "MANIFEST.tsv"

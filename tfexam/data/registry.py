@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from core.data.checks import CsvTable, Hdf5File, IdxArray, ImageFolders, JsonRecords
-from core.errors import ExamError
+from tfexam.data.checks import CsvTable, Hdf5File, IdxArray, ImageFolders, JsonRecords
+from tfexam.errors import ExamError
 
 GCS = "https://storage.googleapis.com"
 TF_DATA = f"{GCS}/download.tensorflow.org/data"

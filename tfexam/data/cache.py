@@ -13,8 +13,8 @@ from pathlib import Path
 
 import platformdirs
 
-from core import files
-from core.data.registry import DataFile
+from tfexam import files
+from tfexam.data.registry import DataFile
 
 ENV_DIR = "TFEXAM_DATA_DIR"
 

@@ -13,15 +13,15 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from core import files
-from core.data import cache
-from core.data.checks import CheckFailed
-from core.data.download import DownloadError, download
-from core.data.extract import UnsafeArchive, fingerprint, safe_extract
-from core.data.mirror import ENV_MIRROR, MirrorError, configured
-from core.data.progress import Progress
-from core.data.registry import DataFile, resolve, resolve_all
-from core.errors import USAGE, ExamError
+from tfexam import files
+from tfexam.data import cache
+from tfexam.data.checks import CheckFailed
+from tfexam.data.download import DownloadError, download
+from tfexam.data.extract import UnsafeArchive, fingerprint, safe_extract
+from tfexam.data.mirror import ENV_MIRROR, MirrorError, configured
+from tfexam.data.progress import Progress
+from tfexam.data.registry import DataFile, resolve, resolve_all
+from tfexam.errors import USAGE, ExamError
 
 NO_MIRROR_HINT = (f"To work offline, set {ENV_MIRROR} to a folder or http(s) URL holding the files under their "
                   "canonical names and a MANIFEST.tsv")
