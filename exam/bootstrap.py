@@ -34,20 +34,21 @@ class TfexamFinder:
         pass
 
 
-def inside(entry: str, folder: str) -> bool:
+def same_folder(entry: str, folder: str) -> bool:
     try:
-        entry = os.path.realpath(entry or os.curdir)
+        return os.path.realpath(entry or os.curdir) == folder
     except (OSError, ValueError):
         return False
-    return entry == folder or entry.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def main() -> None:
     root, extra, module, *args = sys.argv[1:]
     root = os.path.realpath(root)
     installed = {os.path.realpath(folder) for folder in [*site.getsitepackages(), site.getusersitepackages()]}
-    if root not in installed:  # a checkout, whose editable install's .pth may have put it on sys.path: not so here
-        sys.path[:] = [entry for entry in sys.path if not inside(entry, root)]
+    if root not in installed:  # a checkout, whose editable install's .pth may have put it on sys.path: not so here.
+        # Only the root itself goes: a virtual environment made inside the checkout (README's `.venv`, CI's) keeps
+        # its site-packages, which hold TensorFlow; nothing below the root but installed packages is ever a path entry.
+        sys.path[:] = [entry for entry in sys.path if not same_folder(entry, root)]
     sys.meta_path.insert(0, TfexamFinder(root))
     sys.path.extend(entry for entry in extra.split(os.pathsep) if entry)
     sys.argv = [module, *args]

@@ -236,3 +236,24 @@ def test_an_answer_without_a_clean_report_retires_the_worker():
     assert workers.split_answer(b'{"status": "graded", "integrity": {"foreign_modules": [], "replaced": []}}\n') == (
         '{"status": "graded"}', {"foreign_modules": [], "replaced": []})
     assert workers.split_answer(b'{"status": "graded"}\n')[1] is None
+
+
+def test_a_virtual_environment_inside_the_checkout_keeps_its_packages(tmp_path):
+    """README's setup (and CI's) makes `.venv` inside the repository: isolation drops the root as a path entry, never
+    the environment's site-packages below it, where TensorFlow lives."""
+    root = tmp_path / "checkout"
+    venv = root / ".venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    (Path(site) / "installed_probe.py").write_text("print('installed package found')\n", encoding="utf-8")
+    (root / "root_probe.py").write_text("print('a file of the root was imported')\n", encoding="utf-8")
+    (Path(site) / "root.pth").write_text(str(root) + "\n", encoding="utf-8")  # as an editable install's .pth would
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    run = [str(python), "-I", str(launch.BOOTSTRAP), str(root), ""]
+    found = subprocess.run([*run, "installed_probe"], cwd=empty, capture_output=True, text=True, timeout=60)
+    assert found.returncode == 0 and found.stdout.strip() == "installed package found", found.stderr
+    hidden = subprocess.run([*run, "root_probe"], cwd=empty, capture_output=True, text=True, timeout=60)
+    assert hidden.returncode != 0 and "No module named root_probe" in hidden.stderr, hidden.stdout + hidden.stderr
