@@ -149,3 +149,14 @@ def test_a_keras_2_load_failure_names_no_tfexam_command():
 
     for text in ("Unknown layer: 'Foo'", "ValueError: units"):
         assert "tfexam" not in keras2.failure(text, "ValueError"), "also read on Gradescope and in batch grading"
+
+
+def test_solve_shows_the_reference_training_as_train_shows_a_script(tmp_path):
+    """No advice against the .h5 the exam grades, TensorFlow's start-up lines at most once (as `train`)."""
+    start_practice(tmp_path, "c1_line")
+    done = exam("solve", "1", "--workspace", str(tmp_path))
+    assert done.returncode == 0, done.stderr[-2000:]
+    shown = done.stdout + done.stderr
+    assert "my_model.keras" not in shown and shown.count("keep saving it as .h5") == 1, shown[-2000:]
+    assert shown.count("oneDNN custom operations") <= 1
+    assert "Saved " in done.stdout and (tmp_path / "Category1" / "mymodel.h5").is_file()

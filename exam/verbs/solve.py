@@ -8,8 +8,9 @@ import time
 
 from tfexam import questions
 from tfexam.errors import ExamError
-from exam import grading, ledger, paths, report, session
+from exam import ledger, paths, report, session
 from exam.output import Reply, progress
+from exam.verbs import train
 
 
 def run(*, category: int, workspace: str | None = None, json: bool = False, quiet: bool = False) -> Reply:
@@ -34,15 +35,17 @@ def run(*, category: int, workspace: str | None = None, json: bool = False, quie
     progress(f"Training the reference solution for {question.id} in {folder} ...")
     started = time.monotonic()
     # --json keeps stdout for the one object; the demo keeps TensorFlow's start-up chatter out of its transcript
-    quiet = json or quiet
-    pipe = subprocess.PIPE if quiet else None
-    done = subprocess.run([sys.executable, str(question.solution_path)], cwd=folder, env=grading.child_env(),
-                          stdout=pipe, stderr=pipe, text=True)
+    if json or quiet:
+        done = subprocess.run([sys.executable, str(question.solution_path)], cwd=folder, env=train.child_env(3),
+                              capture_output=True, text=True)
+        code, stderr = done.returncode, done.stderr
+    else:  # shown as `train` shows a script: TensorFlow's start-up once, no advice against the .h5 the exam grades
+        code, stderr = train.run_script(question.solution_path, 3, sys.stdout, cwd=folder)
     seconds = round(time.monotonic() - started, 1)
-    if done.returncode != 0:
-        last = (done.stderr or "").strip().splitlines()[-1:] if quiet else []
+    if code != 0:
+        last = (stderr or "").strip().splitlines()[-1:]
         reason = f": {last[0][:200]}" if last else ""
-        raise ExamError(f"the reference solution for {question.id} failed (exit {done.returncode}{reason}); run it by hand: "
+        raise ExamError(f"the reference solution for {question.id} failed (exit {code}{reason}); run it by hand: "
                         f"cd {folder} && {sys.executable} {question.solution_path}")
     if not target.exists() or target.stat().st_mtime_ns == before:
         raise ExamError(f"the reference solution for {question.id} finished but did not save {target}")

@@ -27,11 +27,12 @@ def child_env(keras: int) -> dict:
     return env
 
 
-def run_script(script, keras: int, out) -> tuple[int, str]:
-    """Run the learner's script; its stdout goes straight to `out`, its stderr through the Relay.
-    (return code: negative when a signal ended it, stderr tail)"""
-    child = subprocess.Popen([sys.executable, script.name], cwd=script.parent, env=child_env(keras), stdout=out,
-                             stderr=subprocess.PIPE)
+def run_script(script, keras: int, out, cwd=None) -> tuple[int, str]:
+    """Run a training script (in its own folder, or `cwd`); its stdout goes straight to `out`, its stderr through
+    the Relay. (return code: negative when a signal ended it, stderr tail)"""
+    where = cwd or script.parent
+    command = [sys.executable, script.name if where == script.parent else str(script)]
+    child = subprocess.Popen(command, cwd=where, env=child_env(keras), stdout=out, stderr=subprocess.PIPE)
     relay = Relay()
     try:
         relay.pump(child.stderr.fileno(), _write)
