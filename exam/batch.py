@@ -23,7 +23,7 @@ from tfexam.checks import CheckName
 from tfexam.questions import MAX_SCORE, Question
 from tfexam.result import NO_USAGE, Result
 from exam import gradescope, grading
-from exam.classfolder import OUT_NAME, Found, Submission, blocked_submissions, discover, printable
+from exam.classfolder import OUT_NAME, Found, Submission, blocked_submissions, discover, printable, relative_label
 from exam.spreadsheet import write_csv
 
 CANDIDATES = "candidates"
@@ -90,7 +90,7 @@ def grade_folder(folder: Path, out: Path, chosen: dict[int, Question], limits: L
         results[submission] = result
         home = _home(out, found, submission)
         home.mkdir(parents=True, exist_ok=True)
-        files.write_json(home / f"{submission.key}.json", {"file": _shown(folder, submission.path), "sha256": wanted,
+        files.write_json(home / f"{submission.key}.json", {"file": relative_label(folder, submission.path), "sha256": wanted,
                                                            "question": job.question.id, "result": result.to_json()})
         done_count[0] += 1
         say(f"[{done_count[0]}/{len(todo)}] {submission.candidate} category {submission.category}: {_verdict(result)}")
@@ -126,13 +126,6 @@ def _stored(path: Path) -> tuple[str, str, Result] | None:
     return None
 
 
-def _shown(folder: Path, path: Path) -> str:
-    try:
-        return printable(path.relative_to(folder).as_posix())
-    except ValueError:
-        return printable(str(path))
-
-
 def _verdict(result: Result) -> str:
     if result.graded:
         return f"{result.score}/{MAX_SCORE} ({(result.usage or NO_USAGE).seconds:g} s)"
@@ -149,7 +142,7 @@ def write_class(folder: Path, out: Path, found: Found, submissions: list[Submiss
         for category in categories:
             submission = mine.get(category)
             result = results.get(submission) if submission else None
-            label = _shown(folder, submission.path) if submission else ""
+            label = relative_label(folder, submission.path) if submission else ""
             tests.append(gradescope.test_entry(chosen[category], result, label))
             if submission and result:
                 file_rows.append(_file_row(candidate, chosen[category], label, result))

@@ -111,7 +111,7 @@ def discover(folder: Path, out: Path | None = None) -> Found:
                 found.skipped.append(f"{printable(name)}/: no Category<N>/mymodel.h5 inside")
             raw += [(name, category, path, why, FOLDER) for category, path, why in inside]
         elif flat:
-            raw.append((flat["candidate"], int(flat["category"]), entry, special(entry, _shown(folder, entry)), FLAT))
+            raw.append((flat["candidate"], int(flat["category"]), entry, special(entry, relative_label(folder, entry)), FLAT))
         else:
             found.skipped.append(f"{printable(name)}: not named <candidate>_c<N>.h5")
     _merge(folder, raw, found)
@@ -144,7 +144,7 @@ def _merge(folder: Path, raw: list, found: Found) -> None:
         found.folders[shown] = folder_name
         if key in blocked_by_key:  # their folder is not opened; their other files are not graded either
             found.blocked[shown] = blocked[blocked_by_key[key]]
-            found.skipped += [f"{_shown(folder, i[2])}: not graded, {shown}'s folder is not opened" for i in items]
+            found.skipped += [f"{relative_label(folder, i[2])}: not graded, {shown}'s folder is not opened" for i in items]
             continue
         chosen: dict[int, tuple] = {}
         for item in items:
@@ -152,7 +152,7 @@ def _merge(folder: Path, raw: list, found: Found) -> None:
             if category not in chosen:
                 chosen[category] = item
                 continue
-            kept, other = _shown(folder, chosen[category][2]), _shown(folder, item[2])
+            kept, other = relative_label(folder, chosen[category][2]), relative_label(folder, item[2])
             notes.append(f"category {category}: two files, graded {kept}, not {other} (a candidate's folder wins "
                          "over a flat file, then path order)")
             found.skipped.append(f"{other}: {shown} already has a category {category} file ({kept})")
@@ -215,7 +215,8 @@ def _same(entry: Path, out: Path) -> bool:
         return False
 
 
-def _shown(folder: Path, path: Path) -> str:
+def relative_label(folder: Path, path: Path) -> str:
+    """A submission's path as the class files show it: relative to the class folder, printable."""
     try:
         return printable(path.relative_to(folder).as_posix())
     except ValueError:
