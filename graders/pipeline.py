@@ -69,7 +69,9 @@ def load(path: Path, question: Question, checks: list[Check]):
     """Check the file, then load a private copy of exactly the checked bytes, named for the format they were found
     to be: the learner cannot change the file in between, and Keras cannot choose another reading of it."""
     cap = limits.current().file_bytes
-    modelfile.refuse_format(path, modelfile.kind_of(path, cap), question.contract.formats)
+    folder = modelfile.entry_kind(path, cap)  # what needs no reading; the content is judged once, on the copy
+    if folder:
+        modelfile.refuse_format(path, folder, question.contract.formats)
     with tempfile.TemporaryDirectory(prefix="tfexam-load-") as private:
         copy, digest = modelbytes.private_copy(path, Path(private), cap, path)
         kind = modelfile.kind_of(copy, cap, shown=path)

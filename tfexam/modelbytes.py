@@ -36,7 +36,7 @@ def content_kind(path: Path, size: int, shown: Path) -> str:
             handle.seek(0)
             head = handle.read(4)
     except OSError as error:
-        raise Refused(CheckName.FILE, f"{shown} cannot be read ({error.strerror or error}); check its permissions") from None
+        raise Refused(CheckName.FILE, unreadable(shown, error)) from None
     if hdf5 is not None and (zips or head == ZIP_LOCAL):
         where = f"a zip directory at byte {zips[0][0]}" if zips else "a zip header at byte 0"
         raise Refused(CheckName.FILE, f"{shown.name} is both an HDF5 file and a zip archive (HDF5 signature at byte {hdf5}, "
@@ -113,7 +113,7 @@ def private_copy(path: Path, folder: Path, cap: int, shown: Path) -> tuple[Path,
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             os.close(descriptor)
-            raise Refused(CheckName.FILE, f"{shown} is not a regular file (a device, pipe or socket); {SAVE_H5}")
+            raise Refused(CheckName.FILE, not_regular(shown))
         with open(descriptor, "rb", buffering=0) as source, open(copy, "xb") as target:
             copied = 0
             while block := source.read(CHUNK):
@@ -124,5 +124,13 @@ def private_copy(path: Path, folder: Path, cap: int, shown: Path) -> tuple[Path,
                 digest.update(block)
                 target.write(block)
     except OSError as error:
-        raise Refused(CheckName.FILE, f"{shown} cannot be read ({error.strerror or error}); check the file and submit again") from None
+        raise Refused(CheckName.FILE, unreadable(shown, error)) from None
     return copy, digest.hexdigest()
+
+
+def unreadable(shown: Path, error: OSError) -> str:
+    return f"{shown} cannot be read ({error.strerror or error}); check its permissions"
+
+
+def not_regular(shown: Path) -> str:
+    return f"{shown} is not a regular file (a device, pipe or socket); {SAVE_H5}"

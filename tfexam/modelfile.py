@@ -17,7 +17,7 @@ from pathlib import Path
 from tfexam import limits
 from tfexam.description import layer_classes, refuse_unsafe  # noqa: F401  (callers ask modelfile for the whole check)
 from tfexam.description import objects as _objects  # noqa: F401
-from tfexam.modelbytes import content_kind
+from tfexam.modelbytes import SAVE_H5, content_kind, not_regular
 from tfexam.checks import CheckName
 from tfexam.refusal import Refused
 
@@ -26,7 +26,6 @@ MAX_ZIP_MEMBERS = 1000  # a .keras archive has three
 UNPACK_STEP = 1 << 16  # bytes unpacked at a time: what a hostile member can cost before it is caught
 H5Z_DEFLATE, H5Z_SHUFFLE = 1, 2  # HDF5's filter numbers for gzip and byte shuffling
 MAX_HDF5_NODES = 100_000  # groups, datasets and links: a MobileNet has a few thousand
-SAVE_H5 = "save it with model.save('mymodel.h5')"
 SAVE_HINTS = {"h5": "model.save('mymodel.h5')", "keras": "model.save('mymodel.keras')"}
 FORMAT_NAMES = {"h5": "an HDF5 (.h5) model", "keras": "a .keras archive", "savedmodel": "a TensorFlow SavedModel folder"}
 
@@ -34,6 +33,13 @@ FORMAT_NAMES = {"h5": "an HDF5 (.h5) model", "keras": "a .keras archive", "saved
 def kind_of(path: Path, cap: int | None = None, shown: Path | None = None) -> str:
     """'h5', 'keras' or 'savedmodel', decided from all of the file's bytes, or raise Refused with what the learner
     should do. `shown` is the name messages use (the learner's file when `path` is the grader's private copy)."""
+    shown = path if shown is None else shown
+    return entry_kind(path, cap, shown) or content_kind(path, path.stat().st_size, shown)
+
+
+def entry_kind(path: Path, cap: int | None = None, shown: Path | None = None) -> str | None:
+    """The checks that read nothing of the file: 'savedmodel' for a SavedModel folder, None for a regular file of an
+    acceptable size (its kind comes from its content), else raise Refused."""
     cap = limits.current().file_bytes if cap is None else cap
     shown = path if shown is None else shown
     if not path.exists():
@@ -43,12 +49,12 @@ def kind_of(path: Path, cap: int | None = None, shown: Path | None = None) -> st
             raise Refused(CheckName.FILE, f"{shown} is a directory, not a model file; {SAVE_H5}")
         return "savedmodel"
     if not path.is_file():
-        raise Refused(CheckName.FILE, f"{shown} is not a regular file (a device, pipe or socket); {SAVE_H5}")
+        raise Refused(CheckName.FILE, not_regular(shown))
     size = path.stat().st_size
     if size == 0:
         raise Refused(CheckName.FILE, f"{shown} is empty (0 bytes); the training run probably stopped before model.save()")
     _check_size(shown, size, cap)
-    return content_kind(path, size, shown)
+    return None
 
 
 def refuse_format(path: Path, kind: str, allowed: tuple[str, ...]) -> None:
