@@ -23,7 +23,6 @@ from pathlib import Path
 
 import psutil
 
-from tfexam import limits as limits_module
 from tfexam.limits import Limits
 from tfexam.questions import Question
 from tfexam.result import Usage
@@ -36,14 +35,12 @@ MAX_JOBS = 100  # a warm worker is replaced after this many files, bounding any 
 KEEP_BELOW = 0.8  # ... or when, between jobs, it holds more than this share of the memory limit
 
 
-def child_env(limits: Limits | None = None) -> dict:
+def child_env() -> dict:
     """The environment of a process that runs the learner's own code (train, solve): the repository importable.
     Grading processes get launch.environment() instead."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    if limits is not None:
-        env.update(limits_module.as_env(limits))
     return env
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from tfexam import questions
 from tfexam.checks import CheckName
-from tfexam.limits import Limits
+from tfexam.limits import Limits, as_env
 from exam import grading, workers
 
 QUESTION = questions.get("c1_line")
@@ -143,7 +143,7 @@ def test_the_worker_protocol_keeps_stray_prints_off_the_result_line(files):
     """Whatever grading writes to stdout (Keras, native code) goes to stderr: exactly one answer line per job."""
     job = grading.Job(files["good"], QUESTION).line()
     worker = subprocess.Popen([sys.executable, "-c", NOISY_WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, env=workers.child_env(Limits()), cwd=workers.REPO_ROOT)
+                              stderr=subprocess.PIPE, env=workers.child_env() | as_env(Limits()), cwd=workers.REPO_ROOT)
     worker.stdin.write(job + job)
     worker.stdin.flush()
     answers = [worker.stdout.readline() for _ in range(4)]
