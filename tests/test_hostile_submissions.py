@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from clirun import REPO_ROOT, env, exam, exam_json, stderr_lines
+from clirun import REPO_ROOT, env, exam, start_practice, stderr_lines
 
 from tfexam import questions
 from exam import ledger
@@ -148,8 +148,7 @@ def test_the_size_cap_comes_from_the_environment(hostile, monkeypatch):
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ws")
-    code, payload = exam_json("start", "--workspace", str(folder), "--categories", "1", "--question", "c1_line", "--no-fetch")
-    assert code == 0, payload
+    start_practice(folder, "c1_line")
     return folder
 
 

@@ -10,7 +10,7 @@ import json
 import re
 
 import pytest
-from clirun import exam, exam_json, stderr_lines
+from clirun import exam, exam_json, start_practice, stderr_lines
 
 from exam import ledger
 
@@ -40,8 +40,7 @@ def bad_lines(good: dict) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def damaged(tmp_path_factory):
     workspace = tmp_path_factory.mktemp("ws")
-    code, _ = exam_json("start", "--workspace", str(workspace), "--categories", "1", "--question", "c1_line", "--no-fetch")
-    assert code == 0
+    start_practice(workspace, "c1_line")
     code, refused = exam_json("submit", "1", "--workspace", str(workspace))  # no mymodel.h5 yet: a real refusal
     assert code == 1 and refused["record"]["status"] == "refused"
     good = refused["record"]
@@ -106,8 +105,7 @@ def test_the_live_clock_warns_once_and_keeps_showing_scores(damaged, capsys):
 
 
 def test_a_ledger_that_cannot_be_read_is_one_line_not_a_traceback(tmp_path):
-    code, _ = exam_json("start", "--workspace", str(tmp_path), "--categories", "1", "--question", "c1_line", "--no-fetch")
-    assert code == 0
+    start_practice(tmp_path, "c1_line")
     ledger.ledger_file(tmp_path).mkdir()  # a folder where the file should be
     done = exam("status", "--workspace", str(tmp_path))
     assert done.returncode == 2 and len(stderr_lines(done)) == 1 and "the ledger" in done.stderr, done.stderr

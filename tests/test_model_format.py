@@ -18,7 +18,7 @@ from pathlib import Path
 
 import h5py
 import pytest
-from clirun import exam, exam_json, run
+from clirun import exam, exam_json, run, start_practice
 
 from tfexam import modelbytes, questions
 from tfexam.refusal import Refused
@@ -136,8 +136,7 @@ def test_python_m_graders_refuses_each_polyglot_without_importing_the_planted_mo
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ws")
-    code, payload = exam_json("start", "--workspace", str(folder), "--categories", "1", "--question", "c1_line", "--no-fetch")
-    assert code == 0, payload
+    start_practice(folder, "c1_line")
     return folder
 
 
