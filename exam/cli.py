@@ -72,10 +72,14 @@ def main(argv: list[str] | None = None) -> int:
         fail(str(error), USAGE, "--json" in argv)
     except ExamError as error:  # a question declaration that does not load (the autograder's help lists the bank)
         fail(str(error), error.exit_code, "--json" in argv)
+    reply = None
     try:
         reply = call(args.verb, args)
         emit(args.json, reply)
         return reply.code
+    except BrokenPipeError:  # whoever read our output has gone (`tfexam status | head`): nothing is wrong, say nothing
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's own flush cannot fail again
+        return reply.code if reply is not None else 1
     except ExamError as error:
         fail(str(error), error.exit_code, args.json)
     except KeyboardInterrupt:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 
 import pytest
 
-from clirun import exam, exam_json, run, stderr_lines
+from clirun import REPO_ROOT, env, exam, exam_json, run, stderr_lines
 
 
 @pytest.fixture()
@@ -94,3 +96,14 @@ def test_end_closes_the_session_and_reports(workspace):
     assert payload["session"]["ended_at"] is not None
     done = exam("end", "--workspace", str(workspace))
     assert done.returncode == 0 and "already ended" in done.stdout
+
+
+def test_output_piped_into_a_reader_that_leaves_early_is_not_an_error(workspace):
+    """`tfexam status | head -3`: the reader closes the pipe before tfexam writes; tfexam says nothing about it."""
+    for argv in (["questions"], ["status", "--workspace", str(workspace)]):
+        child = subprocess.Popen([sys.executable, "-m", "exam", *argv], cwd=REPO_ROOT, env=env(),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        child.stdout.close()  # the reader is gone before anything was written
+        stderr = child.stderr.read().decode()
+        assert child.wait(timeout=60) == 0, stderr
+        assert "internal error" not in stderr and "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
