@@ -26,7 +26,7 @@ KERAS3_HDF5 = ("WARNING:absl:You are saving your model as an HDF5 file via `mode
                "`keras.saving.save_model(model)`. This file format is considered legacy. We recommend using instead "
                "the native Keras format, e.g. `model.save('my_model.keras')` or "
                "`keras.saving.save_model(model, 'my_model.keras')`.")
-TF_KERAS_HDF5 = re.compile(r"^\S+tf_keras[/\\]src[/\\]engine[/\\]training\.py:\d+: UserWarning: You are saving your "
+TF_KERAS_HDF5 = re.compile(r"^.+?tf_keras[/\\]src[/\\]engine[/\\]training\.py:\d+: UserWarning: You are saving your "
                            r"model as an HDF5 file via `model\.save\(\)`\. This file format is considered legacy\. We "
                            r"recommend using instead the native TF-Keras format, e\.g\. `model\.save\('my_model\.keras'\)`\.$")
 TF_KERAS_HDF5_SOURCE = "  saving_api.save_model("

@@ -260,3 +260,16 @@ def test_the_relay_reads_a_real_pipe_lines_in_any_encoding_and_progress_bars_wit
     os.close(read_end)
     assert len(written) == 3 and written[0] == start_up and written[2] == "epoch 1/2 ▮\repoch 2/2 ▮▮\r", written
     assert written[1].startswith("caf") and written[1].endswith("\n") and len(written[1]) == 5, written
+
+
+@pytest.mark.parametrize("site", ["/home/ana/.venv/lib/python3.11/site-packages",
+                                  "/work/ma copie é/.venv/lib/python3.11/site-packages",
+                                  r"C:\Users\Jane Doe\tf exam\.venv\Lib\site-packages"])
+def test_tf_keras_hdf5_advice_is_replaced_wherever_the_environment_lives(site):
+    """The warning names tf-keras' own file: a virtual environment under a path with spaces or accents counts too."""
+    sep = "\\" if site.startswith("C:") else "/"
+    line = (f"{site}{sep}tf_keras{sep}src{sep}engine{sep}training.py:3098: UserWarning: You are saving your model as "
+            "an HDF5 file via `model.save()`. This file format is considered legacy. We recommend using instead the "
+            "native TF-Keras format, e.g. `model.save('my_model.keras')`.")
+    relay = train_output.Relay()
+    assert [relay.shown(line), relay.shown(train_output.TF_KERAS_HDF5_SOURCE)] == [train_output.OURS_HDF5, None]
