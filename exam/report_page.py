@@ -12,7 +12,7 @@ import os
 import time
 from pathlib import Path
 
-from tfexam import questions
+from tfexam import checklist, questions
 from tfexam.questions import MAX_SCORE
 from exam import ledger, report
 from exam.attempt import Attempt, ReferenceShown
@@ -290,7 +290,7 @@ def _category_section(workspace: Path, session: Session, line: report.CategoryLi
     question = questions.get(line.question)
     mine = [a for a in found if a.category == line.category]
     best = next((a for a in mine if a.best), None)
-    skills = list(getattr(question, "skills", ()) or ())
+    skills = [checklist.skill_label(skill) for skill in getattr(question, "skills", ()) or ()]
     parts = [
         f"<section id=\"category-{line.category}\" class=\"category\">",
         f"<h2><span class=\"dot\" style=\"background:{CATEGORY_COLOURS[line.category]}\"></span>"

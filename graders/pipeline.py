@@ -36,7 +36,7 @@ def grade(path: Path | str, question: Question, artifacts: Path | None = None) -
         result.metric = MetricResult(question.metric.name, value, question.metric.higher_is_better, list(question.metric.thresholds))
         result.diagnostics = evaluation.diagnostics
         result.artifacts = [str(a) for a in evaluation.artifacts]
-        result.output = "\n".join([rubric.explain(question.metric, value), *evaluation.details])
+        result.output = "\n".join([rubric.explain(question.metric, value, question.public_target), *evaluation.details])
     except Refused as refusal:
         result.status = REFUSED
         result.checks.append(Check(refusal.check, False, refusal.message))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from tfexam.public_target import PublicTarget
 from tfexam.questions import MAX_SCORE, Metric
 
 
-def explain(metric: Metric, value: float) -> str:
+def explain(metric: Metric, value: float, public_target: PublicTarget | None = None) -> str:
     score = metric.score(value)
     sign = ">=" if metric.higher_is_better else "<="
     line = f"{metric.name} {value:.4g}: {score}/{MAX_SCORE}"
     if score < MAX_SCORE:
         line += f"; {score + 1}/{MAX_SCORE} needs {metric.name} {sign} {metric.thresholds[score]:g}"
+    if public_target is not None:
+        line += f" ({public_target.beside(value)})"
     return line
 
 

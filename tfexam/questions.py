@@ -14,7 +14,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from tfexam import kinds, tables
+from tfexam import checklist, kinds, tables
+from tfexam.public_target import PublicTarget
 from tfexam.content import HIDDEN_DIR, REPO_ROOT, SOLUTION_DIR, STARTER_DIR
 from tfexam.errors import ExamError
 
@@ -31,27 +32,6 @@ MAX_SCORE = 5
 MODEL_FORMATS = ("h5", "keras")
 # The data formats tfexam.data.readers reads; a declaration's [data] names one.
 FORMATS = ("idx", "image_folders", "json", "csv")
-# The skills of the exam's checklist (the candidate handbook's list, in its order); a declaration names the ones
-# its question exercises, and the README's coverage table is generated from them.
-SKILLS = {
-    "regression": "build, compile and train a model for a numeric relation",
-    "normalise_inputs": "prepare and normalise numeric or image inputs",
-    "image_classification": "classify images with a deep neural network",
-    "multi_class": "multi-class classification (softmax, sparse categorical loss)",
-    "binary_class": "binary classification (sigmoid, binary cross-entropy)",
-    "cnn": "convolutions and pooling for images",
-    "real_world_images": "load real-world images from folders, resize to a fixed shape",
-    "image_augmentation": "image augmentation to curb overfitting",
-    "transfer_learning": "transfer learning from pre-trained weights, frozen backbone",
-    "dropout": "dropout or other regularisation",
-    "callbacks": "callbacks (early stopping, checkpoints, custom stop)",
-    "tokenizer": "tokenise text, pad and truncate sequences",
-    "embeddings": "word embeddings",
-    "rnn": "recurrent or 1-D convolutional sequence layers (LSTM, GRU, Conv1D)",
-    "time_series_windows": "windowed datasets for time series",
-    "multivariate": "multivariate series, multi-step forecasts",
-    "lr_schedule": "learning-rate choice and schedules",
-}
 HEADER_BEGIN = '"""'
 HEADER_END_MARK = "(Generated from hidden_tests/"
 
@@ -128,6 +108,7 @@ class Question:
     default: bool = False  # the category's question when none is drawn or chosen
     skills: tuple[str, ...] = ()
     reference_seconds: float | None = None  # measured training time of the reference solution (CALIBRATION.md)
+    public_target: PublicTarget | None = None  # a public simulation's target for the same data (tfexam/public_target.py)
 
     @property
     def starter_path(self) -> Path:
@@ -184,6 +165,20 @@ def _data(raw: dict | None, where: str) -> Data | None:
     )
 
 
+def _public_target(raw: dict | None, metric: str, higher_is_better: bool, where: str) -> PublicTarget | None:
+    """The [public_target] table; it must speak of the question's own metric, in the same direction."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ExamError(f"{where}: public_target must be a table ([public_target])")
+    target = tables.read(PublicTarget, raw, where, "public_target", "a field of [public_target]")
+    if target.metric != metric or (target.comparison == ">") != higher_is_better:
+        better = "higher" if higher_is_better else "lower"
+        raise ExamError(f"{where}: [public_target] must compare the question's metric {metric} ({better} is better), "
+                        f"got {target.metric} {target.comparison}")
+    return target
+
+
 def _field_names(cls) -> list[str]:
     return [f.name for f in dataclasses.fields(cls)]
 
@@ -224,9 +219,10 @@ def parse(path: Path) -> Question:
         formats = tuple(contract.get("formats", ("h5",)))
         if not formats or set(formats) - set(MODEL_FORMATS):
             raise ExamError(f"{where}: contract.formats must be among {', '.join(MODEL_FORMATS)}, got {list(formats)}")
-        unknown = [s for s in raw.get("skills", ()) if s not in SKILLS]
+        unknown = [s for s in raw.get("skills", ()) if not checklist.known(s)]
         if unknown:
-            raise ExamError(f"{where}: unknown skills {unknown}; known: {', '.join(SKILLS)}")
+            raise ExamError(f"{where}: unknown skills {unknown}; name items of tfexam/checklist.toml or its aliases")
+        checklist.covered(raw.get("skills", ()), category)  # an alias with no meaning in this category is named here
         data = _data(raw.get("data"), where)
         return Question(
             id=raw["id"],
@@ -249,6 +245,7 @@ def parse(path: Path) -> Question:
             default=tables.value(raw, "default", bool, where, "", False),
             skills=tables.value(raw, "skills", tuple[str, ...], where, "", ()),
             reference_seconds=tables.value(raw, "reference_seconds", float, where, "", None),
+            public_target=_public_target(raw.get("public_target"), metric["name"], higher_is_better, where),
         )
     except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as error:
         raise ExamError(f"{where}: invalid question declaration ({type(error).__name__}: {error})") from None
@@ -370,20 +367,42 @@ def bank_table() -> str:
 
 
 def coverage_table() -> str:
-    """The checklist skills (rows) against the questions (columns), from the declarations' `skills`."""
+    """Every checklist item (rows, by section) against the questions (columns), from the declarations' `skills`."""
     bank = _bank()
-    lines = ["| checklist skill | " + " | ".join(f"`{q.id}`" for q in bank) + " |",
+    covered = {q.id: set(checklist.covered(q.skills, q.category)) for q in bank}
+    lines = ["| checklist item | " + " | ".join(f"`{q.id}`" for q in bank) + " |",
              "|---|" + "---|" * len(bank)]
-    for skill, text in SKILLS.items():
-        lines.append(f"| {text} | " + " | ".join("x" if skill in q.skills else "" for q in bank) + " |")
+    for section in checklist.load().sections:
+        lines.append(f"| **{section.title}** |" + " |" * len(bank))
+        for item in section.items:
+            lines.append(f"| {item.text} | " + " | ".join("x" if item.id in covered[q.id] else "" for q in bank) + " |")
     return "\n".join(lines)
+
+
+def uncovered_items() -> list[checklist.Item]:
+    """The checklist items no ready question exercises: the bank's gaps."""
+    covered = {i for q in _bank() for i in checklist.covered(q.skills, q.category)}
+    return [item for item in checklist.load().items.values() if item.id not in covered]
+
+
+def gaps_text() -> str:
+    by_section = {}
+    for item in uncovered_items():
+        by_section.setdefault(item.section, []).append(item.text)
+    if not by_section:
+        return "Every checklist item is exercised by at least one question."
+    titles = {s.id: s.title for s in checklist.load().sections}
+    return "Checklist items no question exercises:\n\n" + "\n".join(
+        f"- {titles[section]}: {'; '.join(texts)}" for section, texts in by_section.items())
 
 
 def readme_with_coverage(text: str) -> str:
     start, end = text.find(COVERAGE_BEGIN), text.find(COVERAGE_END)
     if start < 0 or end < start:
         raise ExamError(f"README.md lacks the markers {COVERAGE_BEGIN} ... {COVERAGE_END}")
-    generated = bank_table() + "\n\nChecklist coverage (the exam's skills checklist, from each declaration's `skills`):\n\n" + coverage_table()
+    generated = (bank_table() + "\n\nChecklist coverage (the candidate handbook's skills checklist, all five sections, "
+                 "tfexam/checklist.toml; an x = the question's declared `skills` or what every question's contract "
+                 "asks):\n\n" + coverage_table() + "\n\n" + gaps_text())
     return text[: start + len(COVERAGE_BEGIN)] + "\n" + generated + "\n" + text[end:]
 
 

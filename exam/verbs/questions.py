@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from exam.output import Reply
 
 from tfexam import questions
@@ -17,6 +19,7 @@ def row(question: questions.Question) -> dict:
         "reference_seconds": question.reference_seconds,
         "default": question.default,
         "title": question.title,
+        "public_target": dataclasses.asdict(question.public_target) if question.public_target else None,
     }
 
 
@@ -30,6 +33,10 @@ def run(*, category: int | None = None) -> Reply:
         seconds = "-" if r["reference_seconds"] is None else f"{r['reference_seconds']:.0f}"
         mark = "*" if r["default"] else " "
         lines.append(f"{r['id'] + mark:<30} {r['category']:>3}  {r['kind']:<20} {r['data']:<32} {seconds:>7}  {', '.join(r['skills'])}")
+    targets = [(q.id, q.public_target) for q in bank if q.public_target]
+    if targets:
+        lines += ["", "Public targets for the same data (shown beside ours, never used to score; hidden_tests/CALIBRATION.md):"]
+        lines += [f"  {question_id:<28} {target.short()}" for question_id, target in targets]
     lines.append("* the category's default question; `tfexam start` draws one question per category "
                  "(`--seed N` repeats a draw, `--question ID` fixes one)")
     return Reply(0, {"questions": rows}, "\n".join(lines))
