@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tfexam import checklist, kinds, tables
-from tfexam.public_target import PublicTarget
 from tfexam.content import HIDDEN_DIR, REPO_ROOT, SOLUTION_DIR, STARTER_DIR
 from tfexam.errors import ExamError
+from tfexam.public_target import PublicTarget
 
 CATEGORIES = (1, 2, 3, 4, 5)
 CATEGORY_NAMES = {
