@@ -15,7 +15,7 @@ from tfexam import questions
 
 BANK = [q for q in questions.all_questions().values() if q.kind == "forecasting" and q.settings.horizon == 1]
 WINDOW = 30
-ROWS = {"c5_sunspots": 3235, "c5_daily_min_temperatures": 3650}
+ROWS = {"c5_sunspots": 3235, "c5_daily_min_temperatures": 3650, "c5_daily_max_temperatures": 3650}
 pytestmark = real_data
 
 
