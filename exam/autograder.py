@@ -19,7 +19,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from tfexam import content, files, questions
+from tfexam import checklist, content, files, questions
 from tfexam.checks import CheckName
 from tfexam.questions import Question
 from tfexam.result import Result
@@ -88,6 +88,7 @@ def shipped() -> dict[str, Path]:
             if path.suffix in CODE_SUFFIXES and path.is_file() and not CONTENT & set(path.relative_to(root).parts):
                 found[f"tfexam/{package}/{path.relative_to(root).as_posix()}"] = path
     found["tfexam/tfexam/requirements.txt"] = content.REQUIREMENTS
+    found["tfexam/tfexam/checklist.toml"] = checklist.CHECKLIST_FILE  # every declaration's skills are checked against it
     for path in sorted(content.HIDDEN_DIR.glob("*.toml")):
         found[f"tfexam/hidden_tests/{path.name}"] = path
     return found

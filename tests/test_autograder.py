@@ -74,6 +74,7 @@ def test_the_zip_has_gradescopes_files_at_its_root_and_pinned_requirements(tmp_p
     assert not any(line.startswith(("pytest", "-e")) for line in pins)
     assert "tfexam/hidden_tests/c1_line.toml" in names and "tfexam/graders/pipeline.py" in names
     assert "tfexam/tfexam/allowed_names.json" in names, "the description check reads it in every grading"
+    assert "tfexam/tfexam/checklist.toml" in names, "reading a declaration checks its skills against it"
     assert not any("__pycache__" in n or n.startswith("tfexam/tests/") or "solutions/" in n or "starter_code/" in n
                    for n in names)
 
