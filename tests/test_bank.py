@@ -68,3 +68,5 @@ def test_the_reference_scores_5_through_solve_and_submit(tmp_path, trained, ques
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     assert payload["record"]["question"] == question.id and payload["record"]["score"] == 5
+    if question.public_target:  # a public simulation's target for the same data is shown beside ours
+        assert f"({question.public_target.beside(result['metric']['value'])})" in result["output"].splitlines()[0]

@@ -89,7 +89,7 @@ def test_a_public_target_is_typed_and_must_speak_of_the_questions_metric(tmp_pat
     assert question.public_target == PublicTarget("Somebody P1", "owner/repo @ abc : p.py", "mae", "<", 0.5, False,
                                                   "its own windows")
     assert question.public_target.short() == "Somebody P1: mae < 0.5 (its own windows)"
-    assert question.public_target.beside(0.1) == "Somebody P1 asks mae < 0.5, measured differently (see `tfexam questions`)"
+    assert question.public_target.beside(0.1) == "Somebody P1 asks mae < 0.5, measured another way: see tfexam questions"
     with pytest.raises(ExamError, match=r"must compare the question's metric mae \(lower is better\), got mae >"):
         questions.parse(declare(tmp_path, **{"[hidden]": TARGET.replace('"<"', '">"') + "[hidden]"}))
     with pytest.raises(ExamError, match=r"\[public_target\].value must be a number"):

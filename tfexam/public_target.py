@@ -39,4 +39,4 @@ class PublicTarget:
         rule = f"{self.source} asks {self.metric} {self.comparison} {self.value:g}"
         if self.measured_as_ours:
             return f"{rule} on the same data: {'met' if self.met_by(value) else 'not met'}"
-        return f"{rule}, measured differently (see `tfexam questions`)"
+        return f"{rule}, measured another way: see tfexam questions"
