@@ -42,9 +42,21 @@ def sketch(arrays: list) -> list[float]:
     return values
 
 def architecture(model) -> str:
-    """sha256 of the model's configuration as canonical JSON, every layer name replaced by the layer's position:
-    Keras names layers per process (dense_3), so the same architecture saved twice must not differ by them."""
-    names = {layer.name: f"#{index}" for index, layer in enumerate(model.layers)} | {model.name: "#model"}
+    """sha256 of the model's configuration as canonical JSON, every name (of the model, its layers and its input
+    layer, wherever a config says `name`) replaced by its order of appearance: Keras names layers per process
+    (dense_3), so the same architecture saved twice must not differ by them."""
+    config = model.get_config()
+    names: dict[str, str] = {model.name: "#model"}
+
+    def collect(value):
+        if isinstance(value, dict):
+            if isinstance(value.get("name"), str):
+                names.setdefault(value["name"], f"#{len(names)}")
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                collect(item)
 
     def canonical(value):
         if isinstance(value, dict):
@@ -55,5 +67,6 @@ def architecture(model) -> str:
             return names.get(value, value)
         return value
 
-    text = json.dumps(canonical(model.get_config()), sort_keys=True, separators=(",", ":"), default=str)
+    collect(config)
+    text = json.dumps(canonical(config), sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

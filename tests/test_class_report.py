@@ -1,0 +1,177 @@
+"""`tfexam grade DIR --roster FILE` as a teacher runs it: a class of 13 candidates (a roster of 14), two byte-identical
+pairs, one model saved twice separately, a near-identical pair, a refused file, a non-model file, a missing category.
+Built from tiny real Category 1 models (weights set, not trained); the class page, every candidate page and the
+CSVs must say the same, and nothing from the per-file results may be lost.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from clirun import exam, stderr_lines
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs fifos")
+
+# candidate (as the files spell it) -> where their Category 1 file goes and what it is
+ROSTER = [("ann", "Ann Lee", "ann@example.org"), ("Ben", "Ben Okafor", ""), ("cat", "", ""), ("dan", "Dan Wu", ""),
+          ("eve", "Eve", ""), ("fay", "Fay <b>", ""), ("gus", "", ""), ("hal", "", ""), ("ivy", "Ivy", ""),
+          ("jo", "", ""), ("kai", "", ""), ("lea", "Léa", ""), ("max", "Max Absent", ""), ("=nia", "Nia", "")]
+ABSENT = {"max", "=nia"}
+
+
+def build(base: Path) -> Path:
+    import numpy as np
+    import tensorflow as tf
+
+    import hostile_models as make
+
+    folder = base / "class with spaces"
+    (folder / "ann" / "Category1").mkdir(parents=True)
+    make.line_model().save(folder / "ann" / "Category1" / "mymodel.h5")
+    shutil.copyfile(folder / "ann" / "Category1" / "mymodel.h5", folder / "BEN_c1.h5")  # pair 1: bytes, a spelling
+    make.line_model(weights=[np.array([[2.9]]), np.array([2.1])]).save(folder / "cat_c1.h5")
+    (folder / "dan" / "Category1").mkdir(parents=True)
+    shutil.copyfile(folder / "cat_c1.h5", folder / "dan" / "Category1" / "mymodel.h5")  # pair 2: bytes
+    same = [np.array([[3.05]]), np.array([1.9])]
+    make.line_model(weights=same).save(folder / "eve_c1.h5")
+    make.line_model(weights=same).save(folder / "fay_c1.h5")  # the same weights saved separately (other layer names)
+    tf.keras.utils.set_random_seed(3)
+    wide = tf.keras.Sequential([tf.keras.Input(shape=(1,)), tf.keras.layers.Dense(8, activation="relu"),
+                                tf.keras.layers.Dense(1)])
+    wide.save(folder / "gus_c1.h5")
+    noise = np.random.default_rng(0)
+    wide.set_weights([w + noise.normal(0, 2e-4, w.shape).astype(w.dtype) for w in wide.get_weights()])
+    wide.save(folder / "hal_c1.h5")  # near-identical: every weight moved by about 2e-4
+    make.wrong_units(base).rename(folder / "ivy_c1.h5")  # refused: output (None, 3)
+    make.line_model(weights=[np.array([[3.1]]), np.array([2.0])]).save(folder / "jo_c1.h5")
+    make.line_model(weights=[np.array([[1.0]]), np.array([0.0])]).save(folder / "kai_c1.h5")
+    make.line_model().save(folder / "lea_c1.h5")  # same weights as ann, saved separately
+    os.mkfifo(folder / "lea_c2.h5")  # category 2 for lea only (never opened): everyone else is missing it
+    make.line_model().save(folder / "zed_c1.h5")  # not on the roster
+    (folder / "notes.txt").write_text("not a submission")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    base = tmp_path_factory.mktemp("teacher")
+    folder = build(base)
+    roster = base / "roster list.csv"
+    with open(roster, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "name", "email"])
+        writer.writerows([(f"  {i} " if i == "ann" else i, n, e) for i, n, e in ROSTER])  # spaces do not count
+    done = exam("grade", str(folder), "--roster", str(roster), "--workers", "2", "--json")
+    return {"done": done, "payload": json.loads(done.stdout or "{}"), "out": folder / "_tfexam", "folder": folder}
+
+
+def table(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_class_is_graded_with_the_roster(graded):
+    done, payload = graded["done"], graded["payload"]
+    assert done.returncode == 0, done.stderr
+    assert payload["candidates"] == 15 and sorted(payload["no_submission"]) == ["=nia", "max"]
+    assert payload["not_on_roster"] == ["zed"]
+    assert "no submission: max (on the roster, no file found)" in done.stderr
+    assert "note: Ben: merged spellings: 'BEN', 'Ben'" in done.stderr and "note: zed: not on the roster" in done.stderr
+    assert any("notes.txt: not named" in line for line in payload["ignored"])
+
+
+def test_identical_and_similar_work_is_flagged_with_its_evidence(graded):
+    flags = {(f["kind"], tuple(f["candidates"])): f for f in graded["payload"]["flags"]}
+    assert ("identical file", ("ann", "Ben")) in flags and ("identical file", ("cat", "dan")) in flags
+    assert ("identical weights", ("eve", "fay")) in flags
+    assert ("identical weights", ("ann", "Ben", "lea", "zed")) in flags  # same numbers, files saved separately
+    similar = flags[("similar weights", ("gus", "hal"))]
+    assert "gus ~ hal: 25 sampled weights of 25 differ by at most" in similar["evidence"]  # rounding alone misses it
+    assert len(flags) == 5, flags  # jo (3.1 vs 3.0) and kai are nobody's copy; a single neuron is never "similar"
+    rows = table(graded["out"] / "flags.csv")
+    assert {(r["flag"], r["candidate"]) for r in rows} >= {("F1", "ann"), ("F1", "Ben")}
+    assert all(r["evidence"] and r["rule"] for r in rows)
+    by = {r["candidate"]: r for r in table(graded["out"] / "class.csv")}
+    assert "identical file" in by["ann"]["flags"] and by["ann"]["similar_to"] == "Ben; lea; zed"
+    assert by["gus"]["similar_to"] == "hal" and by["jo"]["flags"] == ""
+
+
+def test_class_csv_says_graded_refused_missing_and_no_submission_apart(graded):
+    by = {r["candidate"]: r for r in table(graded["out"] / "class.csv")}
+    assert len(by) == 15 and "'=nia" in by  # a roster id that looks like a formula stays text
+    assert (by["ann"]["c1_status"], by["ann"]["c2_status"], by["ann"]["c1"]) == ("graded", "missing", "5")
+    assert (by["ivy"]["c1_status"], by["ivy"]["c1"]) == ("refused", "0")
+    assert (by["lea"]["c2_status"], by["lea"]["status"]) == ("refused", "incomplete")
+    assert (by["max"]["status"], by["max"]["c1_status"], by["max"]["name"]) == ("no submission", "no submission", "Max Absent")
+    assert by["ann"]["name"] == "Ann Lee" and by["ann"]["email"] == "ann@example.org"
+    assert "merged spellings: ' ANN ', 'ann'" not in by["ann"]["note"]  # the roster's spaces are not a spelling
+    assert by["Ben"]["note"].startswith("merged spellings")
+    files = table(graded["out"] / "files.csv")
+    assert len(files) == 14 and all(len(r["sha256"]) == 64 or r["status"] != "graded" for r in files)
+
+
+def test_the_class_page_shows_distributions_statuses_flags_and_skipped_files(graded):
+    page = (graded["out"] / "class.html").read_text(encoding="utf-8")
+    assert "http" not in page and "<script" not in page
+    assert page.count("class=\"histogram\"") == 2 and "Hardest question</dt><dd>Category 2" in page
+    for words in ("5/5 graded", "refused, 0", "missing", "no submission", "Pass rate", "Median",
+                  "notes.txt: not named", "identical weights", "similar weights", "Fay &lt;b&gt;", "Léa"):
+        assert words in page, words
+    assert page.count("<tr class=\"candidate\">") == 15 and page.count("<tr class=\"flag-row\">") == 5
+    assert page.count("<tr class=\"file\">") == 14
+
+
+def test_every_candidate_has_a_page_with_every_file_and_their_gradescope_json(graded):
+    out = graded["out"]
+    page = (out / "class.html").read_text(encoding="utf-8")
+    links = [unquote(html.unescape(part.split("\"")[0])) for part in page.split("<a href=\"")[1:]]
+    assert len(links) == 15
+    for link in links:
+        target = (out / link).resolve()
+        assert target.is_relative_to(out.resolve()) and target.name == "index.html", link
+        text = target.read_text(encoding="utf-8")
+        report = json.loads((target.parent / "results.json").read_text(encoding="utf-8"))
+        assert html.escape(json.dumps(report, indent=2, ensure_ascii=False)) in text  # the Gradescope JSON, whole
+        assert "../../class.html" in text
+    ann = (out / "candidates" / "ann" / "index.html").read_text(encoding="utf-8")
+    stored = json.loads((out / "candidates" / "ann" / "c1.json").read_text(encoding="utf-8"))["result"]
+    for line in stored["output"].splitlines():
+        assert html.escape(line) in ann, line  # what Submit and Test tells the learner
+    for check in stored["checks"]:
+        assert html.escape(check["message"]) in ann
+    assert "Ann Lee" in ann and "F1 identical file" in ann and stored["fingerprint"]["parameters"] == 2
+    ivy = (out / "candidates" / "ivy" / "index.html").read_text(encoding="utf-8")
+    assert "output shape is (None, 3)" in ivy
+    max_page = (out / "candidates" / "max" / "index.html").read_text(encoding="utf-8")
+    assert "no submission" in max_page
+
+
+@pytest.mark.parametrize("content, words", [
+    ("name,email\nann,a@x\n", "it must name the columns id (required)"),
+    ("id,name,phone\nann,Ann,1\n", "it must name the columns id (required)"),
+    ("id,name\nann,Ann\n ANN ,Other\n", "line 3: 'ANN' is already on the roster as 'ann'"),
+    ("id\n\n", "has a header but no candidate"),
+    ("", "is empty"),
+    ("id,name\nann\n", "line 2: 1 cells, the header has 2"),
+    (b"id\n\xff\xfe\n", "is not UTF-8 text"),
+])
+def test_a_bad_roster_is_one_line_exit_2_and_nothing_graded(tmp_path, content, words):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    os.mkfifo(folder / "ann_c1.h5")
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    done = exam("grade", str(folder), "--roster", str(roster))
+    [line] = stderr_lines(done)
+    assert done.returncode == 2 and words in line and line.startswith("tfexam: roster "), line
+    assert not (folder / "_tfexam").exists()
+    done = exam("grade", str(folder), "--roster", str(tmp_path / "nowhere.csv"))
+    assert done.returncode == 2 and "is not a file" in done.stderr and not (folder / "_tfexam").exists()
