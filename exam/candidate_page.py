@@ -47,7 +47,7 @@ def render(context: Context, row: Row, out: Path) -> str:
     body += [_category(context, row, cell, home) for cell in row.cells.values()]
     body += ["<h2>Gradescope results.json</h2>",
              "<p><a href=\"results.json\">results.json</a> (Gradescope's autograder format), as written:</p>",
-             f"<pre class=\"card\">{_e(json.dumps(report, indent=2, ensure_ascii=False))}</pre>"]
+             f"<pre class=\"card\">{_e(_written(home / 'results.json', report))}</pre>"]
     return page(f"{row.display}: class results", body)
 
 
@@ -89,6 +89,14 @@ def _category(context: Context, row: Row, cell: Cell, home: Path) -> str:
         parts.append(f"<p class=\"muted\">Graded in {usage.seconds:g} s, peak memory {usage.peak_mb:g} MB"
                      f"{(', stopped: ' + _e(result.stopped)) if result.stopped else ''}.</p>")
     return "\n".join([*parts, "</section>"])
+
+
+def _written(path: Path, report: dict) -> str:
+    """results.json exactly as written beside this page (as tfexam.files.write_json writes it, if it is gone)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return json.dumps(report, indent=2, sort_keys=True) + "\n"
 
 
 def _artifact(home: Path, cell: Cell, recorded: str) -> Path | None:

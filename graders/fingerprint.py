@@ -17,10 +17,14 @@ def of(model) -> Fingerprint:
     exact, rounded = hashlib.sha256(), hashlib.sha256()
     for array in arrays:
         header = f"{array.shape}|{array.dtype.str}|".encode()
-        exact.update(header + np.ascontiguousarray(array).tobytes())
+        array = np.ascontiguousarray(array)
+        exact.update(header)
+        exact.update(memoryview(array).cast("B"))  # hashed in place, never copied to bytes
         if array.dtype.kind == "f":  # rounded in its own precision: + 0.0 makes -0.0 and 0.0 one value
-            array = np.round(array, ROUND_DECIMALS) + array.dtype.type(0)
-        rounded.update(header + np.ascontiguousarray(array).tobytes())
+            array = np.round(array, ROUND_DECIMALS)
+            array += array.dtype.type(0)
+        rounded.update(header)
+        rounded.update(memoryview(array).cast("B"))
     return Fingerprint(architecture=architecture(model), weights=exact.hexdigest(), rounded=rounded.hexdigest(),
                        parameters=sum(int(a.size) for a in arrays), sketch=sketch(arrays))
 

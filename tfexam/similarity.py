@@ -35,11 +35,18 @@ RULES = {
 }
 
 
-def sketch_distance(a: Fingerprint, b: Fingerprint) -> float | None:
-    """The largest difference between the two sketches, or None when they do not cover the same positions."""
+def sketch_distance(a: Fingerprint, b: Fingerprint, limit: float = TOLERANCE) -> float | None:
+    """The largest difference between the two sketches when it is at most `limit`; None when it is more (found at
+    the first such weight: most pairs in a class differ at once) or the sketches do not cover the same positions."""
     if a.parameters != b.parameters or len(a.sketch) != len(b.sketch) or not a.sketch:
         return None
-    return max(abs(x - y) for x, y in zip(a.sketch, b.sketch))
+    largest = 0.0
+    for x, y in zip(a.sketch, b.sketch):
+        difference = abs(x - y)
+        if difference > limit:
+            return None
+        largest = max(largest, difference)
+    return largest
 
 
 def relation(a: Fingerprint, b: Fingerprint) -> tuple[str, str] | None:
@@ -53,7 +60,7 @@ def relation(a: Fingerprint, b: Fingerprint) -> tuple[str, str] | None:
     if a.rounded == b.rounded:
         return SIMILAR_WEIGHTS, f"all {a.parameters} weights equal after rounding to {ROUND_DECIMALS} decimals"
     distance = sketch_distance(a, b)
-    if distance is not None and distance <= TOLERANCE:
+    if distance is not None:
         return SIMILAR_WEIGHTS, (f"{len(a.sketch)} sampled weights of {a.parameters} differ by at most {distance:.2g} "
                                  f"(threshold {TOLERANCE:g})")
     return None
