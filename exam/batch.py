@@ -84,7 +84,8 @@ def grade_folder(folder: Path, out: Path, chosen: dict[int, Question], limits: L
         stored = _stored(_home(out, found, submission) / f"{submission.key}.json")
         wanted = fingerprint(submission.path, limits)
         shas[submission] = wanted
-        if not force and stored and stored[0] == wanted and stored[1] == chosen[submission.category].id:
+        if not force and stored and stored[0] == wanted and stored[1] == chosen[submission.category].id and (
+                stored[2].fingerprint is not None or not stored[2].graded):  # graded before fingerprints: again
             results[submission] = stored[2]
         else:
             todo.append((submission, wanted))
