@@ -1,6 +1,6 @@
 """`tfexam grade DIR --roster FILE` as a teacher runs it: a class of 13 candidates (a roster of 14), two byte-identical
 pairs, one model saved twice separately, a near-identical pair, a refused file, a non-model file, a missing category.
-Built from tiny real Category 1 models (weights set, not trained); the class page, every candidate page and the
+Built from tiny real models (weights set, not trained; Category 1, and one Category 5 forecast for its plot); the class page, every candidate page and the
 CSVs must say the same, and nothing from the per-file results may be lost.
 """
 
@@ -16,9 +16,9 @@ from urllib.parse import unquote
 
 import pytest
 
-from clirun import exam, stderr_lines
+from clirun import exam, real_data, stderr_lines
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs fifos")
+pytestmark = [pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs fifos"), *real_data]
 
 # candidate (as the files spell it) -> where their Category 1 file goes and what it is
 ROSTER = [("ann", "Ann Lee", "ann@example.org"), ("Ben", "Ben Okafor", ""), ("cat", "", ""), ("dan", "Dan Wu", ""),
@@ -53,6 +53,8 @@ def build(base: Path) -> Path:
     make.wrong_units(base).rename(folder / "ivy_c1.h5")  # refused: output (None, 3)
     make.line_model(weights=[np.array([[3.1]]), np.array([2.0])]).save(folder / "jo_c1.h5")
     make.line_model(weights=[np.array([[1.0]]), np.array([0.0])]).save(folder / "kai_c1.h5")
+    series = tf.keras.Sequential([tf.keras.Input(shape=(30, 1)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(1)])
+    series.save(folder / "kai_c5.h5")  # an untrained forecast (Sunspots, a small file): graded, with its plot
     make.line_model().save(folder / "lea_c1.h5")  # same weights as ann, saved separately
     os.mkfifo(folder / "lea_c2.h5")  # category 2 for lea only (never opened): everyone else is missing it
     make.line_model().save(folder / "zed_c1.h5")  # not on the roster
@@ -115,18 +117,23 @@ def test_class_csv_says_graded_refused_missing_and_no_submission_apart(graded):
     assert "merged spellings: ' ANN ', 'ann'" not in by["ann"]["note"]  # the roster's spaces are not a spelling
     assert by["Ben"]["note"].startswith("merged spellings")
     files = table(graded["out"] / "files.csv")
-    assert len(files) == 14 and all(len(r["sha256"]) == 64 or r["status"] != "graded" for r in files)
+    assert len(files) == 15 and all(len(r["sha256"]) == 64 or r["status"] != "graded" for r in files)
 
 
 def test_the_class_page_shows_distributions_statuses_flags_and_skipped_files(graded):
     page = (graded["out"] / "class.html").read_text(encoding="utf-8")
     assert "http" not in page and "<script" not in page
-    assert page.count("class=\"histogram\"") == 2 and "Hardest question</dt><dd>Category 2" in page
+    by = {r["candidate"]: r for r in table(graded["out"] / "class.csv")}
+    submitted = [r for r in by.values() if r["status"] != "no submission"]
+    means = {c: sum(int(r[f"c{c}"] or 0) for r in submitted) / len(submitted) for c in (1, 2, 5)}
+    hardest = min(means, key=lambda c: (means[c], -c))  # the page's rule, from the CSV's numbers
+    assert page.count("class=\"histogram\"") == 3 and f"Hardest question</dt><dd>Category {hardest}:" in page
+    assert f"<dt>Mean</dt><dd>{means[1]:.2f}</dd>" in page
     for words in ("5/5 graded", "refused, 0", "missing", "no submission", "Pass rate", "Median",
                   "notes.txt: not named", "identical weights", "similar weights", "Fay &lt;b&gt;", "Léa"):
         assert words in page, words
     assert page.count("<tr class=\"candidate\">") == 15 and page.count("<tr class=\"flag-row\">") == 5
-    assert page.count("<tr class=\"file\">") == 14
+    assert page.count("<tr class=\"file\">") == 15
 
 
 def test_every_candidate_has_a_page_with_every_file_and_their_gradescope_json(graded):
@@ -141,6 +148,14 @@ def test_every_candidate_has_a_page_with_every_file_and_their_gradescope_json(gr
         written = (target.parent / "results.json").read_text(encoding="utf-8")
         assert json.loads(written)["tests"] and html.escape(written) in text  # the Gradescope JSON, whole
         assert "../../class.html" in text
+    words = {"graded": "{score}/5 graded", "refused": "refused, 0", "missing": "missing", "no submission": "no submission"}
+    for row in table(out / "class.csv"):  # the CSV, the class page and the candidate's page say the same
+        own = (out / row["page"]).read_text(encoding="utf-8")
+        for category in (1, 2, 5):
+            said = words[row[f"c{category}_status"]].format(score=row[f"c{category}"])
+            assert said in own and said in page, (row["candidate"], category, said)
+        for flag in filter(None, row["flags"].split("; ")):
+            assert html.escape(flag.split(" (")[0]) in own, flag
     ann = (out / "candidates" / "ann" / "index.html").read_text(encoding="utf-8")
     stored = json.loads((out / "candidates" / "ann" / "c1.json").read_text(encoding="utf-8"))["result"]
     for line in stored["output"].splitlines():
@@ -150,6 +165,8 @@ def test_every_candidate_has_a_page_with_every_file_and_their_gradescope_json(gr
     assert "Ann Lee" in ann and "F1 identical file" in ann and stored["fingerprint"]["parameters"] == 2
     ivy = (out / "candidates" / "ivy" / "index.html").read_text(encoding="utf-8")
     assert "output shape is (None, 3)" in ivy
+    kai = (out / "candidates" / "kai" / "index.html").read_text(encoding="utf-8")
+    assert kai.count("<img src=\"data:image/png;base64,") == 1 and "Forecast against the actual hidden values" in kai
     max_page = (out / "candidates" / "max" / "index.html").read_text(encoding="utf-8")
     assert "no submission" in max_page
 
