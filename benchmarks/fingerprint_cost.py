@@ -73,6 +73,7 @@ def main() -> int:
             load, cost = statistics.median(loads), statistics.median(prints)
             print(f"{name:<22} {found.parameters:>10,} {load:>8.3f} {cost:>14.4f} {100 * cost / load:>6.1f}%")
     compare_all(400)
+    threshold_evidence()
     return 0
 
 
@@ -91,6 +92,42 @@ def compare_all(files: int) -> None:
     started = time.perf_counter()
     flags.find(entries)
     print(f"comparing {files} fingerprints of one architecture (all pairs): {time.perf_counter() - started:.2f} s")
+
+
+def threshold_evidence() -> None:
+    """Why "similar" is rounding OR the sampled weights within TOLERANCE: a copy with noise of a given size against
+    the original (rounded digests equal? the sketch's largest difference), and two models of the same architecture
+    trained independently on the same data (Category 1's points, different seeds)."""
+    import numpy as np
+    import tensorflow as tf
+
+    from graders import fingerprint
+    from tfexam import similarity
+
+    xs = np.array([-2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0], dtype="float32")
+    trained = []
+    for seed in (1, 2):
+        tf.keras.utils.set_random_seed(seed)
+        model = tf.keras.Sequential([tf.keras.Input(shape=(1,)), tf.keras.layers.Dense(8, activation="relu"),
+                                     tf.keras.layers.Dense(1)])
+        model.compile(optimizer=tf.keras.optimizers.Adam(0.05), loss="mse")
+        model.fit(np.tile(xs, 30), np.tile(3 * xs + 2, 30), epochs=30, verbose=0)
+        trained.append(model)
+    base = fingerprint.of(trained[0])
+    other = fingerprint.of(trained[1])
+    print(f"\n{'pair (25 weights)':<34} {'rounded equal':>13} {'sketch max diff':>16} {'flag':>18}")
+    print(f"{'two honest models, seeds 1 and 2':<34} {str(base.rounded == other.rounded):>13} "
+          f"{max(abs(a - b) for a, b in zip(base.sketch, other.sketch)):>16.3g} "
+          f"{str((similarity.relation(base, other) or ('none',))[0]):>18}")
+    rng = np.random.default_rng(0)
+    weights = trained[0].get_weights()
+    for sigma in (1e-7, 1e-6, 1e-5, 1e-4, 3e-4, 1e-3, 1e-2):
+        trained[0].set_weights([w + rng.normal(0, sigma, w.shape).astype(w.dtype) for w in weights])
+        noisy = fingerprint.of(trained[0])
+        print(f"{f'copy + noise sigma {sigma:g}':<34} {str(base.rounded == noisy.rounded):>13} "
+              f"{max(abs(a - b) for a, b in zip(base.sketch, noisy.sketch)):>16.3g} "
+              f"{str((similarity.relation(base, noisy) or ('none',))[0]):>18}")
+    trained[0].set_weights(weights)
 
 
 if __name__ == "__main__":
