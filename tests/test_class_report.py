@@ -11,6 +11,8 @@ import html
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -27,6 +29,18 @@ ROSTER = [("ann", "Ann Lee", "ann@example.org"), ("Ben", "Ben Okafor", ""), ("ca
 ABSENT = {"max", "=nia"}
 
 
+# eve and fay: Keras 2 files (tf-keras, as course-era scripts wrote them), the same weights saved separately
+KERAS2_PAIR = """
+import sys
+import numpy as np
+import tensorflow as tf
+for name in ("eve_c1.h5", "fay_c1.h5"):
+    model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=[1])])  # a new model each: other layer names
+    model.layers[0].set_weights([np.array([[3.05]]), np.array([1.9])])
+    model.save(sys.argv[1] + "/" + name)
+"""
+
+
 def build(base: Path) -> Path:
     import numpy as np
     import tensorflow as tf
@@ -40,9 +54,8 @@ def build(base: Path) -> Path:
     make.line_model(weights=[np.array([[2.9]]), np.array([2.1])]).save(folder / "cat_c1.h5")
     (folder / "dan" / "Category1").mkdir(parents=True)
     shutil.copyfile(folder / "cat_c1.h5", folder / "dan" / "Category1" / "mymodel.h5")  # pair 2: bytes
-    same = [np.array([[3.05]]), np.array([1.9])]
-    make.line_model(weights=same).save(folder / "eve_c1.h5")
-    make.line_model(weights=same).save(folder / "fay_c1.h5")  # the same weights saved separately (other layer names)
+    subprocess.run([sys.executable, "-c", KERAS2_PAIR, str(folder)], check=True, env={**os.environ, "TF_USE_LEGACY_KERAS": "1"},
+                   capture_output=True, timeout=300)
     tf.keras.utils.set_random_seed(3)
     wide = tf.keras.Sequential([tf.keras.Input(shape=(1,)), tf.keras.layers.Dense(8, activation="relu"),
                                 tf.keras.layers.Dense(1)])
@@ -93,7 +106,9 @@ def test_the_class_is_graded_with_the_roster(graded):
 def test_identical_and_similar_work_is_flagged_with_its_evidence(graded):
     flags = {(f["kind"], tuple(f["candidates"])): f for f in graded["payload"]["flags"]}
     assert ("identical file", ("ann", "Ben")) in flags and ("identical file", ("cat", "dan")) in flags
-    assert ("identical weights", ("eve", "fay")) in flags
+    assert ("identical weights", ("eve", "fay")) in flags  # Keras 2 files, loaded by tf-keras in the worker
+    eve = json.loads((graded["out"] / "candidates" / "eve" / "c1.json").read_text(encoding="utf-8"))["result"]
+    assert "is a Keras 2 h5 file" in eve["checks"][0]["message"] and eve["fingerprint"]["parameters"] == 2
     assert ("identical weights", ("ann", "Ben", "lea", "zed")) in flags  # same numbers, files saved separately
     similar = flags[("similar weights", ("gus", "hal"))]
     assert "gus ~ hal: 25 sampled weights of 25 differ by at most" in similar["evidence"]  # rounding alone misses it

@@ -8,8 +8,9 @@ here and never loads a model itself.
   twice, or saved as .h5 and re-saved.
 - similar weights: the same architecture, at least SIMILAR_MIN_PARAMETERS weights, and either every weight equal after
   rounding to ROUND_DECIMALS decimals, or the SKETCH_SIZE weights sampled at fixed positions (all of them for a smaller
-  model) within TOLERANCE of each other. Rounding alone misses copies that straddle a rounding boundary (one weight
-  in 10^4 does, for noise of 10^-8), hence the sketch; below SIMILAR_MIN_PARAMETERS, honest models of a fixed relation
+  model) within TOLERANCE of each other. Rounding alone misses copies whose weights straddle a rounding boundary
+  (on 25 weights, noise of 1e-5 already does), hence the sketch; honest models trained apart differ by far more than
+  TOLERANCE (benchmarks/fingerprint_cost.py prints both). Below SIMILAR_MIN_PARAMETERS, honest models of a fixed relation
   (Category 1's single neuron) converge to the same numbers, so only exact equality is flagged there.
 """
 
