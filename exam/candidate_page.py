@@ -84,6 +84,11 @@ def _category(context: Context, row: Row, cell: Cell, home: Path) -> str:
         parts += ["<h3>Diagnostics</h3>", table]
     if plots:
         parts += ["<h3>Plots</h3>", "<div class=\"plots\">", *plots, "</div>"]
+    if result.fingerprint is not None:
+        mark = result.fingerprint
+        parts.append(f"<p class=\"muted\">Model fingerprint: {mark.parameters:,} weights; architecture "
+                     f"<code>{_e(mark.architecture[:16])}</code>, weights <code>{_e(mark.weights[:16])}</code>, "
+                     f"rounded <code>{_e(mark.rounded[:16])}</code> (the similarity check compares these).</p>")
     usage = result.usage
     if usage is not None:
         parts.append(f"<p class=\"muted\">Graded in {usage.seconds:g} s, peak memory {usage.peak_mb:g} MB"
