@@ -355,3 +355,20 @@ def test_distinct_names_that_sanitise_alike_stay_distinct():
 
     names = ["a/b", "a_b", "a:b", "a\\b", "CON", "_CON", "..", "_", "x" * 300, "x" * 301]
     assert len({classfolder.safe_folder(n).casefold() for n in names}) == len(names)
+
+
+def test_every_candidate_page_is_linked_inside_the_results_folder_and_escapes_names(graded_class):
+    from urllib.parse import unquote
+
+    out = graded_class["out"]
+    page = (out / "class.html").read_text(encoding="utf-8")
+    links = [unquote(html.unescape(part.split("\"")[0])) for part in page.split("<a href=\"")[1:]]
+    assert len(links) == CANDIDATE_COUNT
+    for link in links:
+        target = (out / link).resolve()
+        assert target.is_relative_to((out / "candidates").resolve()) and target.is_file(), link
+        text = target.read_text(encoding="utf-8")
+        assert "<b>bold" not in text and "<script" not in text, link
+    bold = next(row for name, row in by_candidate(out / "class.csv").items() if name == "<b>bold<b>")
+    text = (out / bold["page"]).read_text(encoding="utf-8")
+    assert "&lt;b&gt;bold&lt;b&gt;" in text and "is empty" in text
