@@ -2,8 +2,10 @@
 a teacher needs.
 
 Output (default DIR/_tfexam/):
-  class.csv, files.csv, class.html        the class files, beside `candidates/`, so no candidate name can replace them
+  class.csv, files.csv, flags.csv, class.html   the class files, beside `candidates/`, so no candidate name can
+                                          replace them (exam/class_page.py)
   candidates/<safe name>/results.json     Gradescope format; <safe name> is classfolder.safe_folder(candidate)
+  candidates/<safe name>/index.html       the candidate's page (exam/candidate_page.py)
   candidates/<safe name>/c<N>.json        each file's result, reused by a rerun while its sha256 and question hold
   candidates/<safe name>/artifacts/c<N>/  diagnostic PNGs
 Every CSV cell goes through exam.spreadsheet (no live formulas); every HTML text through html.escape.
@@ -11,7 +13,6 @@ Every CSV cell goes through exam.spreadsheet (no live formulas); every HTML text
 
 from __future__ import annotations
 
-import html
 import json
 import time
 from pathlib import Path
@@ -21,9 +22,13 @@ from tfexam.errors import ExamError
 from tfexam.limits import Limits
 from tfexam.checks import CheckName
 from tfexam.questions import MAX_SCORE, Question
-from tfexam.result import NO_USAGE, Result
-from exam import gradescope, grading
-from exam.classfolder import OUT_NAME, Found, Submission, blocked_submissions, discover, printable, relative_label
+from tfexam.result import NO_USAGE, REFUSED, ERROR, Result
+from tfexam.similarity import RULES
+from exam import candidate_page, class_page, flags, gradescope, grading
+from exam.classfolder import (OUT_NAME, Found, Submission, blocked_submissions, candidate_key, discover, printable,
+                              relative_label)
+from exam.classresults import Cell, Row, cell_status
+from exam.roster import Person
 from exam.spreadsheet import write_csv
 
 CANDIDATES = "candidates"
@@ -51,7 +56,7 @@ def fingerprint(path: Path, limits: Limits) -> str:
 
 
 def grade_folder(folder: Path, out: Path, chosen: dict[int, Question], limits: Limits, workers: int, force: bool,
-                 progress=print, found: Found | None = None) -> dict:
+                 progress=print, found: Found | None = None, roster: dict[str, Person] | None = None) -> dict:
     """Grade every submission of `found` (discovered now if not given; reusing earlier results unless `force`), then
     write the class files; a summary."""
     started = time.monotonic()
@@ -59,14 +64,17 @@ def grade_folder(folder: Path, out: Path, chosen: dict[int, Question], limits: L
     def say(line: str) -> None:  # grader messages quote file names: no escape codes reach the terminal
         progress(printable(line))
 
-    found = discover(folder, out) if found is None else found
+    found = discover(folder, out, {k: p.id for k, p in (roster or {}).items()}) if found is None else found
     for line in found.skipped:
         say(f"skipped {line}")
     for candidate, notes in found.notes.items():
         say(f"note: {candidate}: {'; '.join(notes)}")
+    for candidate in found.absent:
+        say(f"no submission: {candidate} (on the roster, no file found)")
     submissions = [s for s in found.submissions if s.category in chosen]
     submissions += blocked_submissions(found, sorted({s.category for s in submissions}) or sorted(chosen))
     results: dict[Submission, Result] = {}
+    shas: dict[Submission, str] = {}
     todo = []
     for submission in submissions:
         if submission.problem:
@@ -75,14 +83,17 @@ def grade_folder(folder: Path, out: Path, chosen: dict[int, Question], limits: L
             continue
         stored = _stored(_home(out, found, submission) / f"{submission.key}.json")
         wanted = fingerprint(submission.path, limits)
-        if not force and stored and stored[0] == wanted and stored[1] == chosen[submission.category].id:
+        shas[submission] = wanted
+        if not force and stored and stored[0] == wanted and stored[1] == chosen[submission.category].id and (
+                stored[2].fingerprint is not None or not stored[2].graded):  # graded before fingerprints: again
             results[submission] = stored[2]
         else:
             todo.append((submission, wanted))
     reused = len(results) - sum(1 for s in submissions if s.problem)
     if reused:
         say(f"{reused} file(s) already graded (kept; --force grades them again)")
-    jobs = [grading.Job(s.path, chosen[s.category], _home(out, found, s) / "artifacts" / s.key) for s, _ in todo]
+    jobs = [grading.Job(s.path, chosen[s.category], _home(out, found, s) / "artifacts" / s.key, fingerprint=True)
+            for s, _ in todo]
     done_count = [0]
 
     def on_done(index: int, job, result: Result) -> None:
@@ -98,7 +109,9 @@ def grade_folder(folder: Path, out: Path, chosen: dict[int, Question], limits: L
     if todo:
         say(f"grading {len(todo)} file(s) with {workers} worker(s)...")
     _, started_workers = grading.grade_many(jobs, limits, workers, on_done)
-    summary = write_class(folder, out, found, submissions, results, chosen)
+    summary = write_class(folder, out, found, submissions, results, chosen, shas, roster or {})
+    for flag in summary["flags"]:
+        say(f"flag {flag['id']}: {flag['kind']}: {', '.join(flag['candidates'])} ({flag['evidence']})")
     summary |= {"graded_now": len(todo), "reused": reused, "ignored": found.skipped, "notes": found.notes,
                 "workers_started": started_workers, "seconds": round(time.monotonic() - started, 1)}
     return summary
@@ -132,77 +145,104 @@ def _verdict(result: Result) -> str:
     return f"{result.status}: {result.reason}"
 
 
-def write_class(folder: Path, out: Path, found: Found, submissions: list[Submission], results: dict, chosen: dict) -> dict:
+def write_class(folder: Path, out: Path, found: Found, submissions: list[Submission], results: dict, chosen: dict,
+                shas: dict | None = None, roster: dict[str, Person] | None = None) -> dict:
+    shas, roster = shas or {}, roster or {}
     categories = sorted({s.category for s in submissions}) or sorted(chosen)
-    candidates = sorted({s.candidate for s in submissions}, key=str.casefold)
-    rows, file_rows = [], []
+    candidates = sorted({s.candidate for s in submissions} | set(found.absent), key=str.casefold)
+    entries = [flags.Entry(s.candidate, s.category, relative_label(folder, s.path), _sha(shas.get(s)),
+                           results[s].fingerprint) for s in submissions if s in results]
+    found_flags = flags.find(entries)
+    table: list[Row] = []
     for candidate in candidates:
         mine = {s.category: s for s in submissions if s.candidate == candidate}
-        tests = []
+        cells, tests = {}, []
         for category in categories:
             submission = mine.get(category)
             result = results.get(submission) if submission else None
             label = relative_label(folder, submission.path) if submission else ""
             tests.append(gradescope.test_entry(chosen[category], result, label))
-            if submission and result:
-                file_rows.append(_file_row(candidate, chosen[category], label, result))
+            cells[category] = Cell(category, cell_status(submission, result, bool(mine)), submission, result, label,
+                                   _sha(shas.get(submission)))
         seconds = sum((results[s].usage or NO_USAGE).seconds for s in mine.values() if s in results)
         report = gradescope.results(tests, seconds, heading=f"{candidate}: ")
         home = out / CANDIDATES / found.folders[candidate]
         home.mkdir(parents=True, exist_ok=True)
         files.write_json(home / "results.json", report)
-        rows.append({"candidate": candidate,
-                     **{f"c{t['number']}": t["extra_data"]["exam_score"] if "extra_data" in t else "" for t in tests},
-                     "weighted_score": report["score"], "weighted_max": sum(t["max_score"] for t in tests),
-                     "percent": report["extra_data"]["percent"], "result": "PASS" if report["extra_data"]["passed"] else "FAIL",
-                     "failed_files": sum(1 for s in mine.values() if s in results and not results[s].graded),
-                     "results_folder": f"{CANDIDATES}/{found.folders[candidate]}",
-                     "note": "; ".join(found.notes.get(candidate, []))})
+        person = roster.get(candidate_key(candidate), Person(candidate))
+        theirs = flags.of_candidate(found_flags, candidate)
+        table.append(Row(candidate, found.folders[candidate], cells, name=person.name, email=person.email,
+                         notes=list(found.notes.get(candidate, [])), flags=[flags.describe(f, candidate) for f in theirs],
+                         similar_to=sorted({c for f in theirs for c in f.candidates if c != candidate}, key=str.casefold),
+                         report=report))
+    rows = [_class_row(row, categories) for row in table]
+    file_rows = [_file_row(row.candidate, chosen[c.category], c, found_flags) for row in table for c in row.cells.values()
+                 if c.submission is not None and c.result is not None]
     write_csv(out / "class.csv", rows, ["candidate", *[f"c{c}" for c in categories], "weighted_score", "weighted_max",
-                                        "percent", "result", "failed_files", "results_folder", "note"])
+                                        "percent", "result", "failed_files", "results_folder", "note", "name", "email",
+                                        "status", *[f"c{c}_status" for c in categories], "flags", "similar_to", "page"])
     write_csv(out / "files.csv", file_rows, list(FILE_COLUMNS))
-    page = out / "class.html"
-    page.with_name(".class.html.part").write_text(_html(folder, categories, chosen, rows, file_rows), encoding="utf-8")
-    page.with_name(".class.html.part").replace(page)
+    write_csv(out / "flags.csv", _flag_rows(found_flags), list(FLAG_COLUMNS))
+    context = class_page.Context(folder=folder, categories=categories, chosen=chosen, rows=table, flags=found_flags,
+                                 skipped=list(found.skipped), absent=list(found.absent),
+                                 unrostered=list(found.unrostered), roster=bool(roster))
+    for row in table:
+        _publish(out / CANDIDATES / row.folder / candidate_page.FILE_NAME, candidate_page.render(context, row, out))
+    _publish(out / "class.html", class_page.render(context))
     return {"out": str(out), "candidates": len(candidates), "files": len(file_rows),
             "graded": sum(1 for r in file_rows if r["status"] == "graded"),
             "failed": sum(1 for r in file_rows if r["status"] != "graded"),
-            "class_csv": str(out / "class.csv"), "files_csv": str(out / "files.csv"), "html": str(out / "class.html")}
+            "no_submission": list(found.absent), "not_on_roster": list(found.unrostered),
+            "flags": [{"id": f.id, "kind": f.kind, "candidates": f.candidates, "evidence": f.evidence} for f in found_flags],
+            "class_csv": str(out / "class.csv"), "files_csv": str(out / "files.csv"),
+            "flags_csv": str(out / "flags.csv"), "html": str(out / "class.html")}
 
 
-FILE_COLUMNS = ("candidate", "category", "question", "file", "status", "score", "weight", "stopped", "reason", "seconds", "peak_mb")
+def _publish(path: Path, text: str) -> None:
+    """Written beside and renamed: a reader never sees half a page."""
+    part = path.with_name(f".{path.name}.part")
+    part.write_text(text, encoding="utf-8")
+    part.replace(path)
 
 
-def _file_row(candidate: str, question: Question, label: str, result: Result) -> dict:
-    usage = result.usage
-    return {"candidate": candidate, "category": question.category, "question": question.id, "file": label,
+def _sha(value: str | None) -> str | None:
+    """A file's sha256, or None when only its size and time were taken (batch.fingerprint)."""
+    return value if isinstance(value, str) and len(value) == 64 else None
+
+
+def _class_row(row: Row, categories: list[int]) -> dict:
+    tests = {int(t["number"]): t for t in row.report["tests"]}
+    return {"candidate": row.candidate,
+            **{f"c{c}": tests[c]["extra_data"]["exam_score"] if "extra_data" in tests[c] else "" for c in categories},
+            "weighted_score": row.report["score"], "weighted_max": sum(t["max_score"] for t in tests.values()),
+            "percent": row.report["extra_data"]["percent"],
+            "result": "PASS" if row.report["extra_data"]["passed"] else "FAIL",
+            "failed_files": sum(1 for c in row.cells.values() if c.status in (REFUSED, ERROR)),
+            "results_folder": f"{CANDIDATES}/{row.folder}", "note": "; ".join(row.notes), "name": row.name,
+            "email": row.email, "status": row.status, **{f"c{c}_status": row.cells[c].status for c in categories},
+            "flags": "; ".join(row.flags), "similar_to": "; ".join(row.similar_to),
+            "page": f"{CANDIDATES}/{row.folder}/{candidate_page.FILE_NAME}"}
+
+
+FILE_COLUMNS = ("candidate", "category", "question", "file", "status", "score", "weight", "stopped", "reason", "seconds",
+                "peak_mb", "sha256", "flags")
+FLAG_COLUMNS = ("flag", "kind", "category", "candidate", "file", "sha256", "evidence", "rule")
+
+
+def _file_row(candidate: str, question: Question, cell: Cell, found_flags: list) -> dict:
+    result, usage = cell.result, cell.result.usage
+    mine = [f.id for f in found_flags if any(m.candidate == candidate and m.category == cell.category for m in f.members)]
+    return {"candidate": candidate, "category": question.category, "question": question.id, "file": cell.file,
             "status": result.status, "score": result.score, "weight": question.weight,
             "stopped": result.stopped or "", "reason": "" if result.graded else result.reason,
-            "seconds": usage.seconds if usage else "", "peak_mb": usage.peak_mb if usage else ""}
+            "seconds": usage.seconds if usage else "", "peak_mb": usage.peak_mb if usage else "",
+            "sha256": cell.sha256 or "", "flags": " ".join(mine)}
 
 
-STYLE = ("body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}"
-         "th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left}th{background:#f3f3f3}"
-         ".PASS{color:#1a7f37;font-weight:bold}.FAIL{color:#b42318;font-weight:bold}.bad{background:#fdecea}")
-
-
-def _html(folder: Path, categories: list[int], chosen: dict, rows: list[dict], file_rows: list[dict]) -> str:
-    e = html.escape
-    head = "".join(f"<th>C{c} ({e(chosen[c].id)}, weight {chosen[c].weight})</th>" for c in categories)
-    body = "".join(
-        f"<tr><td>{e(r['candidate'])}</td>" + "".join(f"<td>{e(str(r[f'c{c}']))}</td>" for c in categories)
-        + f"<td>{r['weighted_score']:g}/{r['weighted_max']:g}</td><td>{r['percent']:g}%</td>"
-          f"<td class=\"{e(r['result'])}\">{e(r['result'])}</td><td>{e(r['note'])}</td></tr>" for r in rows)
-    detail = "".join(
-        f"<tr class=\"{'' if f['status'] == 'graded' else 'bad'}\">" + "".join(f"<td>{e(str(f[c]))}</td>" for c in
-                                                                             ("candidate", "category", "file", "status", "score", "reason", "seconds"))
-        + "</tr>" for f in file_rows)
-    return (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>Class results: {e(folder.name)}</title>"
-            f"<style>{STYLE}</style></head><body><h1>Class results: {e(folder.name)}</h1>"
-            f"<p>{len(rows)} candidates, {len(file_rows)} files; scores are x/{MAX_SCORE} per category, the total is "
-            f"weighted by category.</p><table><tr><th>candidate</th>{head}<th>total</th><th>%</th><th>result</th><th>note</th></tr>"
-            f"{body}</table><h2>Files</h2><table><tr><th>candidate</th><th>category</th><th>file</th><th>status</th>"
-            f"<th>score</th><th>reason</th><th>seconds</th></tr>{detail}</table></body></html>")
+def _flag_rows(found_flags: list) -> list[dict]:
+    return [{"flag": f.id, "kind": f.kind, "category": m.category, "candidate": m.candidate, "file": m.file,
+             "sha256": m.sha256 or "", "evidence": f.evidence, "rule": RULES[f.kind]}
+            for f in found_flags for m in f.members]
 
 
 def questions_for(chosen_ids: list[str] | None) -> dict[int, Question]:

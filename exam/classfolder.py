@@ -54,6 +54,8 @@ class Found:
     notes: dict[str, list[str]] = field(default_factory=dict)  # candidate -> merged spellings, a second file
     folders: dict[str, str] = field(default_factory=dict)  # candidate -> their results folder's safe name
     blocked: dict[str, tuple[Path, str]] = field(default_factory=dict)  # candidate folder not to be opened: why
+    absent: list[str] = field(default_factory=list)  # on the roster, nothing found for them
+    unrostered: list[str] = field(default_factory=list)  # found, but on no roster given
 
 
 def candidate_key(name: str) -> str:
@@ -81,8 +83,10 @@ def safe_folder(name: str) -> str:
     return safe
 
 
-def discover(folder: Path, out: Path | None = None) -> Found:
-    """The submissions in `folder` (never opening what lies outside it), and why every other entry is skipped."""
+def discover(folder: Path, out: Path | None = None, roster: dict[str, str] | None = None) -> Found:
+    """The submissions in `folder` (never opening what lies outside it), and why every other entry is skipped.
+    `roster`: candidate key -> the roster's spelling of the id, which becomes the shown name; a rostered candidate
+    without files is in `absent`, a candidate on no roster in `unrostered`."""
     root = folder.resolve()
     raw: list[tuple[str, int, Path, str | None, int]] = []  # (spelling, category, path, problem, layout)
     found = Found()
@@ -114,11 +118,11 @@ def discover(folder: Path, out: Path | None = None) -> Found:
             raw.append((flat["candidate"], int(flat["category"]), entry, special(entry, relative_label(folder, entry)), FLAT))
         else:
             found.skipped.append(f"{printable(name)}: not named <candidate>_c<N>.h5")
-    _merge(folder, raw, found)
+    _merge(folder, raw, found, roster or {})
     return found
 
 
-def _merge(folder: Path, raw: list, found: Found) -> None:
+def _merge(folder: Path, raw: list, found: Found, roster: dict[str, str]) -> None:
     """One candidate per key, one file per candidate and category (the rule in the module's docstring)."""
     groups: dict[str, list] = {}
     for item in sorted(raw, key=lambda i: (i[4], str(i[2]))):
@@ -127,10 +131,11 @@ def _merge(folder: Path, raw: list, found: Found) -> None:
     blocked, found.blocked = found.blocked, {}
     used: set[str] = set()
     shown_used: set[str] = set()
-    for key in sorted(set(groups) | set(blocked_by_key)):
+    for key in sorted(set(groups) | set(blocked_by_key) | set(roster)):
         items = groups.get(key, [])
-        spellings = sorted({i[0] for i in items} | {n for n in blocked if candidate_key(n) == key})
-        shown = printable((blocked_by_key.get(key) or items[0][0]).strip()) or "_"
+        spellings = sorted({i[0] for i in items} | {n for n in blocked if candidate_key(n) == key}
+                           | ({roster[key]} if key in roster and (items or key in blocked_by_key) else set()))
+        shown = printable((roster.get(key) or blocked_by_key.get(key) or items[0][0]).strip()) or "_"
         while shown.casefold() in shown_used:  # two names that differ only in unprintable characters
             shown += "\ufffd"
         shown_used.add(shown.casefold())
@@ -142,6 +147,11 @@ def _merge(folder: Path, raw: list, found: Found) -> None:
             folder_name += "_"
         used.add(folder_name.casefold())
         found.folders[shown] = folder_name
+        if roster and key not in roster:
+            found.unrostered.append(shown)
+            notes.append("not on the roster")
+        if key in roster and not items and key not in blocked_by_key:
+            found.absent.append(shown)
         if key in blocked_by_key:  # their folder is not opened; their other files are not graded either
             found.blocked[shown] = blocked[blocked_by_key[key]]
             found.skipped += [f"{relative_label(folder, i[2])}: not graded, {shown}'s folder is not opened" for i in items]

@@ -49,11 +49,14 @@ class Job:
     path: Path
     question: Question
     artifacts: Path | None = None
+    fingerprint: bool = False  # also describe the loaded model (grade DIR's similarity check)
 
     def line(self) -> bytes:
         """Paths made absolute here: the worker runs in its own folder."""
         job = {"category": self.question.category, "question": self.question.id, "path": os.path.abspath(self.path),
                "artifacts": None if self.artifacts is None else os.path.abspath(self.artifacts)}
+        if self.fingerprint:
+            job["fingerprint"] = True
         return (json.dumps(job) + "\n").encode("utf-8")
 
 

@@ -1,7 +1,7 @@
 """python -m graders N PATH [--json] [--question ID] [--artifacts DIR]: grade any file, no session.
 
 python -m graders --worker [--warm]: the grading worker exam/workers.py drives. It reads one job per line on stdin
-({"category", "question", "path", "artifacts"}), answers {"taken": true} when it starts the job and then one Result
+({"category", "question", "path", "artifacts"[, "fingerprint": true]}), answers {"taken": true} when it starts the job and then one Result
 JSON line on stdout, and exits when stdin closes. `--warm` imports TensorFlow before the first job, so a pool pays that start once per worker, not per file.
 Each answer carries `integrity` (graders/isolation.py): whether anything since start was imported from outside the
 allowed locations, or any grader function is no longer the original; the parent retires the worker on either.
@@ -94,7 +94,7 @@ def serve(warm: bool) -> int:
             answer({"error": f"bad job: {error}"})
             continue
         artifacts = Path(job["artifacts"]) if job.get("artifacts") else None
-        result = grade(Path(job["path"]), question, artifacts)
+        result = grade(Path(job["path"]), question, artifacts, fingerprint=job.get("fingerprint") is True)
         _forget_models()
         answer(result.to_json())
 

@@ -15,16 +15,19 @@ from tfexam.questions import MAX_SCORE, Question, format_shape  # noqa: E402
 from tfexam.checks import CheckName  # noqa: E402
 from tfexam.refusal import Refused  # noqa: E402
 from tfexam.result import ERROR, GRADED, REFUSED, Check, MetricResult, Result  # noqa: E402
-from graders import hints, keras2, rubric  # noqa: E402
+from graders import fingerprint as fingerprints, hints, keras2, rubric  # noqa: E402
 
 
-def grade(path: Path | str, question: Question, artifacts: Path | None = None) -> Result:
-    """Grade one file for one question. Never raises for anything the submitted file does."""
+def grade(path: Path | str, question: Question, artifacts: Path | None = None, fingerprint: bool = False) -> Result:
+    """Grade one file for one question. Never raises for anything the submitted file does. `fingerprint`: also
+    describe the loaded model for the class's similarity check (grade DIR asks for it)."""
     started = time.monotonic()
     result = Result(question=question.id, category=question.category, status=GRADED, max_score=MAX_SCORE)
     try:
         model = load(Path(path), question, result.checks)
         check_contract(model, question, result.checks)
+        if fingerprint:
+            result.fingerprint = fingerprints.of(model)
         grader = importlib.import_module(question.grader_module)
         for check in getattr(grader, "preflight", lambda m, q: [])(model, question):
             _require(result.checks, check)

@@ -201,7 +201,7 @@ def test_the_class_csv_and_html_list_every_candidate(graded_class):
     assert page.startswith("<!doctype html>") and "http" not in page  # self-contained
     for candidate in [*expected_by_candidate(), *outside_candidates()]:
         assert html.escape(candidate) in page, candidate
-    assert page.count("<tr") == 1 + CANDIDATE_COUNT + 1 + CANDIDATE_COUNT  # header + candidates, header + files
+    assert page.count("<tr class=\"candidate\">") == CANDIDATE_COUNT and page.count("<tr class=\"file\">") == CANDIDATE_COUNT
 
 
 def test_no_candidate_name_can_replace_the_class_files_or_leave_the_results_folder(graded_class):
@@ -355,3 +355,20 @@ def test_distinct_names_that_sanitise_alike_stay_distinct():
 
     names = ["a/b", "a_b", "a:b", "a\\b", "CON", "_CON", "..", "_", "x" * 300, "x" * 301]
     assert len({classfolder.safe_folder(n).casefold() for n in names}) == len(names)
+
+
+def test_every_candidate_page_is_linked_inside_the_results_folder_and_escapes_names(graded_class):
+    from urllib.parse import unquote
+
+    out = graded_class["out"]
+    page = (out / "class.html").read_text(encoding="utf-8")
+    links = [unquote(html.unescape(part.split("\"")[0])) for part in page.split("<a href=\"")[1:]]
+    assert len(links) == CANDIDATE_COUNT
+    for link in links:
+        target = (out / link).resolve()
+        assert target.is_relative_to((out / "candidates").resolve()) and target.is_file(), link
+        text = target.read_text(encoding="utf-8")
+        assert "<b>bold" not in text and "<script" not in text, link
+    bold = next(row for name, row in by_candidate(out / "class.csv").items() if name == "<b>bold<b>")
+    text = (out / bold["page"]).read_text(encoding="utf-8")
+    assert "&lt;b&gt;bold&lt;b&gt;" in text and "is empty" in text

@@ -155,6 +155,8 @@ BAD = [
     (["grade", "{class}", "--categories", ""], 2), (["grade", "{class}", "--question", "nope"], 2),
     (["grade", "{class}", "--question", ""], 2), (["grade", "{class}", "--out", "{file}"], 2),
     (["grade", "{class}", "--timeout", "-1"], 2),
+    (["grade", "{class}", "--roster", ""], 2), (["grade", "{class}", "--roster", "{missing}"], 2),
+    (["grade", "{class}", "--roster", "{empty}"], 2), (["grade", "{class}", "--roster", "{file}"], 2),
     # autograder and questions
     (["autograder"], 2), (["autograder", "--question", "nope"], 2), (["autograder", "--question", ""], 2),
     (["autograder", "--question", "c1_line", "--out", ""], 2),

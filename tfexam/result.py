@@ -72,6 +72,29 @@ class MetricResult:
 
 
 @dataclass
+class Fingerprint:
+    """What makes a loaded model the same as another (rules and sizes in tfexam/similarity.py): digests of its
+    architecture, of its exact weights and of its weights rounded, the weight count, and a sketch of sampled weights."""
+
+    architecture: str
+    weights: str
+    rounded: str
+    parameters: int
+    sketch: list[float] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data) -> Fingerprint:
+        digests = ("architecture", "weights", "rounded")
+        if not (isinstance(data, dict) and set(data) == {*digests, "parameters", "sketch"}
+                and all(isinstance(data[k], str) and len(data[k]) == 64 for k in digests)
+                and isinstance(data["parameters"], int) and not isinstance(data["parameters"], bool)
+                and isinstance(data["sketch"], list)
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in data["sketch"])):
+            raise ValueError(f"fingerprint {str(data)[:80]} is not digests, parameters and sketch")
+        return cls(**{**data, "sketch": [float(v) for v in data["sketch"]]})
+
+
+@dataclass
 class Result:
     question: str
     category: int
@@ -86,6 +109,7 @@ class Result:
     elapsed: float = 0.0
     stopped: str | None = None  # set by finish(): "timeout", "memory" or "crash"
     usage: Usage | None = None  # set by finish(): what the grading process cost
+    fingerprint: Fingerprint | None = None  # set by the grader for a loaded model (tfexam/similarity.py)
 
     @classmethod
     def refused(cls, question: Question, check: CheckName, message: str) -> Result:
@@ -163,6 +187,8 @@ class Result:
                 data["metric"] = MetricResult(**data["metric"])
             if data.get("usage") is not None:
                 data["usage"] = Usage.from_json(data["usage"])
+            if data.get("fingerprint") is not None:
+                data["fingerprint"] = Fingerprint.from_json(data["fingerprint"])
             return cls(**data)
         except TypeError as error:
             raise ValueError(f"the grading result has the wrong shape ({error})") from None

@@ -19,4 +19,7 @@ def configure(parser):
     parser.add_argument("--question", action="append", metavar="ID", type=arguments.text,
                         help="grade this question in its category (default: the category's first); repeatable")
     parser.add_argument("--categories", metavar="1,4", type=arguments.categories, help="only these categories")
+    parser.add_argument("--roster", metavar="FILE", type=arguments.text,
+                        help="CSV with a header id[,name][,email]: who should have submitted (missing candidates become "
+                             "rows with 'no submission'; the pages show the names)")
     limits.add_options(parser)

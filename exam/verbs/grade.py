@@ -8,23 +8,25 @@ from pathlib import Path
 from tfexam import limits as limits_module
 from tfexam.limits import Limits
 from tfexam.errors import ExamError
-from exam import batch
+from exam import batch, roster as rosters
 from exam.output import Reply, progress
 
 
 def run(*, folder: str, out: str | None = None, workers: int | None = None, force: bool = False,
-        question: list[str] | None = None, categories: list[int] | None = None, limits: Limits | None = None) -> Reply:
-    """Grade a class folder; write the class files."""
+        question: list[str] | None = None, categories: list[int] | None = None, limits: Limits | None = None,
+        roster: str | None = None) -> Reply:
+    """Grade a class folder; write the class files. `roster`: a CSV of who should have submitted (exam/roster.py)."""
     folder = Path(folder).expanduser().resolve()
     if not folder.is_dir():
         raise ExamError(f"{folder} is not a folder; give the folder that holds the submissions")
+    people = rosters.read(roster) if roster is not None else {}
     chosen = batch.questions_for(question)
     if categories:
         chosen = {c: q for c, q in chosen.items() if c in categories}
     out = Path(out).expanduser().resolve() if out else folder / batch.OUT_NAME
     workers = workers or min(os.cpu_count() or 1, 4)
     chosen_limits = limits or limits_module.current()
-    found = batch.discover(folder, out)
+    found = batch.discover(folder, out, {key: person.id for key, person in people.items()})
     submissions = [s for s in found.submissions if not s.problem]
     if not any(s.category in chosen for s in found.submissions) and not found.blocked:
         raise ExamError(f"no submissions found in {folder}; expected <candidate>/Category<N>/mymodel.h5 folders or "
@@ -32,9 +34,12 @@ def run(*, folder: str, out: str | None = None, workers: int | None = None, forc
     _prefetch({chosen[s.category] for s in submissions if s.category in chosen})
     batch.prepare_out(out)
     summary = batch.grade_folder(folder, out, chosen, chosen_limits, workers, force,
-                                 progress=progress, found=found)
+                                 progress=progress, found=found, roster=people)
+    extra = "".join(f", {len(summary[k])} {words}" for k, words in
+                    (("no_submission", "with no submission"), ("not_on_roster", "not on the roster"),
+                     ("flags", "flag(s) of identical or similar work (see flags.csv)")) if summary[k])
     text = (f"{summary['candidates']} candidates, {summary['files']} files: {summary['graded']} graded, "
-            f"{summary['failed']} failed (see files.csv), {summary['reused']} kept from an earlier run; "
+            f"{summary['failed']} failed (see files.csv), {summary['reused']} kept from an earlier run{extra}; "
             f"{summary['seconds']:g} s\n{summary['class_csv']}\n{summary['html']}")
     return Reply(0, summary, text)
 
