@@ -35,7 +35,7 @@ def test_the_cli_calls_the_api_with_the_parsed_options(tmp_path, monkeypatch):
 
     def fake_submit(*, category, workspace=None, model=None, limits=None):
         seen.update(category=category, workspace=workspace, model=model, limits=limits)
-        return api.Reply(1, {}, "")
+        return api.Reply(code=1)
 
     monkeypatch.setattr(api, "submit", fake_submit)
     assert cli.main(["submit", "2", "--workspace", str(tmp_path), "--model", "m.h5", "--timeout", "9"]) == 1

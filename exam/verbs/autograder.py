@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tfexam import questions
 from tfexam.errors import ExamError
-from exam.output import Reply
+from exam.output import Reply, untyped
 from exam import autograder
 
 
@@ -21,4 +21,4 @@ def run(*, question: str, out: str = "autograder.zip") -> Reply:
     text = (f"{out}: Gradescope autograder for {question.id} (Category {question.category}, {question.title}); "
             f"{len(names)} files; hidden data fetched at setup: {data}.\nUpload it as the assignment's autograder "
             "(Ubuntu base image); students upload their mymodel.h5.")
-    return Reply(0, {"zip": str(out), "question": question.id, "files": len(names), "datasets": list(question.datasets)}, text)
+    return untyped(0, {"zip": str(out), "question": question.id, "files": len(names), "datasets": list(question.datasets)}, text)

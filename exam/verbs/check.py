@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tfexam import questions
 from tfexam.errors import ExamError
-from exam.output import Reply
+from exam.output import Reply, untyped
 from exam import migration, paths, session
 
 
@@ -59,4 +59,4 @@ def run(*, category: int, workspace: str | None = None, keras: int | None = None
                         else missing_script(workspace, category) + ", or pass --file PATH")
     lines = findings(script, keras)
     payload = {"script": str(script), "keras": keras, "findings": lines}
-    return Reply(0, payload, "\n".join(lines) if lines else f"check: {nothing_found(script, keras)}")
+    return untyped(0, payload, "\n".join(lines) if lines else f"check: {nothing_found(script, keras)}")

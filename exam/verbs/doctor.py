@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 from tfexam.errors import ExamError
 from exam import doctor, paths
-from exam.output import Reply, progress
+from exam.output import Reply, progress, untyped
 
 
 def run(*, workspace: str | None = None, no_speed: bool = False) -> Reply:
@@ -26,4 +26,4 @@ def run(*, workspace: str | None = None, no_speed: bool = False) -> Reply:
                   doctor.FAIL: "Not ready: fix the lines marked FAIL."}[verdict] + f" (checked in {seconds:.0f} s)")
     payload = {"verdict": verdict, "checks": [asdict(v) for v in verdicts], "seconds": seconds,
                "workspace": str(workspace)}
-    return Reply((2 if verdict == doctor.FAIL else 0), payload, "\n".join(lines))
+    return untyped((2 if verdict == doctor.FAIL else 0), payload, "\n".join(lines))

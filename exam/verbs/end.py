@@ -12,7 +12,7 @@ import time
 
 from tfexam.errors import ExamError
 from exam import paths, report, report_page, session
-from exam.output import Reply
+from exam.output import Reply, untyped
 
 CONFIRM_WORD = "END"
 PROMPT = (f"Type {CONFIRM_WORD} in capitals and press Enter to end it (anything else, '{CONFIRM_WORD.lower()}' "
@@ -29,7 +29,7 @@ def run(*, workspace: str | None = None, yes: bool = False) -> Reply:
     elif not (yes or confirmed(current)):
         text = (f"The exam was NOT ended: it stays open ({report.time_state(current)}). Run End exam (or `tfexam end`) "
                 f"again and type {CONFIRM_WORD}, in capitals, when you are sure.")
-        return Reply(0, {"workspace": str(workspace), "ended": False, "session": current.to_json()}, text)
+        return untyped(0, {"workspace": str(workspace), "ended": False, "session": current.to_json()}, text)
     else:
         current.ended_at = time.time()
         session.save(workspace, current)
@@ -39,7 +39,7 @@ def run(*, workspace: str | None = None, yes: bool = False) -> Reply:
     payload = {"workspace": str(workspace), "ended": True, "session": current.to_json(),
                "report": report.summary(current, records), "ledger_skipped": reading.skipped}
     text += "\n" + report_page.publish(workspace, current, records, payload)
-    return Reply(0, payload, text)
+    return untyped(0, payload, text)
 
 
 def confirmed(current: session.Session) -> bool:

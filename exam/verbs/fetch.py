@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from exam.output import Reply
+from exam.output import Reply, untyped
 
 import sys
 
@@ -42,4 +42,4 @@ def run(*, names: list[str] = (), all: bool = False, force: bool = False, json: 
     if not as_json:
         for row in missing:
             print(row["message"], file=sys.stderr)
-    return Reply((2 if missing else 0), {"rows": rows, "cache": str(data.cache_dir())}, "\n".join(lines))
+    return untyped((2 if missing else 0), {"rows": rows, "cache": str(data.cache_dir())}, "\n".join(lines))

@@ -9,7 +9,7 @@ from tfexam import limits as limits_module
 from tfexam.limits import Limits
 from tfexam.errors import ExamError
 from exam import batch
-from exam.output import Reply, progress
+from exam.output import Reply, progress, untyped
 
 
 def run(*, folder: str, out: str | None = None, workers: int | None = None, force: bool = False,
@@ -36,7 +36,7 @@ def run(*, folder: str, out: str | None = None, workers: int | None = None, forc
     text = (f"{summary['candidates']} candidates, {summary['files']} files: {summary['graded']} graded, "
             f"{summary['failed']} failed (see files.csv), {summary['reused']} kept from an earlier run; "
             f"{summary['seconds']:g} s\n{summary['class_csv']}\n{summary['html']}")
-    return Reply(0, summary, text)
+    return untyped(0, summary, text)
 
 
 def _prefetch(chosen) -> None:

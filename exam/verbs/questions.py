@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from exam.output import Reply
+from exam.output import Reply, untyped
 
 from tfexam import questions
 
@@ -32,4 +32,4 @@ def run(*, category: int | None = None) -> Reply:
         lines.append(f"{r['id'] + mark:<30} {r['category']:>3}  {r['kind']:<20} {r['data']:<32} {seconds:>7}  {', '.join(r['skills'])}")
     lines.append("* the category's default question; `tfexam start` draws one question per category "
                  "(`--seed N` repeats a draw, `--question ID` fixes one)")
-    return Reply(0, {"questions": rows}, "\n".join(lines))
+    return untyped(0, {"questions": rows}, "\n".join(lines))

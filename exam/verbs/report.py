@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from exam.output import Reply
+from exam.output import Reply, untyped
 from exam import paths, report, report_page, session
 
 
@@ -16,4 +16,4 @@ def run(*, workspace: str | None = None) -> Reply:
                "ledger_skipped": reading.skipped}
     text = "\n".join([f"Exam report - session {current.id}", report.render(current, records),
                       report_page.publish(workspace, current, records, payload)])
-    return Reply(0, payload, text)
+    return untyped(0, payload, text)

@@ -9,7 +9,7 @@ import time
 from tfexam import questions
 from tfexam.errors import ExamError
 from exam import ledger, paths, report, session
-from exam.output import Reply, progress
+from exam.output import Reply, progress, untyped
 from exam.verbs import train
 
 
@@ -50,7 +50,7 @@ def run(*, category: int, workspace: str | None = None, json: bool = False, quie
     if not target.exists() or target.stat().st_mtime_ns == before:
         raise ExamError(f"the reference solution for {question.id} finished but did not save {target}")
     payload = {"question": question.id, "model": str(target), "train_seconds": seconds, "reference_shown": shown}
-    return Reply(0, payload, f"Saved {target} ({seconds:.1f} s of training). {next_step(current, question, target)}")
+    return untyped(0, payload, f"Saved {target} ({seconds:.1f} s of training). {next_step(current, question, target)}")
 
 
 def next_step(current, question, target) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from tfexam import questions
 from tfexam.errors import ExamError
 from exam import paths, session
-from exam.output import Reply, progress
+from exam.output import Reply, progress, untyped
 
 
 def _check_questions(question: list[str], categories: list[int] | None) -> None:
@@ -76,7 +76,7 @@ def run(*, workspace: str | None = None, minutes: float = session.DEFAULT_MINUTE
                  "Category N - 2. Submit and Test; Time left (live) keeps the clock on screen.")
     payload = {"workspace": str(workspace), "session": started.to_json(), "archived": str(archived) if archived else None,
                "notes": notes, "datasets_fetched": not no_fetch}
-    return Reply(0, payload, "\n".join(lines))
+    return untyped(0, payload, "\n".join(lines))
 
 
 def _pycharm_project(workspace: Path) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tfexam import questions
 from tfexam.errors import ExamError
 from exam import paths, report, session
-from exam.output import Reply
+from exam.output import Reply, untyped
 
 
 def _live(workspace: str | None, json: bool) -> Reply:
@@ -18,7 +18,7 @@ def _live(workspace: str | None, json: bool) -> Reply:
     workspace = paths.resolve_workspace(workspace)
     session.require(workspace)
     code, text = clock.run(workspace, sys.stdout, live_terminal=sys.stdout.isatty())
-    return Reply(code, {"workspace": str(workspace)}, text)
+    return untyped(code, {"workspace": str(workspace)}, text)
 
 
 def run(*, workspace: str | None = None, live: bool = False, json: bool = False) -> Reply:
@@ -36,4 +36,4 @@ def run(*, workspace: str | None = None, live: bool = False, json: bool = False)
                "session": current.to_json(), "keras": current.keras, "report": report.summary(current, records),
                "questions": {c: questions.get(q).title for c, q in current.questions.items()},
                "ledger_skipped": reading.skipped}
-    return Reply(0, payload, "\n".join(lines))
+    return untyped(0, payload, "\n".join(lines))

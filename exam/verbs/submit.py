@@ -17,7 +17,7 @@ from tfexam.result import Result
 from exam import grading, ledger, paths, report, session
 from exam.attempt import Attempt
 from exam.grading import warm_client
-from exam.output import Reply, progress
+from exam.output import Reply, progress, untyped
 
 
 def run(*, category: int, workspace: str | None = None, model: str | None = None,
@@ -64,7 +64,7 @@ def run(*, category: int, workspace: str | None = None, model: str | None = None
     if graded_here and not late:  # recorded first; then the next submit of this sitting finds TensorFlow started
         warm_client.start_server(workspace, chosen)
     text = render(question, result, current, late_reason)
-    return Reply(0 if result.graded else REFUSED, {"record": attempt, "result": result}, text)
+    return untyped(0 if result.graded else REFUSED, {"record": attempt, "result": result}, text)
 
 
 def missing_file(model: Path, category: int, given: bool) -> str:

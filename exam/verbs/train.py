@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 from tfexam.errors import ExamError
-from exam.output import Reply
+from exam.output import Reply, untyped
 from exam import crashes, grading, legacy_keras, paths, session
 from exam.verbs import check
 from exam.train_output import Relay
@@ -68,9 +68,9 @@ def run(*, category: int, workspace: str | None = None, json: bool = False) -> R
     payload = {"script": str(script), "keras": keras, "exit_code": code, "findings": found}
     model = script.parent / "mymodel.h5"
     if code == 0 and not model.is_file():
-        return Reply(1, payload, f"{script.name} finished but saved no mymodel.h5 next to it; check its last lines")
+        return untyped(1, payload, f"{script.name} finished but saved no mymodel.h5 next to it; check its last lines")
     if code == 0:
-        return Reply(0, payload, f"Training finished; saved {model}. Next: Category {category} - 2. Submit and Test "
+        return untyped(0, payload, f"Training finished; saved {model}. Next: Category {category} - 2. Submit and Test "
                                  f"(or `tfexam submit {category}`)")
     found = check.findings(script, keras)  # the learner may have edited the file while it trained
     explained = crashes.explain(stderr, script, keras, killed_by=-returned if returned < 0 else None)
@@ -78,4 +78,4 @@ def run(*, category: int, workspace: str | None = None, json: bool = False) -> R
     lines = [f"Training stopped (exit code {code}).", *explained]
     if found:
         lines += ["The check also names these lines, which fail under this session's Keras:", *found]
-    return Reply(code, payload, "\n".join(lines))
+    return untyped(code, payload, "\n".join(lines))
