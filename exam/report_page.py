@@ -139,18 +139,18 @@ def _when(epoch: float) -> str:
     return iso(epoch).replace("T", " ").replace("+00:00", " UTC")
 
 
-def _verdict(data: dict) -> str:
-    passed = data["passed"]
-    share = min(100.0, data["percent"])
+def _verdict(data: report.Summary) -> str:
+    passed = data.passed
+    share = min(100.0, data.percent)
     note = report.reference_note(data)
     return "\n".join([
         f"<section id=\"result\" class=\"verdict{' pass' if passed else ''}\">",
         f"<div class=\"badge\">{report.verdict(data)}</div>",
         "<div>",
-        f"<div class=\"total\">Weighted total <strong>{data['weighted_score']} / {data['weighted_max']}</strong> "
-        f"= <strong>{data['percent']}%</strong> <span class=\"muted\">(pass mark {data['pass_mark_percent']}%)</span></div>",
+        f"<div class=\"total\">Weighted total <strong>{data.weighted_score} / {data.weighted_max}</strong> "
+        f"= <strong>{data.percent}%</strong> <span class=\"muted\">(pass mark {data.pass_mark_percent}%)</span></div>",
         f"<div class=\"bar\"><span style=\"width:{share:.1f}%\"></span>"
-        f"<i style=\"left:{data['pass_mark_percent']}%\" title=\"pass mark\"></i></div>",
+        f"<i style=\"left:{data.pass_mark_percent}%\" title=\"pass mark\"></i></div>",
         "</div>",
         "</section>",
         f"<p class=\"note\" id=\"reference-note\">{_e(note)}</p>" if note else "",
