@@ -95,11 +95,10 @@ def write(workspace: Path, session: Session, records: list[report.Record]) -> Pa
     return path
 
 
-def publish(workspace: Path, session: Session, records: list[report.Record], payload: dict) -> str:
-    """What `end` and `report` do: write the page, name it in the JSON payload, return the line that prints it."""
+def publish(workspace: Path, session: Session, records: list[report.Record]) -> tuple[str, str]:
+    """What `end` and `report` do: write the page; its path (the reply's report_html) and the line that names it."""
     path = write(workspace, session, records)
-    payload["report_html"] = str(path)
-    return f"Report: {path}"
+    return str(path), f"Report: {path}"
 
 
 def render(workspace: Path, session: Session, records: list[report.Record], now: float | None = None) -> str:
