@@ -3,17 +3,38 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from tfexam import limits as limits_module
 from tfexam.limits import Limits
 from tfexam.errors import ExamError
 from exam import batch
-from exam.output import Reply, progress, untyped
+from exam.output import Reply, progress
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClassGraded(Reply):
+    """What exam.batch wrote for the class, and how the run went."""
+
+    out: str
+    candidates: int
+    files: int
+    graded: int
+    failed: int
+    class_csv: str
+    files_csv: str
+    html: str
+    graded_now: int
+    reused: int  # kept from an earlier run (same file, same question)
+    ignored: tuple[str, ...]  # what the folder held that is not a submission, one line each
+    notes: dict[str, list[str]]  # candidate: what was odd about their folder
+    workers_started: int
+    seconds: float
 
 
 def run(*, folder: str, out: str | None = None, workers: int | None = None, force: bool = False,
-        question: list[str] | None = None, categories: list[int] | None = None, limits: Limits | None = None) -> Reply:
+        question: list[str] | None = None, categories: list[int] | None = None, limits: Limits | None = None) -> ClassGraded:
     """Grade a class folder; write the class files."""
     folder = Path(folder).expanduser().resolve()
     if not folder.is_dir():
@@ -36,7 +57,7 @@ def run(*, folder: str, out: str | None = None, workers: int | None = None, forc
     text = (f"{summary['candidates']} candidates, {summary['files']} files: {summary['graded']} graded, "
             f"{summary['failed']} failed (see files.csv), {summary['reused']} kept from an earlier run; "
             f"{summary['seconds']:g} s\n{summary['class_csv']}\n{summary['html']}")
-    return untyped(0, summary, text)
+    return ClassGraded(text=text, **summary | {"ignored": tuple(summary["ignored"])})
 
 
 def _prefetch(chosen) -> None:
