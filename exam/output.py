@@ -51,20 +51,6 @@ def plain(value):
     return str(value)  # a Path, or a value some library handed us
 
 
-@dataclass(frozen=True, kw_only=True)
-class _Untyped(Reply):
-    """A verb not yet converted to its own reply class (removed once every verb has one)."""
-
-    payload: dict
-
-    def to_json(self) -> dict:
-        return plain(self.payload)
-
-
-def untyped(code: int, payload: dict, text: str) -> Reply:
-    return _Untyped(code=code, text=text, payload=payload)
-
-
 def emit(as_json: bool, reply: Reply) -> None:
     if as_json:
         print(json.dumps(reply.to_json()))
