@@ -29,8 +29,8 @@ from exam.verbs.status import run as status
 from exam.verbs.submit import run as submit
 from exam.verbs.train import run as train
 
-__all__ = ["DemoRun", "Reply", "autograder", "check", "demo", "doctor", "end", "fetch", "grade", "questions", "report", "solve",
-           "start", "status", "submit", "train"]
+__all__ = ["DemoRun", "Reply", "autograder", "check", "demo", "doctor", "end", "fetch", "grade", "questions", "report",
+           "solve", "start", "status", "submit", "train"]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -103,7 +103,8 @@ def test_the_encoder_leaves_out_an_absent_key_and_writes_typed_values_as_their_j
     assert ran.to_json() == {"script": "s", "keras": 3, "exit_code": 0, "findings": ["a"]}
     crashed = dataclasses.replace(ran, crash=("line",))
     assert crashed.to_json()["crash"] == ["line"] and "code" not in crashed.to_json()
-    assert api.DemoRun(workspace="w", steps={"train": ran}).to_json() == {"workspace": "w", "steps": {"train": ran.to_json()}}
+    demo = api.DemoRun(workspace="w", steps={"train": ran})
+    assert demo.to_json() == {"workspace": "w", "steps": {"train": ran.to_json()}}
 
 
 @pytest.fixture

@@ -34,7 +34,8 @@ class ClassGraded(Reply):
 
 
 def run(*, folder: str, out: str | None = None, workers: int | None = None, force: bool = False,
-        question: list[str] | None = None, categories: list[int] | None = None, limits: Limits | None = None) -> ClassGraded:
+        question: list[str] | None = None, categories: list[int] | None = None,
+        limits: Limits | None = None) -> ClassGraded:
     """Grade a class folder; write the class files."""
     folder = Path(folder).expanduser().resolve()
     if not folder.is_dir():

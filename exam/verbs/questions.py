@@ -41,7 +41,8 @@ def run(*, category: int | None = None) -> QuestionList:
     for r in rows:
         seconds = "-" if r.reference_seconds is None else f"{r.reference_seconds:.0f}"
         mark = "*" if r.default else " "
-        lines.append(f"{r.id + mark:<30} {r.category:>3}  {r.kind:<20} {r.data:<32} {seconds:>7}  {', '.join(r.skills)}")
+        lines.append(f"{r.id + mark:<30} {r.category:>3}  {r.kind:<20} {r.data:<32} {seconds:>7}  "
+                     f"{', '.join(r.skills)}")
     lines.append("* the category's default question; `tfexam start` draws one question per category "
                  "(`--seed N` repeats a draw, `--question ID` fixes one)")
     return QuestionList(text="\n".join(lines), questions=tuple(rows))
