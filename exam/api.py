@@ -1,13 +1,15 @@
-"""tfexam's API: one plain keyword function per verb, each returning a Reply (exit code, JSON payload, text).
+"""tfexam's API: one plain keyword function per verb, each returning its own typed Reply (exam/output.py): the
+fields of its --json object, the exit code and the text for people.
 
 The command line (exam/cli.py) parses options with exam/commands/<verb>.py, calls the function of the same name with
-them and prints the Reply; the demo, the benchmarks and the tests call these functions directly. A bad value is an
-ExamError (one line, an exit code), never a traceback.
+them and prints the Reply; the demo, the benchmarks and the tests call these functions directly and read the reply's
+attributes. A bad value is an ExamError (one line, an exit code), never a traceback.
 """
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from tfexam import questions as bank
@@ -27,11 +29,19 @@ from exam.verbs.status import run as status
 from exam.verbs.submit import run as submit
 from exam.verbs.train import run as train
 
-__all__ = ["Reply", "autograder", "check", "demo", "doctor", "end", "fetch", "grade", "questions", "report", "solve",
-           "start", "status", "submit", "train"]
+__all__ = ["DemoRun", "Reply", "autograder", "check", "demo", "doctor", "end", "fetch", "grade", "questions", "report",
+           "solve", "start", "status", "submit", "train"]
 
 
-def demo(*, workspace: str | None = None, keep_in: str | None = None, json: bool = False) -> Reply:
+@dataclass(frozen=True, kw_only=True)
+class DemoRun(Reply):
+    """The demo's workspace and each step's own reply, by step name, in the order they ran."""
+
+    workspace: str
+    steps: dict[str, Reply]
+
+
+def demo(*, workspace: str | None = None, keep_in: str | None = None, json: bool = False) -> DemoRun:
     """The whole loop offline in a temporary workspace: start, train the Category 1 reference, submit, end."""
     chosen = workspace or keep_in
     if chosen and Path(chosen).expanduser().is_dir() and any(Path(chosen).expanduser().iterdir()):
@@ -45,14 +55,13 @@ def demo(*, workspace: str | None = None, keep_in: str | None = None, json: bool
         "submit": lambda: submit(category=1, workspace=workspace),
         "end": lambda: end(workspace=workspace, yes=True),
     }
-    payloads = {}
+    done = {}
     for name, step in steps.items():
         transcript(json, f"\n$ tfexam {name}{' 1' if name in ('solve', 'submit') else ''} --workspace {workspace}")
         reply = step()
-        payloads[name] = reply.payload
+        done[name] = reply
         transcript(json, reply.text)
         if reply.code != 0:
-            return Reply(reply.code, {"workspace": workspace, "steps": payloads},
-                         f"The demo stopped at `{name}` (exit {reply.code}).")
-    return Reply(0, {"workspace": workspace, "steps": payloads},
-                 f"\nDemo workspace (ledger, submitted copies): {workspace}")
+            return DemoRun(code=reply.code, text=f"The demo stopped at `{name}` (exit {reply.code}).",
+                           workspace=workspace, steps=done)
+    return DemoRun(text=f"\nDemo workspace (ledger, submitted copies): {workspace}", workspace=workspace, steps=done)

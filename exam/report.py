@@ -141,25 +141,39 @@ def category_lines(session: Session, records: list[Record]) -> list[CategoryLine
     return lines
 
 
-def summary(session: Session, records: list[Record]) -> dict:
+@dataclass(frozen=True)
+class Summary:
+    """The session's totals as status, report and end give them (in --json too, key by key)."""
+
+    session: str
+    categories: tuple[CategoryLine, ...]
+    weighted_score: int
+    weighted_max: int
+    percent: float
+    pass_mark_percent: int
+    passed: bool
+    reference_shown: tuple[int, ...]
+
+
+def summary(session: Session, records: list[Record]) -> Summary:
     lines = category_lines(session, records)
     earned = sum((line.best or 0) * line.weight for line in lines)
     possible = sum(MAX_SCORE * line.weight for line in lines)
     share = earned / possible if possible else 0.0
-    return {
-        "session": session.id,
-        "categories": [line.__dict__ for line in lines],
-        "weighted_score": earned,
-        "weighted_max": possible,
-        "percent": round(100 * share, 1),
-        "pass_mark_percent": round(100 * PASS_MARK),
-        "passed": share >= PASS_MARK,
-        "reference_shown": [line.category for line in lines if line.reference_shown],
-    }
+    return Summary(
+        session=session.id,
+        categories=tuple(lines),
+        weighted_score=earned,
+        weighted_max=possible,
+        percent=round(100 * share, 1),
+        pass_mark_percent=round(100 * PASS_MARK),
+        passed=share >= PASS_MARK,
+        reference_shown=tuple(line.category for line in lines if line.reference_shown),
+    )
 
 
-def verdict(data: dict) -> str:
-    return "PASS" if data["passed"] else "FAIL"
+def verdict(data: Summary) -> str:
+    return "PASS" if data.passed else "FAIL"
 
 
 def late_reason(session: Session, at: float) -> str | None:
@@ -187,8 +201,8 @@ def _clock_time(at: float) -> str:
     return datetime.fromtimestamp(at).strftime("%H:%M")
 
 
-def reference_note(data: dict) -> str:
-    shown = data["reference_shown"]
+def reference_note(data: Summary) -> str:
+    shown = data.reference_shown
     if not shown:
         return ""
     which = ", ".join(map(str, shown))
@@ -205,9 +219,9 @@ def render(session: Session, records: list[Record], now: float | None = None) ->
         tries = f"{line.attempts}" + (f" ({line.late_attempts} late)" if line.late_attempts else "")
         flag = "reference shown" if line.reference_shown else ""
         rows.append(f"{name:<32} {line.question:<30} {best:>5} {line.weight:>6}  {tries:<12} {flag}".rstrip())
-    rows.append(f"Weighted total: {data['weighted_score']}/{data['weighted_max']} = {data['percent']}% "
-                f"(pass mark {data['pass_mark_percent']}%): {verdict(data)}")
-    if data["reference_shown"]:
+    rows.append(f"Weighted total: {data.weighted_score}/{data.weighted_max} = {data.percent}% "
+                f"(pass mark {data.pass_mark_percent}%): {verdict(data)}")
+    if data.reference_shown:
         rows.append(reference_note(data))
     if session.ended:
         rows.append(f"Exam ended {format_duration(session.ended_at - session.started_at)} after the start.")

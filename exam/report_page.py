@@ -30,11 +30,10 @@ def write(workspace: Path, session: Session, records: list[report.Record]) -> Pa
     return path
 
 
-def publish(workspace: Path, session: Session, records: list[report.Record], payload: dict) -> str:
-    """What `end` and `report` do: write the page, name it in the JSON payload, return the line that prints it."""
+def publish(workspace: Path, session: Session, records: list[report.Record]) -> tuple[str, str]:
+    """What `end` and `report` do: write the page; its path (the reply's report_html) and the line that names it."""
     path = write(workspace, session, records)
-    payload["report_html"] = str(path)
-    return f"Report: {path}"
+    return str(path), f"Report: {path}"
 
 
 def render(workspace: Path, session: Session, records: list[report.Record], now: float | None = None) -> str:
@@ -70,18 +69,18 @@ def _when(epoch: float) -> str:
     return iso(epoch).replace("T", " ").replace("+00:00", " UTC")
 
 
-def _verdict(data: dict) -> str:
-    passed = data["passed"]
-    share = min(100.0, data["percent"])
+def _verdict(data: report.Summary) -> str:
+    passed = data.passed
+    share = min(100.0, data.percent)
     note = report.reference_note(data)
     return "\n".join([
         f"<section id=\"result\" class=\"verdict{' pass' if passed else ''}\">",
         f"<div class=\"badge\">{report.verdict(data)}</div>",
         "<div>",
-        f"<div class=\"total\">Weighted total <strong>{data['weighted_score']} / {data['weighted_max']}</strong> "
-        f"= <strong>{data['percent']}%</strong> <span class=\"muted\">(pass mark {data['pass_mark_percent']}%)</span></div>",
+        f"<div class=\"total\">Weighted total <strong>{data.weighted_score} / {data.weighted_max}</strong> "
+        f"= <strong>{data.percent}%</strong> <span class=\"muted\">(pass mark {data.pass_mark_percent}%)</span></div>",
         f"<div class=\"bar\"><span style=\"width:{share:.1f}%\"></span>"
-        f"<i style=\"left:{data['pass_mark_percent']}%\" title=\"pass mark\"></i></div>",
+        f"<i style=\"left:{data.pass_mark_percent}%\" title=\"pass mark\"></i></div>",
         "</div>",
         "</section>",
         f"<p class=\"note\" id=\"reference-note\">{_e(note)}</p>" if note else "",

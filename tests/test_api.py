@@ -35,7 +35,7 @@ def test_the_cli_calls_the_api_with_the_parsed_options(tmp_path, monkeypatch):
 
     def fake_submit(*, category, workspace=None, model=None, limits=None):
         seen.update(category=category, workspace=workspace, model=model, limits=limits)
-        return api.Reply(1, {}, "")
+        return api.Reply(code=1)
 
     monkeypatch.setattr(api, "submit", fake_submit)
     assert cli.main(["submit", "2", "--workspace", str(tmp_path), "--model", "m.h5", "--timeout", "9"]) == 1
@@ -66,11 +66,11 @@ def test_a_sitting_through_the_api_returns_typed_values(tmp_path):
 
     assert api.start(workspace=str(tmp_path), categories=[1], question=["c1_line"], no_fetch=True).code == 0
     reply = api.submit(category=1, workspace=str(tmp_path))
-    result, record = reply.payload["result"], reply.payload["record"]
+    result, record = reply.result, reply.record
     assert reply.code == 1 and isinstance(result, Result) and isinstance(record, Attempt)
     assert result.status == "refused" and record.seq == 1 and record.result is result
     assert "does not exist" in reply.text and result.failed_check.name == "file"
     status = api.status(workspace=str(tmp_path))
-    assert status.code == 0 and status.payload["report"]["categories"][0]["attempts"] == 1
+    assert status.code == 0 and status.report.categories[0].attempts == 1
     ended = api.end(workspace=str(tmp_path), yes=True)
-    assert ended.code == 0 and ended.payload["ended"] is True
+    assert ended.code == 0 and ended.ended is True and ended.report.passed is False

@@ -28,12 +28,12 @@ def test_best_on_time_score_counts_and_late_or_refused_ones_do_not():
     line = report.category_lines(current, typed(records))[0]
     assert (line.best, line.attempts, line.late_attempts) == (4, 4, 1)
     summary = report.summary(current, typed(records))
-    assert (summary["weighted_score"], summary["weighted_max"], summary["passed"]) == (4, 5, False)
+    assert (summary.weighted_score, summary.weighted_max, summary.passed) == (4, 5, False)
 
 
 def test_pass_mark_is_ninety_percent():
     current = make_session([1])
-    assert report.summary(current, typed([record(current, 1, 5)]))["passed"] is True
+    assert report.summary(current, typed([record(current, 1, 5)])).passed is True
     text = report.render(current, typed([record(current, 1, 5)]), now=1000.0)
     assert "5/5 = 100.0% (pass mark 90%): PASS" in text and "Time left: 1:00:00" in text
 
@@ -57,7 +57,7 @@ def test_reference_shown_flags_later_submissions_and_is_not_an_attempt():
     assert (line.best, line.attempts, line.reference_shown, line.flagged_attempts) == (5, 2, True, 1)
     assert [a.flagged for a in report.attempts(current, typed(records))] == [False, True]
     assert "reference shown" in report.render(current, typed(records), now=1000.0)
-    assert report.summary(current, typed(records))["reference_shown"] == [1]
+    assert report.summary(current, typed(records)).reference_shown == (1,)
 
 
 def test_time_between_submissions_is_counted_for_the_next_ones_category():

@@ -1,1 +1,1 @@
-"""What each verb does, as a plain keyword function returning a Reply; exam.api gathers them."""
+"""What each verb does, as a plain keyword function returning its own typed reply; exam.api gathers them."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from tfexam import questions
@@ -10,7 +11,15 @@ from exam.output import Reply
 from exam import autograder
 
 
-def run(*, question: str, out: str = "autograder.zip") -> Reply:
+@dataclass(frozen=True, kw_only=True)
+class AutograderBuilt(Reply):
+    zip: str
+    question: str
+    files: int
+    datasets: tuple[str, ...]  # fetched by the autograder's setup
+
+
+def run(*, question: str, out: str = "autograder.zip") -> AutograderBuilt:
     """Build the Gradescope autograder zip for one question."""
     question = questions.get(question)
     out = Path(out).expanduser().resolve()
@@ -21,4 +30,5 @@ def run(*, question: str, out: str = "autograder.zip") -> Reply:
     text = (f"{out}: Gradescope autograder for {question.id} (Category {question.category}, {question.title}); "
             f"{len(names)} files; hidden data fetched at setup: {data}.\nUpload it as the assignment's autograder "
             "(Ubuntu base image); students upload their mymodel.h5.")
-    return Reply(0, {"zip": str(out), "question": question.id, "files": len(names), "datasets": list(question.datasets)}, text)
+    return AutograderBuilt(text=text, zip=str(out), question=question.id, files=len(names),
+                           datasets=tuple(question.datasets))

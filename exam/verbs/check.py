@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from tfexam import questions
 from tfexam.errors import ExamError
 from exam.output import Reply
 from exam import migration, paths, session
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckFindings(Reply):
+    script: str
+    keras: int
+    findings: tuple[str, ...]  # one line per construct that fails under that Keras, with its fix
 
 
 def session_keras(workspace: Path) -> int:
@@ -47,7 +55,7 @@ def nothing_found(script: Path, keras: int) -> str:
             f"({migration.rule_count(keras)} rules checked)")
 
 
-def run(*, category: int, workspace: str | None = None, keras: int | None = None, file: Path | None = None) -> Reply:
+def run(*, category: int, workspace: str | None = None, keras: int | None = None, file: Path | None = None) -> CheckFindings:
     """The lines of a training script that fail under the session's Keras (or `keras`)."""
     workspace = paths.resolve_workspace(workspace)
     keras = keras or session_keras(workspace)
@@ -58,5 +66,5 @@ def run(*, category: int, workspace: str | None = None, keras: int | None = None
         raise ExamError(f"{script} does not exist (the path given with --file); check the path" if file
                         else missing_script(workspace, category) + ", or pass --file PATH")
     lines = findings(script, keras)
-    payload = {"script": str(script), "keras": keras, "findings": lines}
-    return Reply(0, payload, "\n".join(lines) if lines else f"check: {nothing_found(script, keras)}")
+    return CheckFindings(text="\n".join(lines) if lines else f"check: {nothing_found(script, keras)}",
+                         script=str(script), keras=keras, findings=tuple(lines))

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
+from dataclasses import dataclass
 
 from tfexam.errors import ExamError
 from exam import doctor, paths
 from exam.output import Reply, progress
 
 
-def run(*, workspace: str | None = None, no_speed: bool = False) -> Reply:
+@dataclass(frozen=True, kw_only=True)
+class DoctorReport(Reply):
+    verdict: str  # the worst of the checks': ok | warn | fail
+    checks: tuple[doctor.Verdict, ...]
+    seconds: float
+    workspace: str
+
+
+def run(*, workspace: str | None = None, no_speed: bool = False) -> DoctorReport:
     """Check this machine for the exam."""
     workspace = paths.resolve_workspace(workspace)
     if not workspace.is_dir():
@@ -24,6 +32,5 @@ def run(*, workspace: str | None = None, no_speed: bool = False) -> Reply:
     lines = [v.line(width) for v in verdicts]
     lines.append({doctor.OK: "Ready for the exam.", doctor.WARN: "Usable, with the warnings above.",
                   doctor.FAIL: "Not ready: fix the lines marked FAIL."}[verdict] + f" (checked in {seconds:.0f} s)")
-    payload = {"verdict": verdict, "checks": [asdict(v) for v in verdicts], "seconds": seconds,
-               "workspace": str(workspace)}
-    return Reply((2 if verdict == doctor.FAIL else 0), payload, "\n".join(lines))
+    return DoctorReport(code=2 if verdict == doctor.FAIL else 0, text="\n".join(lines), verdict=verdict,
+                        checks=tuple(verdicts), seconds=seconds, workspace=str(workspace))

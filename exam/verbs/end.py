@@ -9,17 +9,32 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import dataclass
 
 from tfexam.errors import ExamError
 from exam import paths, report, report_page, session
-from exam.output import Reply
+from exam.output import Reply, absent_when_none
+from exam.report import Summary
+from exam.session import Session
 
 CONFIRM_WORD = "END"
 PROMPT = (f"Type {CONFIRM_WORD} in capitals and press Enter to end it (anything else, '{CONFIRM_WORD.lower()}' "
           "included, keeps the exam running): ")
 
 
-def run(*, workspace: str | None = None, yes: bool = False) -> Reply:
+@dataclass(frozen=True, kw_only=True)
+class Ended(Reply):
+    """`ended` is False when the learner did not confirm: then the report's keys are absent."""
+
+    workspace: str
+    ended: bool
+    session: Session
+    report: Summary | None = absent_when_none()
+    ledger_skipped: int | None = absent_when_none()
+    report_html: str | None = absent_when_none()
+
+
+def run(*, workspace: str | None = None, yes: bool = False) -> Ended:
     """End the session (after the learner types END, unless `yes`) and write the report."""
     workspace = paths.resolve_workspace(workspace)
     current = session.require(workspace)
@@ -29,17 +44,16 @@ def run(*, workspace: str | None = None, yes: bool = False) -> Reply:
     elif not (yes or confirmed(current)):
         text = (f"The exam was NOT ended: it stays open ({report.time_state(current)}). Run End exam (or `tfexam end`) "
                 f"again and type {CONFIRM_WORD}, in capitals, when you are sure.")
-        return Reply(0, {"workspace": str(workspace), "ended": False, "session": current.to_json()}, text)
+        return Ended(text=text, workspace=str(workspace), ended=False, session=current)
     else:
         current.ended_at = time.time()
         session.save(workspace, current)
     reading = report.read_ledger(workspace)
     records = list(reading.records)
     text = "\n".join(filter(None, [note, f"Exam report - session {current.id}", report.render(current, records)]))
-    payload = {"workspace": str(workspace), "ended": True, "session": current.to_json(),
-               "report": report.summary(current, records), "ledger_skipped": reading.skipped}
-    text += "\n" + report_page.publish(workspace, current, records, payload)
-    return Reply(0, payload, text)
+    page, named = report_page.publish(workspace, current, records)
+    return Ended(text=text + "\n" + named, workspace=str(workspace), ended=True, session=current,
+                 report=report.summary(current, records), ledger_skipped=reading.skipped, report_html=page)
 
 
 def confirmed(current: session.Session) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from tfexam import limits as limits_module
@@ -12,9 +13,41 @@ from exam import batch, roster as rosters
 from exam.output import Reply, progress
 
 
+@dataclass(frozen=True)
+class FlagLine:
+    id: str
+    kind: str
+    candidates: tuple[str, ...]
+    evidence: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClassGraded(Reply):
+    """What exam.batch wrote for the class, and how the run went."""
+
+    out: str
+    candidates: int
+    files: int
+    graded: int
+    failed: int
+    no_submission: tuple[str, ...]  # on the roster, no file found
+    not_on_roster: tuple[str, ...]  # handed in, but the roster does not name them
+    flags: tuple[FlagLine, ...]  # identical or similar work (flags.csv has the members)
+    class_csv: str
+    files_csv: str
+    flags_csv: str
+    html: str
+    graded_now: int
+    reused: int  # kept from an earlier run (same file, same question)
+    ignored: tuple[str, ...]  # what the folder held that is not a submission, one line each
+    notes: dict[str, list[str]]  # candidate: what was odd about their folder
+    workers_started: int
+    seconds: float
+
+
 def run(*, folder: str, out: str | None = None, workers: int | None = None, force: bool = False,
         question: list[str] | None = None, categories: list[int] | None = None, limits: Limits | None = None,
-        roster: str | None = None) -> Reply:
+        roster: str | None = None) -> ClassGraded:
     """Grade a class folder; write the class files. `roster`: a CSV of who should have submitted (exam/roster.py)."""
     folder = Path(folder).expanduser().resolve()
     if not folder.is_dir():
@@ -41,7 +74,10 @@ def run(*, folder: str, out: str | None = None, workers: int | None = None, forc
     text = (f"{summary['candidates']} candidates, {summary['files']} files: {summary['graded']} graded, "
             f"{summary['failed']} failed (see files.csv), {summary['reused']} kept from an earlier run{extra}; "
             f"{summary['seconds']:g} s\n{summary['class_csv']}\n{summary['html']}")
-    return Reply(0, summary, text)
+    flags = tuple(FlagLine(f["id"], f["kind"], tuple(f["candidates"]), f["evidence"]) for f in summary["flags"])
+    return ClassGraded(text=text, **summary | {"ignored": tuple(summary["ignored"]), "flags": flags,
+                                               "no_submission": tuple(summary["no_submission"]),
+                                               "not_on_roster": tuple(summary["not_on_roster"])})
 
 
 def _prefetch(chosen) -> None:

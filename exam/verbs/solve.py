@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 
 from tfexam import questions
 from tfexam.errors import ExamError
@@ -13,7 +14,15 @@ from exam.output import Reply, progress
 from exam.verbs import train
 
 
-def run(*, category: int, workspace: str | None = None, json: bool = False, quiet: bool = False) -> Reply:
+@dataclass(frozen=True, kw_only=True)
+class Solved(Reply):
+    question: str
+    model: str
+    train_seconds: float
+    reference_shown: bool  # recorded in the ledger: it ran during a running sitting
+
+
+def run(*, category: int, workspace: str | None = None, json: bool = False, quiet: bool = False) -> Solved:
     """Train the reference solution into CategoryN/mymodel.h5 (recorded as shown during a running sitting)."""
     workspace = paths.resolve_workspace(workspace)
     current = session.load(workspace)
@@ -49,8 +58,8 @@ def run(*, category: int, workspace: str | None = None, json: bool = False, quie
                         f"cd {folder} && {sys.executable} {question.solution_path}")
     if not target.exists() or target.stat().st_mtime_ns == before:
         raise ExamError(f"the reference solution for {question.id} finished but did not save {target}")
-    payload = {"question": question.id, "model": str(target), "train_seconds": seconds, "reference_shown": shown}
-    return Reply(0, payload, f"Saved {target} ({seconds:.1f} s of training). {next_step(current, question, target)}")
+    return Solved(text=f"Saved {target} ({seconds:.1f} s of training). {next_step(current, question, target)}",
+                  question=question.id, model=str(target), train_seconds=seconds, reference_shown=shown)
 
 
 def next_step(current, question, target) -> str:

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from tfexam import questions
 from tfexam.errors import ExamError
 from exam import paths, session
 from exam.output import Reply, progress
+from exam.session import Session
+
+
+@dataclass(frozen=True, kw_only=True)
+class Started(Reply):
+    workspace: str
+    session: Session
+    archived: str | None
+    notes: tuple[str, ...]
+    datasets_fetched: bool
 
 
 def _check_questions(question: list[str], categories: list[int] | None) -> None:
@@ -37,7 +48,7 @@ def lay_out(workspace: Path, chosen: dict[int, str]) -> list[str]:
 
 def run(*, workspace: str | None = None, minutes: float = session.DEFAULT_MINUTES, restart: bool = False,
         categories: list[int] | None = None, question: list[str] = (), no_fetch: bool = False,
-        keras: int = session.DEFAULT_KERAS, seed: int | None = None) -> Reply:
+        keras: int = session.DEFAULT_KERAS, seed: int | None = None) -> Started:
     """Draw the questions, fetch their datasets, then start the clock and lay out the starters."""
     question = list(question)
     _check_questions(question, categories)
@@ -74,9 +85,8 @@ def run(*, workspace: str | None = None, minutes: float = session.DEFAULT_MINUTE
     lines += notes
     lines.append("Next: complete solution_model() in a starter, then run Category N - 1. Train and "
                  "Category N - 2. Submit and Test; Time left (live) keeps the clock on screen.")
-    payload = {"workspace": str(workspace), "session": started.to_json(), "archived": str(archived) if archived else None,
-               "notes": notes, "datasets_fetched": not no_fetch}
-    return Reply(0, payload, "\n".join(lines))
+    return Started(text="\n".join(lines), workspace=str(workspace), session=started,
+                   archived=str(archived) if archived else None, notes=tuple(notes), datasets_fetched=not no_fetch)
 
 
 def _pycharm_project(workspace: Path) -> list[str]:

@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from tfexam import questions
 from tfexam.errors import ExamError
 from exam import paths, report, session
 from exam.output import Reply
+from exam.report import Summary
+from exam.session import Session
 
 
-def _live(workspace: str | None, json: bool) -> Reply:
+@dataclass(frozen=True, kw_only=True)
+class Status(Reply):
+    workspace: str
+    state: str  # running | over time | ended
+    time_left_s: float
+    session: Session
+    keras: int
+    report: Summary
+    questions: dict[str, str]  # category (as text, like the session's keys): question title
+    ledger_skipped: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClockShown(Reply):
+    """`status --live` ran until stopped (it has no --json)."""
+
+    workspace: str
+
+
+def _live(workspace: str | None, json: bool) -> ClockShown:
     import sys
 
     from exam import clock
@@ -18,10 +41,10 @@ def _live(workspace: str | None, json: bool) -> Reply:
     workspace = paths.resolve_workspace(workspace)
     session.require(workspace)
     code, text = clock.run(workspace, sys.stdout, live_terminal=sys.stdout.isatty())
-    return Reply(code, {"workspace": str(workspace)}, text)
+    return ClockShown(code=code, text=text, workspace=str(workspace))
 
 
-def run(*, workspace: str | None = None, live: bool = False, json: bool = False) -> Reply:
+def run(*, workspace: str | None = None, live: bool = False, json: bool = False) -> Status | ClockShown:
     """The clock and the best score so far per category; `live` keeps it on screen until stopped."""
     if live:
         return _live(workspace, json)
@@ -32,8 +55,8 @@ def run(*, workspace: str | None = None, live: bool = False, json: bool = False)
     state = "ended" if current.ended else ("over time" if current.time_left() < 0 else "running")
     lines = [f"Session {current.id} in {workspace}: {state}", f"Training runs under {session.keras_label(current.keras)}"]
     lines.append(report.render(current, records))
-    payload = {"workspace": str(workspace), "state": state, "time_left_s": round(current.time_left(), 1),
-               "session": current.to_json(), "keras": current.keras, "report": report.summary(current, records),
-               "questions": {c: questions.get(q).title for c, q in current.questions.items()},
-               "ledger_skipped": reading.skipped}
-    return Reply(0, payload, "\n".join(lines))
+    return Status(text="\n".join(lines), workspace=str(workspace), state=state,
+                  time_left_s=round(current.time_left(), 1), session=current, keras=current.keras,
+                  report=report.summary(current, records),
+                  questions={c: questions.get(q).title for c, q in current.questions.items()},
+                  ledger_skipped=reading.skipped)

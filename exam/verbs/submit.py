@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tfexam import files, modelfile, questions
@@ -20,8 +20,16 @@ from exam.grading import warm_client
 from exam.output import Reply, progress
 
 
+@dataclass(frozen=True, kw_only=True)
+class Submitted(Reply):
+    """The recorded Attempt (as the ledger holds it) and the grader's Result."""
+
+    record: Attempt
+    result: Result
+
+
 def run(*, category: int, workspace: str | None = None, model: str | None = None,
-        limits: Limits | None = None) -> Reply:
+        limits: Limits | None = None) -> Submitted:
     """Submit and Test: grade the category's file on hidden data, record the Attempt, then keep a worker warm."""
     chosen = limits or limits_module.current()
     given = bool(model)
@@ -64,7 +72,7 @@ def run(*, category: int, workspace: str | None = None, model: str | None = None
     if graded_here and not late:  # recorded first; then the next submit of this sitting finds TensorFlow started
         warm_client.start_server(workspace, chosen)
     text = render(question, result, current, late_reason)
-    return Reply(0 if result.graded else REFUSED, {"record": attempt, "result": result}, text)
+    return Submitted(code=0 if result.graded else REFUSED, text=text, record=attempt, result=result)
 
 
 def missing_file(model: Path, category: int, given: bool) -> str:

@@ -10,12 +10,24 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import dataclass
 
 from tfexam.errors import ExamError
-from exam.output import Reply
+from exam.output import Reply, absent_when_none
 from exam import crashes, grading, legacy_keras, paths, session
 from exam.verbs import check
 from exam.train_output import Relay
+
+
+@dataclass(frozen=True, kw_only=True)
+class Trained(Reply):
+    """The script's exit code (the command's, but for a script that saved no model); `crash` once it failed."""
+
+    script: str
+    keras: int
+    exit_code: int
+    findings: tuple[str, ...]
+    crash: tuple[str, ...] | None = absent_when_none()
 
 
 def child_env(keras: int) -> dict:
@@ -51,7 +63,7 @@ def _write(text: str) -> None:
     sys.stderr.flush()
 
 
-def run(*, category: int, workspace: str | None = None, json: bool = False) -> Reply:
+def run(*, category: int, workspace: str | None = None, json: bool = False) -> Trained:
     """Run the category's training script under the session's Keras; explain a crash."""
     workspace = paths.resolve_workspace(workspace)
     script = check.script_of(workspace, category)
@@ -65,17 +77,18 @@ def run(*, category: int, workspace: str | None = None, json: bool = False) -> R
         print(f"check: {line}", file=out, flush=True)
     returned, stderr = run_script(script, keras, out)
     code = returned if returned >= 0 else 128 - returned
-    payload = {"script": str(script), "keras": keras, "exit_code": code, "findings": found}
     model = script.parent / "mymodel.h5"
     if code == 0 and not model.is_file():
-        return Reply(1, payload, f"{script.name} finished but saved no mymodel.h5 next to it; check its last lines")
+        return Trained(code=1, text=f"{script.name} finished but saved no mymodel.h5 next to it; check its last lines",
+                       script=str(script), keras=keras, exit_code=code, findings=tuple(found))
     if code == 0:
-        return Reply(0, payload, f"Training finished; saved {model}. Next: Category {category} - 2. Submit and Test "
-                                 f"(or `tfexam submit {category}`)")
+        return Trained(text=f"Training finished; saved {model}. Next: Category {category} - 2. Submit and Test "
+                            f"(or `tfexam submit {category}`)",
+                       script=str(script), keras=keras, exit_code=code, findings=tuple(found))
     found = check.findings(script, keras)  # the learner may have edited the file while it trained
     explained = crashes.explain(stderr, script, keras, killed_by=-returned if returned < 0 else None)
-    payload.update(findings=found, crash=explained)
     lines = [f"Training stopped (exit code {code}).", *explained]
     if found:
         lines += ["The check also names these lines, which fail under this session's Keras:", *found]
-    return Reply(code, payload, "\n".join(lines))
+    return Trained(code=code, text="\n".join(lines), script=str(script), keras=keras, exit_code=code,
+                   findings=tuple(found), crash=tuple(explained))
