@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tfexam import questions
 from tfexam.questions import MAX_SCORE
+from tfexam.result import Continuation
 from exam import ledger, report
 from exam.attempt import Attempt, ReferenceShown
 from exam.session import Session, format_duration, iso
@@ -336,6 +337,10 @@ def _best_attempt(workspace: Path, question, best: report.Timed) -> list[str]:
     table = _diagnostics(diagnostics, skip_matrices=bool(plots))
     if table:
         parts += ["<h3>Diagnostics</h3>", table]
+    written = Continuation.of(diagnostics)
+    if written:
+        parts += ["<h3>The model writes</h3>", f"<p class=\"card continuation\"><span class=\"muted\">{_e(written.seed)}</span> "
+                  f"{_e(' '.join(written.words))}</p>"]
     if plots:
         parts += ["<h3>Plots</h3>", "<div class=\"plots\">", *plots, "</div>"]
     return parts

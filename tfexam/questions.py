@@ -30,7 +30,7 @@ MAX_SCORE = 5
 # The model files a question may take (Keras 3 loads a SavedModel folder only as an inference layer, never a model).
 MODEL_FORMATS = ("h5", "keras")
 # The data formats tfexam.data.readers reads; a declaration's [data] names one.
-FORMATS = ("idx", "image_folders", "json", "csv")
+FORMATS = ("idx", "image_folders", "json", "csv", "lines")
 # The skills of the exam's checklist (the candidate handbook's list, in its order); a declaration names the ones
 # its question exercises, and the README's coverage table is generated from them.
 SKILLS = {
@@ -48,6 +48,7 @@ SKILLS = {
     "tokenizer": "tokenise text, pad and truncate sequences",
     "embeddings": "word embeddings",
     "rnn": "recurrent or 1-D convolutional sequence layers (LSTM, GRU, Conv1D)",
+    "text_generation": "train LSTMs on existing text to generate text (songs, poetry)",
     "time_series_windows": "windowed datasets for time series",
     "multivariate": "multivariate series, multi-step forecasts",
     "lr_schedule": "learning-rate choice and schedules",
@@ -339,7 +340,7 @@ def starter_header(question: Question) -> str:
         "(the batch dimension is not counted),",
         f"  - output shape {outputs},",
         f"  - no {', '.join(contract.forbidden_layers)} layers (they cannot be loaded safely),",
-        f"  - the metric on hidden data: {question.metric.name} ({better}); scores {thresholds}.",
+        f"  - the metric on {question.settings.measured_on}: {question.metric.name} ({better}); scores {thresholds}.",
         "",
         f"{HEADER_END_MARK}{question.id}.toml; your code goes below this docstring.)",
     ]

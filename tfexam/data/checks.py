@@ -62,6 +62,24 @@ class JsonRecords:
                 raise CheckFailed(f"record {index} lacks the keys {list(self.keys)}")
 
 
+@dataclass(frozen=True)
+class TextLines:
+    """A UTF-8 text file of exactly this many newline-terminated lines."""
+
+    lines: int
+
+    def describe(self) -> str:
+        return f"UTF-8 text, {self.lines} lines"
+
+    def __call__(self, path: Path) -> None:
+        try:
+            text = Path(path).read_bytes().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise CheckFailed(f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+        if text.count("\n") != self.lines or not text.endswith("\n"):
+            raise CheckFailed(f"{text.count(chr(10))} lines, expected {self.lines} newline-terminated lines")
+
+
 IDX_TYPE_UINT8 = 0x08
 
 
