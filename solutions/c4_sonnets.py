@@ -33,7 +33,7 @@ from tfexam.wordindex import WordIndex, longest_line, pad_pre, split_xy
 SEED_TEXT = "Shall I compare thee"  # the grader shows your model's continuation of it
 # BEGIN SOLUTION
 EMBEDDING_DIM = 100
-LSTM_UNITS = 256
+LSTM_UNITS = 150
 # END SOLUTION
 
 
@@ -68,8 +68,8 @@ def solution_model():
     total_words = word_index.total_words   # 3,016: the softmax's width (ids 0..3015)
 
     # BEGIN SOLUTION
-    # One wide LSTM and a high learning rate learn the corpus by heart quickly; the course's bidirectional
-    # LSTM reaches the same fit in about three times the epochs.
+    # One LSTM of the course's width and a learning rate ten times Adam's default learn the corpus by heart in
+    # about 20 epochs: the running accuracy climbs slowly for 10 epochs, then fast.
     tf.keras.utils.set_random_seed(42)
     # END SOLUTION
     # BEGIN STARTER: what the starter has here instead
@@ -92,7 +92,7 @@ def solution_model():
     ])
     # BEGIN SOLUTION
     model.compile(optimizer=tf.keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(inputs, targets, epochs=12, batch_size=256, verbose=2)
+    model.fit(inputs, targets, epochs=20, batch_size=128, verbose=2)
     # END SOLUTION
     # BEGIN STARTER: what the starter has here instead
     # model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
