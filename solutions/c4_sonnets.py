@@ -15,7 +15,7 @@ What the grader checks:
   - input shape (10,) (the batch dimension is not counted),
   - output shape (3016,),
   - no Lambda layers (they cannot be loaded safely),
-  - the metric on every next word of the training lines: next_word_accuracy (higher is better); scores 1/5: 0.05, 2/5: 0.15, 3/5: 0.25, 4/5: 0.35, 5/5: 0.45.
+  - the metric on every next word of the training lines: next_word_accuracy (higher is better); scores 1/5: 0.03, 2/5: 0.1, 3/5: 0.2, 4/5: 0.35, 5/5: 0.5.
 
 (Generated from hidden_tests/c4_sonnets.toml; your code goes below this docstring.)
 """
@@ -27,8 +27,10 @@ from tfexam.wordindex import WordIndex, longest_line, pad_pre, split_xy
 
 # BEGIN STARTER: the starter also has these lines
 # # The word index is frozen. The grader does not run this file: it rebuilds the same index from the same
-# # training lines with tfexam.wordindex (the course's keras Tokenizer, without TensorFlow: lower-case, punctuation
-# # but the apostrophe removed, ids by falling word count from 1; 0 pads) and feeds your model those ids.
+# # training lines with tfexam.wordindex and feeds your model those ids. tfexam.wordindex is the course's keras
+# # Tokenizer() without TensorFlow (lower-case, punctuation but the apostrophe removed, ids from 1 by falling word
+# # count, 0 pads): under Keras 2, tf.keras.preprocessing.text.Tokenizer() fitted on the same lines gives the same
+# # ids; Keras 3 has no Tokenizer. Fit it on the whole file instead and your ids mean other words.
 # END STARTER
 SEED_TEXT = "Shall I compare thee"  # the grader shows your model's continuation of it
 # BEGIN SOLUTION
@@ -50,7 +52,7 @@ def prepare(lines):
 
 def continue_text(model, word_index, max_sequence_len, seed_text, words=10):
     # BEGIN STARTER: the starter also has these lines
-    # """The most probable next word, again and again: what the grader shows (its words, your model)."""
+    # """Add the most probable next word, again and again: the grader shows this continuation in your result."""
     # END STARTER
     names = word_index.words_of()
     for _ in range(words):
@@ -76,7 +78,7 @@ def solution_model():
     # # YOUR CODE HERE: a bigger model and a longer training run.
     # # The stub below runs end to end, but one epoch of this small model only learns the most frequent words.
     # # Keep the Input shape and the softmax over total_words at the end: the grader takes the most probable
-    # # id as the model's next word.
+    # # id as the model's next word and counts how often it is the real next word of a training line.
     # END STARTER
     model = tf.keras.Sequential([
         tf.keras.Input(shape=(max_sequence_len - 1,)),
