@@ -136,3 +136,23 @@ def test_the_reference_writes_its_continuation_into_the_result_and_the_report(tm
     assert "The model writes" in page and " ".join(written.words) in page
     record = json.loads((tmp_path / ".tfexam" / "ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert Continuation.of(record["result"]["diagnostics"]) == written
+
+
+def test_a_continuation_is_read_only_in_its_own_shape_and_shown_escaped_on_the_page(tmp_path):
+    from exam import attempt, report_page, session
+
+    written = Continuation("Shall I compare thee", ("to", "<b>thee</b>"))
+    assert Continuation.of({"continuation": written.to_json()}) == written
+    for bad in (None, "to a summer's day", {"seed": 1, "words": []}, {"seed": "a", "words": "b c"},
+                {"seed": "a", "words": [1]}, {"seed": "a", "words": [], "more": 1}):
+        assert Continuation.of({"continuation": bad}) is None, bad
+    assert Continuation.of(["not", "a", "dict"]) is None
+    current = session.new({4: "c4_sonnets"}, minutes=60, now=1000.0)
+    line = {"session": current.id, "category": 4, "score": 3, "late": False, "status": "graded",
+            "submitted_at": session.iso(current.started_at + 60), "diagnostics": {"continuation": written.to_json()},
+            "metric": {"name": "next_word_accuracy", "value": 0.3, "higher_is_better": True,
+                       "thresholds": [0.03, 0.1, 0.2, 0.35, 0.5]}}
+    page = report_page.render(tmp_path, current, [attempt.parse(line)], now=1100.0)
+    assert "The model writes" in page and "Shall I compare thee</span> to &lt;b&gt;thee&lt;/b&gt;" in page
+    line["diagnostics"]["continuation"] = {"seed": "x", "words": "not a list"}
+    assert "The model writes" not in report_page.render(tmp_path, current, [attempt.parse(line)], now=1100.0)
