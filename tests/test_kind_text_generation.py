@@ -111,7 +111,7 @@ def test_naive_predictors_score_as_calibrated(tf, tmp_path, question):
 
 
 @pytest.mark.parametrize("question", GENERATORS)
-def test_a_softmax_of_the_wrong_width_is_refused_in_the_learners_words(tf, tmp_path, question):
+def test_a_wrong_softmax_width_or_input_length_is_refused_in_the_learners_words(tf, tmp_path, question):
     width = question.contract.output_shapes[0][0]
     model = tf.keras.Sequential([tf.keras.Input(shape=question.contract.input_shape), tf.keras.layers.Embedding(width + 195, 4),
                                  tf.keras.layers.LSTM(4), tf.keras.layers.Dense(width + 195, activation="softmax")])
@@ -120,6 +120,13 @@ def test_a_softmax_of_the_wrong_width_is_refused_in_the_learners_words(tf, tmp_p
     assert result.status == "refused", result.output
     assert f"output shape is (None, {width + 195}); this question needs ({width},)" in result.reason
     assert f"Dense({width})" in result.reason and "word index built from the training lines only" in result.reason
+    steps = question.contract.input_shape[0]
+    model = tf.keras.Sequential([tf.keras.Input(shape=(steps + 1,)), tf.keras.layers.Embedding(width, 4),
+                                 tf.keras.layers.LSTM(4), tf.keras.layers.Dense(width, activation="softmax")])
+    model.save(tmp_path / "whole_ngram_as_input.h5")  # the target left in the input
+    reason = grade(tmp_path / "whole_ngram_as_input.h5", question).reason
+    assert f"input shape is (None, {steps + 1}); this question needs ({steps},)" in reason
+    assert "pre-padded with zeros (all but the last id of the longest training line)" in reason
 
 
 @pytest.mark.slow
