@@ -25,25 +25,19 @@ import tensorflow as tf  # noqa: E402
 from calibration import graded, train_script  # noqa: E402
 
 from tfexam import questions, wordindex  # noqa: E402
-from graders.text_generation import corpus  # noqa: E402
+from graders.text_generation import corpus, naive_predictors  # noqa: E402
 
 L = tf.keras.layers
 CONFIDENT = 8.0  # a logit this far above the others makes the chosen word the argmax by far
 BOOTSTRAP_SAMPLES, BOOTSTRAP_SEED = 1000, 0
 
 
-def _head(question, vocabulary: int):
-    return [tf.keras.Input(shape=question.contract.input_shape), L.Embedding(vocabulary, vocabulary)]
-
-
 def most_frequent_word(question):
-    """Always the most frequent training word: a constant softmax peaked on it."""
-    index, length, train, _ = corpus(question)
-    _, targets = wordindex.split_xy(index, train, length)
-    counts = np.bincount(targets, minlength=index.total_words)
+    """Always the most frequent training next word: a constant softmax peaked on it."""
+    frequent, _ = _predictors(question)
     model = constant(question)
     kernel, bias = model.layers[-1].get_weights()
-    bias[counts.argmax()] = CONFIDENT
+    bias[frequent] = CONFIDENT
     model.layers[-1].set_weights([kernel, bias])
     return model
 
@@ -58,21 +52,22 @@ def constant(question):
 
 
 def bigram_table(question):
-    """The word that most often followed the previous word in the training n-grams (the most frequent word after an
-    unseen one): an Embedding row per previous word, read at the last position, as a softmax."""
-    index, length, train, _ = corpus(question)
-    inputs, targets = wordindex.split_xy(index, train, length)
-    vocabulary = index.total_words
-    table = np.zeros((vocabulary, vocabulary), dtype="int32")
-    np.add.at(table, (inputs[:, -1], targets), 1)
-    following = np.where(table.max(axis=1) > 0, table.argmax(axis=1), np.bincount(targets, minlength=vocabulary).argmax())
+    """The grader's bigram predictor as a model: an Embedding row per previous word, read at the last position,
+    peaked on the word that most often followed it in the training n-grams."""
+    _, following = _predictors(question)
+    vocabulary = len(following)
     weights = np.zeros((vocabulary, vocabulary), dtype="float32")
     weights[np.arange(vocabulary), following] = CONFIDENT
     steps = question.contract.input_shape[0]
-    model = tf.keras.Sequential([*_head(question, vocabulary), L.Cropping1D((steps - 1, 0)), L.Flatten(),
-                                 L.Activation("softmax")])
+    model = tf.keras.Sequential([tf.keras.Input(shape=question.contract.input_shape), L.Embedding(vocabulary, vocabulary),
+                                 L.Cropping1D((steps - 1, 0)), L.Flatten(), L.Activation("softmax")])
     model.layers[0].set_weights([weights])
     return model
+
+
+def _predictors(question):
+    index, length, train, _ = corpus(question)
+    return naive_predictors(*wordindex.split_xy(index, train, length), index.total_words)
 
 
 def untrained(question, seed: int):

@@ -44,14 +44,18 @@ def ranked(model, inputs, kind: str, top: int = 5) -> np.ndarray:
     return np.concatenate(best) if best else np.zeros((0, top), dtype="int64")
 
 
-def baselines(train_inputs, train_targets, inputs, targets, vocabulary: int) -> dict[str, float]:
-    """Top-1 accuracy of the two naive predictors on (inputs, targets): always the most frequent training word, and
-    the word that most often followed the previous word in the training n-grams (that word when the bigram is unseen)."""
-    counts = np.bincount(train_targets, minlength=vocabulary)
-    frequent = int(counts.argmax())
+def naive_predictors(train_inputs, train_targets, vocabulary: int) -> tuple[int, np.ndarray]:
+    """(the most frequent training next word, for each previous word the word that most often followed it in the
+    training n-grams: the most frequent word after a word never seen before another)."""
+    frequent = int(np.bincount(train_targets, minlength=vocabulary).argmax())
     table = np.zeros((vocabulary, vocabulary), dtype="int32")
     np.add.at(table, (train_inputs[:, -1], train_targets), 1)
-    following = np.where(table.max(axis=1) > 0, table.argmax(axis=1), frequent)
+    return frequent, np.where(table.max(axis=1) > 0, table.argmax(axis=1), frequent)
+
+
+def baselines(predictors: tuple[int, np.ndarray], inputs, targets) -> dict[str, float]:
+    """Top-1 accuracy of the two naive predictors on (inputs, targets)."""
+    frequent, following = predictors
     return {"most_frequent_word": float(np.mean(targets == frequent)),
             "bigram_table": float(np.mean(following[inputs[:, -1]] == targets))}
 
@@ -74,7 +78,7 @@ def evaluate(model, question: Question, artifacts=None) -> Evaluation:
     index, length, train, hidden = corpus(question)
     parts = {"training_lines": wordindex.split_xy(index, train, length),
              "hidden_lines": wordindex.split_xy(index, hidden, length)}
-    train_x, train_y = parts["training_lines"]
+    predictors = naive_predictors(*parts["training_lines"], index.total_words)
     diagnostics: dict = {"vocabulary": index.total_words, "max_sequence_len": length}
     accuracy = {}
     for name, (inputs, targets) in parts.items():
@@ -82,7 +86,7 @@ def evaluate(model, question: Question, artifacts=None) -> Evaluation:
         accuracy[name] = float(np.mean(best[:, 0] == targets))
         diagnostics[name] = {"ngrams": len(targets), "top1_accuracy": accuracy[name],
                              "top5_accuracy": float(np.mean((best == targets[:, None]).any(axis=1))),
-                             **baselines(train_x, train_y, inputs, targets, index.total_words)}
+                             **baselines(predictors, inputs, targets)}
     graded = question.settings.graded_on
     shown = {n: d for n, d in diagnostics.items() if isinstance(d, dict)}
     details = [f"{p.replace('_', ' ')}{' (graded)' if p == graded else ''}: {d['ngrams']} next words, top-1 {d['top1_accuracy']:.1%}, "

@@ -142,7 +142,7 @@ def test_the_reference_writes_its_continuation_into_the_result_and_the_report(tm
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "The model writes" in page and " ".join(written.words) in page
     record = json.loads((tmp_path / ".tfexam" / "ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])
-    assert Continuation.of(record["result"]["diagnostics"]) == written
+    assert Continuation.of(record["diagnostics"]) == written  # the ledger keeps it for the report
 
 
 def test_a_continuation_is_read_only_in_its_own_shape_and_shown_escaped_on_the_page(tmp_path):
