@@ -163,3 +163,18 @@ def test_a_continuation_is_read_only_in_its_own_shape_and_shown_escaped_on_the_p
     assert "The model writes" in page and "Shall I compare thee</span> to &lt;b&gt;thee&lt;/b&gt;" in page
     line["diagnostics"]["continuation"] = {"seed": "x", "words": "not a list"}
     assert "The model writes" not in report_page.render(tmp_path, current, [attempt.parse(line)], now=1100.0)
+
+
+def test_a_text_file_is_checked_and_read_line_by_line(tmp_path):
+    from tfexam.data.checks import CheckFailed, TextLines
+    from tfexam.data.readers import text_lines
+
+    (tmp_path / "good.txt").write_bytes("From fairest creatures\nwe desire increase,\n".encode())
+    TextLines(2)(tmp_path / "good.txt")
+    assert text_lines(tmp_path / "good.txt") == ["From fairest creatures", "we desire increase,"]
+    for name, body, why in (("short.txt", b"one line\n", "1 newline-terminated lines, expected 2"),
+                            ("unended.txt", b"one\ntwo", "the last line does not end with a newline"),
+                            ("latin1.txt", b"caf\xe9\nbar\n", "not UTF-8 text")):
+        (tmp_path / name).write_bytes(body)
+        with pytest.raises(CheckFailed, match=why):
+            TextLines(2)(tmp_path / name)

@@ -76,8 +76,10 @@ class TextLines:
             text = Path(path).read_bytes().decode("utf-8")
         except UnicodeDecodeError as error:
             raise CheckFailed(f"not UTF-8 text ({error.reason} at byte {error.start})") from None
-        if text.count("\n") != self.lines or not text.endswith("\n"):
-            raise CheckFailed(f"{text.count(chr(10))} lines, expected {self.lines} newline-terminated lines")
+        if text and not text.endswith("\n"):
+            raise CheckFailed("the last line does not end with a newline")
+        if text.count("\n") != self.lines:
+            raise CheckFailed(f"{text.count(chr(10))} newline-terminated lines, expected {self.lines}")
 
 
 IDX_TYPE_UINT8 = 0x08
