@@ -60,6 +60,7 @@ table.diagnostics th { text-transform: none; font-size: 14px; letter-spacing: 0;
               color: var(--muted); }
 .ladder div.reached { background: #2f7d57; color: #fff; }
 .card { background: var(--panel); border-radius: 8px; padding: 12px 16px; margin: 10px 0; }
+.continuation { font-family: Georgia, "Times New Roman", serif; font-size: 17px; }
 .score { font-size: 22px; font-weight: 700; }
 figure { margin: 12px 0; }
 figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px;

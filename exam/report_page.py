@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tfexam import checklist, questions
 from tfexam.questions import MAX_SCORE
+from tfexam.result import Continuation
 from exam import ledger, report
 from exam.page_parts import CATEGORY_COLOURS, CSS, diagnostics_table as _diagnostics, escape as _e, figure
 from exam.page_parts import number as _number
@@ -266,6 +267,10 @@ def _best_attempt(workspace: Path, question, best: report.Timed) -> list[str]:
     table = _diagnostics(diagnostics, skip_matrices=bool(plots))
     if table:
         parts += ["<h3>Diagnostics</h3>", table]
+    written = Continuation.of(diagnostics)
+    if written:
+        parts += ["<h3>The model writes</h3>", f"<p class=\"card continuation\"><span class=\"muted\">{_e(written.seed)}</span> "
+                  f"{_e(' '.join(written.words))}</p>"]
     if plots:
         parts += ["<h3>Plots</h3>", "<div class=\"plots\">", *plots, "</div>"]
     return parts

@@ -57,7 +57,18 @@ def input_shape_fix(got: tuple, need: tuple, kind: str | None = None) -> str:
     if len(got) == 1 and len(need) > 1 and got[0] == _product(need):
         return (f": the grader feeds {format_shape(need)} arrays, not flattened ones; start the model with "
                 f"tf.keras.Input(shape={format_shape(need)}) and put tf.keras.layers.Flatten() right after it")
+    if kind == "text_generation":
+        return (f": the grader feeds each line's first words as {need[0]} word ids, pre-padded with zeros (all but the "
+                f"last id of the longest training line); start the model with tf.keras.Input(shape={format_shape(need)})")
     return f": start the model with tf.keras.Input(shape={format_shape(need)})"
+
+
+def output_shape_note(kind: str | None) -> str:
+    """After a wrong output shape: what the width stands for, where a kind makes it easy to get wrong."""
+    if kind == "text_generation":
+        return (" with a softmax: one probability per id of the word index built from the training lines only "
+                "(total_words = its words + 1 for the padding id; an index of the whole file is larger)")
+    return ""
 
 
 def _product(shape: tuple) -> int:

@@ -144,7 +144,8 @@ def check_contract(model, question: Question, checks: list[Check]) -> None:
     if not any(_fits(output_shape[1:], s) for s in contract.output_shapes):
         need_out = " or ".join(format_shape(s) for s in contract.output_shapes)
         raise Refused(CheckName.OUTPUT_SHAPE, f"output shape is {_show(output_shape)}; this question needs {need_out} "
-                                      f"(batch dimension not counted){_units_hint(output_shape, contract.output_shapes)}")
+                                      f"(batch dimension not counted){_units_hint(output_shape, contract.output_shapes)}"
+                                      f"{hints.output_shape_note(question.kind)}")
     if None in input_shape[1:] or None in output_shape[1:]:
         output_shape = _probe(model, input_shape, contract)
         checks.append(Check(CheckName.INPUT_SHAPE, True, f"input shape {_show(input_shape)} runs on {need_in} (probed with one batch)"))

@@ -31,7 +31,7 @@ MAX_SCORE = 5
 # The model files a question may take (Keras 3 loads a SavedModel folder only as an inference layer, never a model).
 MODEL_FORMATS = ("h5", "keras")
 # The data formats tfexam.data.readers reads; a declaration's [data] names one.
-FORMATS = ("idx", "image_folders", "json", "csv")
+FORMATS = ("idx", "image_folders", "json", "csv", "lines")
 HEADER_BEGIN = '"""'
 HEADER_END_MARK = "(Generated from hidden_tests/"
 
@@ -336,7 +336,7 @@ def starter_header(question: Question) -> str:
         "(the batch dimension is not counted),",
         f"  - output shape {outputs},",
         f"  - no {', '.join(contract.forbidden_layers)} layers (they cannot be loaded safely),",
-        f"  - the metric on hidden data: {question.metric.name} ({better}); scores {thresholds}.",
+        f"  - the metric on {question.settings.measured_on}: {question.metric.name} ({better}); scores {thresholds}.",
         "",
         f"{HEADER_END_MARK}{question.id}.toml; your code goes below this docstring.)",
     ]

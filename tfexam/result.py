@@ -63,6 +63,32 @@ class Evaluation:
     artifacts: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Continuation:
+    """A text-generation model's own words after a fixed seed phrase (greedy: its most probable word each time).
+    Kept in Result.diagnostics under KEY as {"seed": str, "words": [str, ...]}."""
+
+    KEY = "continuation"
+    seed: str
+    words: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join((self.seed, *self.words))
+
+    def to_json(self) -> dict:
+        return {"seed": self.seed, "words": list(self.words)}
+
+    @classmethod
+    def of(cls, diagnostics: dict) -> Continuation | None:
+        """The continuation a result holds, or None when it holds none or one of the wrong shape (an old or edited line)."""
+        data = diagnostics.get(cls.KEY) if isinstance(diagnostics, dict) else None
+        if not (isinstance(data, dict) and set(data) == {"seed", "words"} and isinstance(data["seed"], str)
+                and isinstance(data["words"], list) and all(isinstance(w, str) for w in data["words"])):
+            return None
+        return cls(data["seed"], tuple(data["words"]))
+
+
 @dataclass
 class MetricResult:
     name: str

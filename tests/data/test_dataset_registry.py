@@ -25,7 +25,7 @@ def test_every_file_entry_is_complete(name):
     assert file.urls and all(url.startswith(("https://", "http://")) for url in file.urls)
     assert file.size > 0
     assert file.sha256 is None or re.fullmatch(r"[0-9a-f]{64}", file.sha256)
-    assert file.kind in {"csv", "json", "idx.gz", "h5", "zip"}
+    assert file.kind in {"csv", "json", "txt", "idx.gz", "h5", "zip"}
     assert file.check.describe()
     assert file.note, "say where the size and hash come from"
 

@@ -62,6 +62,26 @@ class JsonRecords:
                 raise CheckFailed(f"record {index} lacks the keys {list(self.keys)}")
 
 
+@dataclass(frozen=True)
+class TextLines:
+    """A UTF-8 text file of exactly this many newline-terminated lines."""
+
+    lines: int
+
+    def describe(self) -> str:
+        return f"UTF-8 text, {self.lines} lines"
+
+    def __call__(self, path: Path) -> None:
+        try:
+            text = Path(path).read_bytes().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise CheckFailed(f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+        if text and not text.endswith("\n"):
+            raise CheckFailed("the last line does not end with a newline")
+        if text.count("\n") != self.lines:
+            raise CheckFailed(f"{text.count(chr(10))} newline-terminated lines, expected {self.lines}")
+
+
 IDX_TYPE_UINT8 = 0x08
 
 

@@ -7,6 +7,7 @@ part and the columns; these readers turn the verified cached files into arrays:
   image_folders  -> the folder holding one sub-folder of pictures per class (class_names order = label order)
   json / csv     -> (texts, labels int64) with text_column/label_column, or float32 values (rows,) or
                     (rows, columns) with value_columns
+  lines          -> list of str: a UTF-8 text file's lines (rows = line numbers from 0, newlines removed)
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ def read_idx(path: Path):
     ndim = data[3]
     shape = struct.unpack(f">{ndim}I", data[4 : 4 + 4 * ndim])
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
+
+
+def text_lines(path: Path) -> list[str]:
+    """The lines of a UTF-8 text file without their newlines (a final newline ends the last line, it opens none)."""
+    return path.read_text(encoding="utf-8").removesuffix("\n").split("\n")
 
 
 def _records(data, part) -> list[dict]:
@@ -76,6 +82,8 @@ def read(data, part_name: str, *, start: int | None = None):
         return read_idx(file_path(images)), read_idx(file_path(labels))
     if data.format == "image_folders":
         return file_path(part.files[0], data.member)
+    if data.format == "lines":
+        return text_lines(file_path(part.files[0], data.member))[part.start : part.stop]
     records = _records(data, part)
     if data.value_columns:
         values = np.array([[float(r[c]) for c in data.value_columns] for r in records], dtype=np.float32)

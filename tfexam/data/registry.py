@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from tfexam.data.checks import CsvTable, Hdf5File, IdxArray, ImageFolders, JsonRecords
+from tfexam.data.checks import CsvTable, Hdf5File, IdxArray, ImageFolders, JsonRecords, TextLines
 from tfexam.errors import ExamError
 
 GCS = "https://storage.googleapis.com"
@@ -36,7 +36,7 @@ class DataFile:
     urls: tuple[str, ...]  # canonical download locations, tried in order
     size: int  # bytes of the canonical file (used for progress when a server sends no length)
     sha256: str | None  # of the canonical download; None = unknown, the structural check alone decides
-    kind: str  # "csv", "json", "idx.gz", "h5" or "zip"
+    kind: str  # "csv", "json", "txt", "idx.gz", "h5" or "zip"
     check: Callable  # structural check: raises checks.CheckFailed; zips are checked once extracted
     note: str = ""
     unpack_limit: int = DEFAULT_UNPACK_LIMIT
@@ -118,6 +118,16 @@ FILES: dict[str, DataFile] = {
             check=CsvTable(rows=2225, columns=("category", "text")),
             note="five repositories agree on sha256 fdaee0f7..., but none was checked against the URL",
         ),
+        DataFile(
+            name="sonnets.txt",
+            urls=(f"{COURSE_DATA}/sonnets.txt",),
+            size=93578,
+            sha256="f6d859a4c2a07ef47be35d38526aedca95f2e0c68cc4fb94a9f3a0f142c176a7",
+            kind="txt",
+            check=TextLines(lines=2158),
+            note="Shakespeare's sonnets as the course's text-generation lab reads them; sha256 of the byte-identical "
+                 "copies in two independent course repositories (not checked against the URL)",
+        ),
         _idx("train-images-idx3-ubyte.gz", (60000, 28, 28), 26421880,
              "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84"),
         _idx("train-labels-idx1-ubyte.gz", (60000,), 29515,
@@ -189,6 +199,7 @@ DATASETS: dict[str, Dataset] = {
                 "household electric power, 7 measurements a minute for 60 days (2006-12-16 .. 2007-02-14)"),
         Dataset("sarcasm", ("sarcasm.json",), "news headlines labelled sarcastic or not"),
         Dataset("bbc-text", ("bbc-text.csv",), "BBC news articles in five categories"),
+        Dataset("sonnets", ("sonnets.txt",), "Shakespeare's 154 sonnets, one verse line per line"),
         Dataset("fashion-mnist", tuple(f"fashion-mnist/{n}" for n in IDX_NAMES), "28x28 greyscale clothing images, 10 classes"),
         Dataset("mnist", tuple(f"mnist/{n}" for n in IDX_NAMES), "28x28 greyscale handwritten digits"),
         Dataset("horse-or-human", ("horse-or-human.zip", "validation-horse-or-human.zip"),

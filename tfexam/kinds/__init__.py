@@ -17,6 +17,11 @@ from dataclasses import dataclass
 class Settings:
     """What a kind's grader reads from `[hidden]`: each kind subclasses it as a frozen dataclass of typed fields."""
 
+    @property
+    def measured_on(self) -> str:
+        """What the metric counts, in the starter's header."""
+        return "hidden data"
+
     def conflicts(self, data) -> dict[str, str]:
         """{field: what it must be} for rules that span fields or the question's [data] (tfexam.questions.Data)."""
         return {}
