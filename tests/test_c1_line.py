@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 from clirun import exam, exam_json, stderr_lines
 
@@ -63,3 +64,18 @@ def test_graders_cli_grades_without_a_session(tmp_path, tf):
     result = json.loads(done.stdout)
     assert set(result) >= {"score", "max_score", "status", "checks", "metric", "elapsed", "output"}
     assert result["metric"]["name"] == "mae" and result["max_score"] == 5
+
+
+def test_solve_trains_the_reference_under_the_sessions_keras(tmp_path):
+    """A `start --keras 2` sitting sees the reference written by exam-era Keras, as the learner's own runs are."""
+    from tfexam.modelfile import keras_generation
+
+    workspace = tmp_path / "keras two"
+    code, _ = exam_json("start", "--workspace", str(workspace), "--categories", "1", "--question", "c1_line",
+                        "--no-fetch", "--keras", "2")
+    assert code == 0
+    code, solved = exam_json("solve", "1", "--workspace", str(workspace))
+    assert code == 0, solved
+    assert keras_generation(Path(solved["model"]), "h5") == 2
+    code, payload = exam_json("submit", "1", "--workspace", str(workspace))
+    assert code == 0 and payload["result"]["score"] == 5

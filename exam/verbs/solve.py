@@ -11,7 +11,7 @@ from tfexam import questions
 from tfexam.errors import ExamError
 from exam import ledger, paths, report, session
 from exam.output import Reply, progress
-from exam.verbs import train
+from exam.verbs import check, train
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,15 +41,16 @@ def run(*, category: int, workspace: str | None = None, json: bool = False, quie
         mark_reference_shown(workspace, current, question)
         progress(f"Recorded in the ledger: the reference solution for category {category} was shown during "
                        "the exam; later submissions in this category are flagged in the report.")
-    progress(f"Training the reference solution for {question.id} in {folder} ...")
+    keras = check.session_keras(workspace)  # the reference trains under the Keras the learner sits the exam with
+    progress(f"Training the reference solution for {question.id} in {folder} under {session.keras_label(keras)} ...")
     started = time.monotonic()
     # --json keeps stdout for the one object; the demo keeps TensorFlow's start-up chatter out of its transcript
     if json or quiet:
-        done = subprocess.run([sys.executable, str(question.solution_path)], cwd=folder, env=train.child_env(3),
+        done = subprocess.run([sys.executable, str(question.solution_path)], cwd=folder, env=train.child_env(keras),
                               capture_output=True, text=True)
         code, stderr = done.returncode, done.stderr
     else:  # shown as `train` shows a script: TensorFlow's start-up once, no advice against the .h5 the exam grades
-        code, stderr = train.run_script(question.solution_path, 3, sys.stdout, cwd=folder)
+        code, stderr = train.run_script(question.solution_path, keras, sys.stdout, cwd=folder)
     seconds = round(time.monotonic() - started, 1)
     if code != 0:
         last = (stderr or "").strip().splitlines()[-1:]
