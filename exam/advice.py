@@ -2,12 +2,11 @@
 one concrete change or stays silent. Pure functions, no TensorFlow: the terminal and the report show the same lines.
 
 Rules about a model that could do better (overfitting, still improving, weak even on its training data) speak only
-when the result is below full marks (or not known yet); a diverged loss is always worth a line.
+once the file is graded below full marks; a diverged loss is always worth a line, after `train` too.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from exam.curves import Fit
@@ -31,7 +30,8 @@ class Target:
 
     @property
     def short_of_full_marks(self) -> bool:
-        return self.score is None or self.score < self.max_score
+        """Graded, and below full marks: before grading, a curve alone cannot tell a weak recipe from a good one."""
+        return self.score is not None and self.score < self.max_score
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,3 @@ def target_of(question, result=None) -> Target:
     return Target(metric=metric.name, higher_is_better=metric.higher_is_better,
                   full_marks_at=float(metric.thresholds[-1]), score=score,
                   max_score=result.max_score if result is not None else 5)
-
-
-def finite(values) -> list[float]:
-    return [v for v in values if v is not None and math.isfinite(v)]

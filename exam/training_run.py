@@ -15,6 +15,7 @@ from typing import Callable
 
 from tfexam import files
 from exam import curves, runs, session
+from exam.paths import state_dir
 from exam.runs import Run
 
 MODEL_NAME = "mymodel.h5"
@@ -22,7 +23,7 @@ MODEL_NAME = "mymodel.h5"
 
 @dataclass
 class Recorded:
-    run: Run
+    run: Run | None  # None: not recorded (no exam folder)
     code: int  # the script's return code (negative: a signal ended it)
     stderr: str
     problems: list[str] = field(default_factory=list)  # one line each: what could not be kept
@@ -32,7 +33,10 @@ def record(workspace: Path, category: int, keras: int, folder: Path,
            train: Callable[[Path, int | None], tuple[int, str]], seed: int | None = None,
            series: str | None = None) -> Recorded:
     """Run `train(curves_file, seed)` as run N; the record is saved even when the script failed or was interrupted
-    (KeyboardInterrupt is re-raised after)."""
+    (KeyboardInterrupt is re-raised after). Outside an exam folder (no .tfexam yet) nothing is recorded: run is None."""
+    if not state_dir(Path(workspace)).is_dir():  # recording would make the folder look like an exam workspace
+        code, stderr = train(None, seed)
+        return Recorded(None, code, stderr)
     run_id, curves_file = runs.reserve(workspace)
     model = Path(folder) / MODEL_NAME
     started, started_ns, clock = time.time(), time.time_ns(), time.monotonic()

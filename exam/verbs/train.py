@@ -70,13 +70,8 @@ def _write(text: str) -> None:
     sys.stderr.flush()
 
 
-def run(*, category: int, workspace: str | None = None, json: bool = False, repeat: int | None = None,
-        limits=None) -> Reply:
+def run(*, category: int, workspace: str | None = None, json: bool = False) -> Reply:
     """Run the category's training script under the session's Keras; explain a crash."""
-    if repeat is not None:
-        from exam.verbs import repeat as repeated
-
-        return repeated.run(category=category, workspace=workspace, json=json, times=repeat, limits=limits)
     workspace = paths.resolve_workspace(workspace)
     script = check.script_of(workspace, category)
     if not script.is_file():
@@ -93,15 +88,17 @@ def run(*, category: int, workspace: str | None = None, json: bool = False, repe
     for problem in done.problems:
         print(f"warning: {problem}", file=sys.stderr, flush=True)
     code = returned if returned >= 0 else 128 - returned
-    payload = {"script": str(script), "keras": keras, "exit_code": code, "findings": found, "run": done.run.id}
+    payload = {"script": str(script), "keras": keras, "exit_code": code, "findings": found,
+               "run": done.run.id if done.run else None}
     model = script.parent / "mymodel.h5"
     if code == 0 and not model.is_file():
         return Reply(1, payload, f"{script.name} finished but saved no mymodel.h5 next to it; check its last lines")
     if code == 0:
-        tips = next_steps(done.run, workspace, category)
+        tips = next_steps(done.run, workspace, category) if done.run else []
         payload["advice"] = [tip.text for tip in tips]
         return Reply(0, payload, "\n".join([
-            f"Training finished ({done.run.describe()}); saved {model}.", *(f"advice: {tip.text}" for tip in tips),
+            f"Training finished{f' ({done.run.describe()})' if done.run else ''}; saved {model}.",
+            *(f"advice: {tip.text}" for tip in tips),
             f"Next: Category {category} - 2. Submit and Test (or `tfexam submit {category}`)"]))
     found = check.findings(script, keras)  # the learner may have edited the file while it trained
     explained = crashes.explain(stderr, script, keras, killed_by=-returned if returned < 0 else None)
