@@ -67,7 +67,7 @@ def run(*, category: int, workspace: str | None, json: bool, times: int, limits=
                     "keras.utils.set_random_seed, np.random.seed), which overrides the exam's; remove it to see how "
                     "much the recipe varies.")
     if stopped:
-        text.append(stopped.capitalize())
+        text.append(stopped[0].upper() + stopped[1:])
     payload = {"series": series, "runs": [r.to_json() for r in finished], "requested": times,
                "summary": text[0] if finished else None}
     code = INTERRUPTED if stopped and stopped.startswith("interrupted") else (1 if stopped or not finished else 0)
