@@ -151,6 +151,7 @@ def test_repeat_trains_and_grades_three_seeded_runs_and_the_report_shows_the_ser
     print(f"\n{summary} in {time.monotonic() - started:.0f} s")
 
 
+@pytest.mark.slow
 def test_a_script_that_seeds_itself_is_told_its_runs_are_the_same_and_ctrl_c_keeps_the_finished_ones(tmp_path):
     workspace = tmp_path / "ws"
     start_practice(workspace, "c1_line")

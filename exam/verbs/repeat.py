@@ -18,6 +18,7 @@ from tfexam import limits as limits_module
 from tfexam import questions
 from tfexam.errors import ExamError
 from exam import grading, paths, runs, session, training_run
+from exam.grading import warm_client
 from exam.output import Reply, progress
 from exam.runs import Run
 from exam.verbs import check, train
@@ -43,6 +44,7 @@ def run(*, category: int, workspace: str | None, json: bool, times: int, limits=
           "graded, none is a submission", file=out, flush=True)
     finished: list[Run] = []
     stopped = None
+    warm_client.start_server(workspace, chosen)  # starts TensorFlow beside the first training: K gradings, one start
     try:
         for seed in range(1, times + 1):
             done = training_run.record(workspace, category, keras, script.parent,
