@@ -161,3 +161,45 @@ def test_the_report_shows_the_run_its_curves_and_its_advice_or_says_no_run_saved
     assert "Trained by run 3, 8 epochs, 41 s" in page and page.count("<svg") == 2
     assert 'data-rule="overfitting"' in page and "validation (dashed)" in page
     assert "No recorded training run" in "".join(report_curves.run_section(None, C2, result))
+
+
+class FakeModel:
+    """A Model whose fit returns what it was given: what the recorder passes on, without TensorFlow."""
+
+    def fit(self, *args, **kwargs):
+        return args, kwargs
+
+
+def test_the_recorder_appends_its_callback_however_callbacks_are_given_and_a_failure_of_its_own_is_only_a_note(
+        tmp_path, monkeypatch):
+    from types import ModuleType
+
+    from exam import fit_recorder
+
+    notes = tmp_path / "curves.jsonl"
+    monkeypatch.setenv(fit_recorder.CURVES_ENV, str(notes))
+    module = ModuleType("keras.src.models.model")
+    module.Model = type("Model", (FakeModel,), {})
+    fit_recorder._patch_fit(module)
+    fit_recorder._patch_fit(module)  # patched once, however often the module is executed
+    mine = object()
+    monkeypatch.setattr(fit_recorder, "_recorder_class", lambda keras: lambda: "recorder")
+    model = module.Model()
+    assert model.fit(1, 2)[1] == {"callbacks": ["recorder"]}
+    assert model.fit(1, callbacks=(mine,))[1] == {"callbacks": [mine, "recorder"]}
+    assert model.fit(1, 2, 32, 5, 0, [mine])[0] == (1, 2, 32, 5, 0, [mine, "recorder"])  # positional, as in old courses
+    listed = type("CallbackList", (), {"append": lambda self, c: setattr(self, "added", c)})()
+    assert model.fit(1, callbacks=listed)[1]["callbacks"].added == "recorder"
+    assert model.fit(1, callbacks="odd")[1] == {"callbacks": "odd"}  # left as given, and noted
+
+    def broken(keras):
+        raise ImportError("no Keras here")
+
+    monkeypatch.setattr(fit_recorder, "_recorder_class", broken)
+    assert model.fit(1, 2, callbacks=[mine]) == ((1, 2), {"callbacks": [mine]})  # the learner's fit runs untouched
+    assert model.fit.__name__ == "fit" and model.fit.__wrapped__ is FakeModel.fit
+    written = [json.loads(line) for line in notes.read_text().splitlines()]
+    assert [w["event"] for w in written] == ["note", "note"] and "no Keras here" in written[1]["text"]
+    assert curves.read(notes) == ([], [w["text"] for w in written])
+    monkeypatch.setenv(fit_recorder.CURVES_ENV, str(tmp_path / "missing folder" / "c.jsonl"))
+    fit_recorder.note("a full disk or a removed folder is not the learner's problem")  # silently dropped
