@@ -118,13 +118,15 @@ def run_section(run: Run | None, question, result) -> list[str]:
     name = metric_name(fit, question)
     if name:
         charts.append(chart(fit, name, name.replace("_", " ")))
-    if not fit.series("val_loss") or all(v is None for v in fit.series("val_loss")):
+    validated = any("val_loss" in e.logs for e in fit.epochs)
+    if not validated:
         parts.append("<p class=\"muted\">No validation curve: pass validation_data (or validation_split) to fit to "
                      "see overfitting.</p>")
     parts += ["<div class=\"plots curves\">", *(f"<figure>{c}</figure>" for c in charts if c), "</div>",
               "<div class=\"legend\">"
               f"<span><span class=\"dot\" style=\"background:{TRAINING}\"></span>training</span>"
-              f"<span><span class=\"dot\" style=\"background:{VALIDATION}\"></span>validation (dashed)</span></div>"]
+              + (f"<span><span class=\"dot\" style=\"background:{VALIDATION}\"></span>validation (dashed)</span>"
+                 if validated else "") + "</div>"]
     tips = advice.advise(fit, advice.target_of(question, result))
     if tips:
         parts += ["<h3>Next steps from the curves</h3>", "<ul class=\"advice\">",
