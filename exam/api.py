@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tfexam import questions as bank
 from tfexam.errors import ExamError
+from tfexam.limits import Limits
 from exam.output import Reply, transcript
 from exam.verbs.autograder import run as autograder
 from exam.verbs.check import run as check
@@ -27,7 +28,9 @@ from exam.verbs.solve import run as solve
 from exam.verbs.start import run as start
 from exam.verbs.status import run as status
 from exam.verbs.submit import run as submit
-from exam.verbs.train import run as train
+from exam.verbs.train import Trained, run as train_once
+from exam.verbs import repeat as repeated
+from exam.verbs.repeat import Repeated
 
 __all__ = ["DemoRun", "Reply", "autograder", "check", "demo", "doctor", "end", "fetch", "grade", "questions", "report",
            "solve", "start", "status", "submit", "train"]
@@ -65,3 +68,11 @@ def demo(*, workspace: str | None = None, keep_in: str | None = None, json: bool
             return DemoRun(code=reply.code, text=f"The demo stopped at `{name}` (exit {reply.code}).",
                            workspace=workspace, steps=done)
     return DemoRun(text=f"\nDemo workspace (ledger, submitted copies): {workspace}", workspace=workspace, steps=done)
+
+
+def train(*, category: int, workspace: str | None = None, json: bool = False, repeat: int | None = None,
+          limits: Limits | None = None) -> Trained | Repeated:
+    """Train the category's script once (recorded, with advice), or `repeat` times with seeds 1..K, each graded."""
+    if repeat is None:
+        return train_once(category=category, workspace=workspace, json=json)
+    return repeated.run(category=category, workspace=workspace, json=json, times=repeat, limits=limits)

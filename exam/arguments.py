@@ -14,6 +14,7 @@ from tfexam import questions
 
 MAX_MINUTES = 7 * 24 * 60  # a week: longer than any sitting, small enough for a finite deadline
 MAX_WORKERS = 64
+MAX_REPEATS = 20  # each run trains the whole script: more is a night, not a check
 
 
 def text(value: str) -> str:
@@ -44,6 +45,13 @@ def workers(value: str) -> int:
     number = _number(value, int)
     if not (1 <= number <= MAX_WORKERS):
         raise argparse.ArgumentTypeError(f"takes 1 to {MAX_WORKERS} workers, got {value!r}")
+    return number
+
+
+def repeats(value: str) -> int:
+    number = _number(value, int)
+    if not (1 <= number <= MAX_REPEATS):
+        raise argparse.ArgumentTypeError(f"takes 1 to {MAX_REPEATS} training runs, got {value!r}")
     return number
 
 

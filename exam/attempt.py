@@ -1,9 +1,10 @@
 """The ledger's records as types: an Attempt (one Submit and Test) built once from the grading's Result, and the
 ReferenceShown event `solve N` writes during a sitting.
 
-A line is written by `to_line()` with `version` 2 and read back by `parse()`, strictly: every field known, each of
-its type. Lines without a version were written before version 2 (learners still have them) and are read by the
-checks that version had (the same fields, fewer of them required). Whatever parse() refuses is skipped and counted
+A line is written by `to_line()` with `version` 3 and read back by `parse()`, strictly: every field known, each of
+its type. Version 3 adds `run`, the training run (exam/runs.py) that saved the submitted file; version-2 lines are
+read by the same checks without it. Lines without a version were written before version 2 (learners still have them)
+and are read by the checks that version had (the same fields, fewer of them required). Whatever parse() refuses is skipped and counted
 by exam.ledger.entries(), never fatal.
 """
 
@@ -15,7 +16,8 @@ from datetime import datetime
 from tfexam.questions import CATEGORIES, MAX_SCORE
 from tfexam.result import STATUSES, Check, MetricResult, Result, Usage
 
-VERSION = 2
+VERSION = 3
+READ_VERSIONS = (2, VERSION)
 REFERENCE_SHOWN = "reference_shown"
 
 
@@ -38,6 +40,7 @@ class Attempt:
     model_sha256: str | None = None
     model_copy: str | None = None
     seq: int | None = None
+    run: int | None = None  # the training run that saved the submitted file, when one did
     version: int = VERSION
 
     @property
@@ -63,7 +66,7 @@ class Attempt:
         line = {name: getattr(self, name) for name in SUBMISSION_FIELDS}
         line |= {name: data[name] for name in RESULT_FIELDS}
         line["elapsed_s"] = data["elapsed"]
-        return {k: v for k, v in line.items() if not (k in ("seq", "model_sha256", "model_copy") and v is None)}
+        return {k: v for k, v in line.items() if not (k in ("seq", "model_sha256", "model_copy", "run") and v is None)}
 
     to_json = to_line  # in a Reply's JSON, the record as the ledger holds it
 
@@ -86,7 +89,7 @@ class ReferenceShown:
 
 
 SUBMISSION_FIELDS = ("version", "seq", "session", "category", "question", "submitted_at", "submitted_path", "late",
-                     "time_left_s", "user", "host", "model_sha256", "model_copy")
+                     "time_left_s", "user", "host", "model_sha256", "model_copy", "run")
 RESULT_FIELDS = ("status", "score", "max_score", "metric", "checks", "artifacts", "diagnostics", "stopped", "usage")
 
 
@@ -111,9 +114,10 @@ def parse(line) -> Attempt | ReferenceShown | None:
     version = line.get("version")
     if version is None:
         return _attempt(line, strict=False)
-    if version != VERSION:
+    if isinstance(version, bool) or version not in READ_VERSIONS:
         raise Damaged(f"version {version!r} is not one this tfexam reads")
-    unknown = set(line) - set(SUBMISSION_FIELDS) - set(RESULT_FIELDS) - {"elapsed_s"}
+    known = set(SUBMISSION_FIELDS) | set(RESULT_FIELDS) | {"elapsed_s"}
+    unknown = set(line) - (known - {"run"} if version == 2 else known)
     if unknown:
         raise Damaged(f"unknown fields {sorted(unknown)}")
     return _attempt(line, strict=True)
@@ -145,7 +149,7 @@ def _attempt(line: dict, strict: bool) -> Attempt:
                    time_left_s=_optional(line, "time_left_s", float), user=_optional(line, "user", str),
                    host=_optional(line, "host", str), model_sha256=_optional(line, "model_sha256", str),
                    model_copy=_optional(line, "model_copy", str), seq=_optional(line, "seq", int),
-                   version=VERSION if strict else 1)
+                   run=_optional(line, "run", int), version=line["version"] if strict else 1)
 
 
 def _checks(value) -> list[Check]:

@@ -71,6 +71,9 @@ svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, san
 .legend { display: flex; flex-wrap: wrap; gap: 16px; font-size: 13px; color: var(--muted); margin: 4px 0 0; }
 pre { white-space: pre-wrap; font-size: 13px; margin: 0; }
 footer { margin-top: 36px; color: var(--muted); font-size: 13px; }
+.curves svg { max-width: 480px; }
+ul.advice { margin: 6px 0 12px; padding: 0; list-style: none; }
+ul.advice li { margin: 6px 0; padding: 8px 12px; border-left: 4px solid #0072b2; background: #eef5fb; border-radius: 4px; }
 """
 
 

@@ -13,10 +13,11 @@ from pathlib import Path
 from tfexam import checklist, questions
 from tfexam.questions import MAX_SCORE
 from tfexam.result import Continuation
-from exam import ledger, report
+from exam import ledger, report, report_curves, runs
 from exam.page_parts import CATEGORY_COLOURS, CSS, diagnostics_table as _diagnostics, escape as _e, figure
 from exam.page_parts import number as _number
 from exam.attempt import Attempt, ReferenceShown
+from exam.output import progress
 from exam.session import Session, format_duration, iso
 
 FILE_NAME = "report.html"
@@ -44,6 +45,9 @@ def render(workspace: Path, session: Session, records: list[report.Record], now:
     found = report.attempts(session, records)
     shown = report.reference_shown(session, records)
     _, after_last = report.time_spent(session, found)
+    trained, skipped = runs.load_all(workspace)
+    for problem in skipped:
+        progress(f"warning: {problem}")
     state = (f"ended {format_duration(session.ended_at - session.started_at)} after the start" if session.ended
              else f"running, {format_duration(session.time_left(now))} left" if session.time_left(now) > 0
              else "over time, not ended")
@@ -56,7 +60,7 @@ def render(workspace: Path, session: Session, records: list[report.Record], now:
         _verdict(data),
         _categories_table(lines, after_last),
         _timeline(session, found, shown, now),
-        *(_category_section(workspace, session, line, found, shown) for line in lines),
+        *(_category_section(workspace, session, line, found, shown, trained) for line in lines),
         f"<footer>Written by tfexam on {_e(_when(now))} from {_e(str(ledger.ledger_file(workspace)))}. "
         "Best on-time score per category counts; late attempts are shown but never count.</footer>",
     ]
@@ -217,7 +221,7 @@ def _marker(attempt: report.Timed, cx: float, cy: float) -> str:
 
 
 def _category_section(workspace: Path, session: Session, line: report.CategoryLine, found: list[report.Timed],
-                      shown: dict[int, ReferenceShown]) -> str:
+                      shown: dict[int, ReferenceShown], trained: list[runs.Run]) -> str:
     question = questions.get(line.question)
     mine = [a for a in found if a.category == line.category]
     best = next((a for a in mine if a.best), None)
@@ -240,6 +244,8 @@ def _category_section(workspace: Path, session: Session, line: report.CategoryLi
         parts.append("<p class=\"muted\">No on-time graded attempt in this category.</p>")
     else:
         parts += _best_attempt(workspace, question, best)
+        parts += report_curves.run_section(runs.by_id(trained, best.record.run), question, best.record.result)
+    parts += report_curves.repeats_section(trained, line.category, question)
     parts += _attempts_table(mine)
     parts.append("</section>")
     return "\n".join(parts)

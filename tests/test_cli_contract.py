@@ -126,7 +126,9 @@ BAD = [
     (["check", "2"], 2), (["check", "1", "--workspace", "{empty}"], 2),
     # train
     (["train"], 2), (["train", "0"], 2), (["train", "abc"], 2), (["train", ""], 2), (["train", "2"], 2),
-    (["train", "1", "--workspace", "{empty}"], 2),
+    (["train", "1", "--workspace", "{empty}"], 2), (["train", "1", "--repeat", "0"], 2), (["train", "1", "--repeat", "x"], 2),
+    (["train", "1", "--repeat", "21"], 2), (["train", "1", "--repeat", "2", "--workspace", "{empty}"], 2),
+    (["train", "1", "--repeat", "2", "--timeout", "0"], 2),
     # submit
     (["submit", "0"], 2), (["submit", "abc"], 2), (["submit", "2"], 2), (["submit", "1", "--workspace", "{empty}"], 2),
     (["submit", "1", "--workspace", "{damaged}"], 2), (["submit", "1", "--timeout", "-1"], 2),

@@ -25,7 +25,7 @@ FORBIDDEN = {  # `core` is the old name of tfexam, kept for learners' saved star
     "core": {"exam", "graders"} | TENSORFLOW,
 }
 # Files that run inside the learner's own training process, never inside the CLI: they may touch Keras.
-LEARNER_SIDE = {Path("exam/keras2_shim/sitecustomize.py")}
+LEARNER_SIDE = {Path("exam/keras2_shim/sitecustomize.py"), Path("exam/fit_hook/sitecustomize.py"), Path("exam/fit_recorder.py")}
 
 
 def imported_packages(path: Path) -> set[tuple[int, str]]:

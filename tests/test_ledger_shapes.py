@@ -113,7 +113,7 @@ def test_a_ledger_that_cannot_be_read_is_one_line_not_a_traceback(tmp_path):
 
 
 def test_a_record_round_trips_and_the_current_version_is_read_strictly(damaged):
-    """The record submit wrote (version 2) parses back into the same Attempt; a field it does not know, a field it
+    """The record submit wrote (version 3) parses back into the same Attempt; a field it does not know, a field it
     needs missing, or a version this tfexam does not know makes the line damaged. Lines without a version (written
     before it) are read by that version's rules."""
     from exam import attempt
@@ -123,8 +123,12 @@ def test_a_record_round_trips_and_the_current_version_is_read_strictly(damaged):
     record = attempt.parse(written)
     assert record.to_line() == written and record.result.failed_check.name == "file"
     assert record.result.reason.startswith(str(damaged["workspace"]))  # the missing mymodel.h5, named
-    for change in ({"colour": "red"}, {"version": 3}, {"metric": {"value": 1.0}}):
+    for change in ({"colour": "red"}, {"version": 4}, {"version": True}, {"metric": {"value": 1.0}}, {"run": "3"},
+                   {"version": 2, "run": 3}):
         assert ledger.problem(written | change) is not None, change
+    assert attempt.parse(written | {"run": 3}).run == 3  # the training run that saved the file (version 3)
+    version_2 = attempt.parse(written | {"version": 2})  # what the tfexam before training runs wrote
+    assert version_2.run is None and version_2.version == 2 and version_2.result == record.result
     for field in ("checks", "session"):
         assert ledger.problem({k: v for k, v in written.items() if k != field}) is not None, field
     previous = {k: v for k, v in written.items() if k not in ("version", "checks", "metric")}

@@ -23,7 +23,7 @@ JSON_KEYS = {
     "status": ["workspace", "state", "time_left_s", "session", "keras", "report", "questions", "ledger_skipped"],
     "questions": ["questions"],
     "check": ["script", "keras", "findings"],
-    "train": ["script", "keras", "exit_code", "findings", "crash"],
+    "train": ["script", "keras", "exit_code", "findings", "run", "advice", "crash"],
     "submit": ["record", "result"],
     "end": ["workspace", "ended", "session", "report", "ledger_skipped", "report_html"],
     "report": ["workspace", "session", "report", "ledger_skipped", "report_html"],
@@ -100,8 +100,8 @@ def test_every_field_of_every_reply_is_typed():
 def test_the_encoder_leaves_out_an_absent_key_and_writes_typed_values_as_their_json():
     from exam.verbs.train import Trained
 
-    ran = Trained(code=1, text="t", script="s", keras=3, exit_code=0, findings=("a",))
-    assert ran.to_json() == {"script": "s", "keras": 3, "exit_code": 0, "findings": ["a"]}
+    ran = Trained(code=1, text="t", script="s", keras=3, exit_code=0, findings=("a",), run=None)
+    assert ran.to_json() == {"script": "s", "keras": 3, "exit_code": 0, "findings": ["a"], "run": None}
     crashed = dataclasses.replace(ran, crash=("line",))
     assert crashed.to_json()["crash"] == ["line"] and "code" not in crashed.to_json()
     demo = api.DemoRun(workspace="w", steps={"train": ran})

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from tfexam import questions
 from tfexam.errors import ExamError
-from exam import ledger, paths, report, session
+from exam import ledger, paths, report, session, training_run
 from exam.output import Reply, progress
 from exam.verbs import check, train
 
@@ -44,13 +44,18 @@ def run(*, category: int, workspace: str | None = None, json: bool = False, quie
     keras = check.session_keras(workspace)  # the reference trains under the Keras the learner sits the exam with
     progress(f"Training the reference solution for {question.id} in {folder} under {session.keras_label(keras)} ...")
     started = time.monotonic()
-    # --json keeps stdout for the one object; the demo keeps TensorFlow's start-up chatter out of its transcript
-    if json or quiet:
-        done = subprocess.run([sys.executable, str(question.solution_path)], cwd=folder, env=train.child_env(keras),
-                              capture_output=True, text=True)
-        code, stderr = done.returncode, done.stderr
-    else:  # shown as `train` shows a script: TensorFlow's start-up once, no advice against the .h5 the exam grades
-        code, stderr = train.run_script(question.solution_path, keras, sys.stdout, cwd=folder)
+
+    def run_reference(curves, seed):
+        # --json keeps stdout for the one object; the demo keeps TensorFlow's start-up chatter out of its transcript
+        if json or quiet:
+            done = subprocess.run([sys.executable, str(question.solution_path)], cwd=folder,
+                                  env=train.child_env(keras, curves), capture_output=True, text=True)
+            return done.returncode, done.stderr
+        # shown as `train` shows a script: TensorFlow's start-up once, no advice against the .h5 the exam grades
+        return train.run_script(question.solution_path, keras, sys.stdout, cwd=folder, curves=curves)
+
+    recorded = training_run.record(workspace, category, keras, folder, run_reference)  # submit names the run, too
+    code, stderr = recorded.code, recorded.stderr
     seconds = round(time.monotonic() - started, 1)
     if code != 0:
         last = (stderr or "").strip().splitlines()[-1:]

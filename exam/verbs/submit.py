@@ -14,7 +14,7 @@ from tfexam.errors import REFUSED, ExamError
 from tfexam.checks import CheckName
 from tfexam.refusal import Refused
 from tfexam.result import Result
-from exam import grading, ledger, paths, report, session
+from exam import advice, grading, ledger, paths, report, runs, session
 from exam.attempt import Attempt
 from exam.grading import warm_client
 from exam.output import Reply, progress
@@ -65,13 +65,15 @@ def run(*, category: int, workspace: str | None = None, model: str | None = None
         progress(f"Grading {model.name} for category {category} ({question.title})...")
         result = grading.grade_submission(grading.Job(copy, question, copy.parent / "artifacts"), chosen, workspace)
         graded_here = True
+    trained_by = runs.matching(workspace, kept.get("model_sha256"), category)
     attempt = Attempt(session=current.id, category=category, question=question.id,
                       submitted_at=session.iso(submitted_at), submitted_path=str(model), late=late,
-                      time_left_s=round(current.time_left(submitted_at), 1), result=result, **ledger.who(), **kept)
+                      time_left_s=round(current.time_left(submitted_at), 1), result=result, **ledger.who(), **kept,
+                      run=trained_by.id if trained_by else None)
     attempt = replace(attempt, seq=ledger.append(workspace, attempt.to_line())["seq"])
     if graded_here and not late:  # recorded first; then the next submit of this sitting finds TensorFlow started
         warm_client.start_server(workspace, chosen)
-    text = render(question, result, current, late_reason)
+    text = render(question, result, current, late_reason) + trained_lines(trained_by, question, result)
     return Submitted(code=0 if result.graded else REFUSED, text=text, record=attempt, result=result)
 
 
@@ -95,3 +97,12 @@ def render(question, result: Result, current, late_reason: str | None) -> str:
     lines.append(report.time_state(current).capitalize())
     return "\n".join(lines)
 
+
+
+def trained_lines(run, question, result: Result) -> str:
+    """Which training run saved the file, and what its curves advise given the score (nothing when no run matches)."""
+    if run is None:
+        return ""
+    tips = advice.advise(run.main_fit, advice.target_of(question, result)) if result.graded else []
+    return "\n".join(["", f"Trained by {run.describe()} (`tfexam train {run.category}`, {run.started_at[11:16]} UTC)",
+                      *(f"advice: {tip.text}" for tip in tips)])
