@@ -170,15 +170,26 @@ def write_class(folder: Path, out: Path, found: Found, submissions: list[Submiss
             "class_csv": str(out / "class.csv"), "files_csv": str(out / "files.csv"), "html": str(out / "class.html")}
 
 
-FILE_COLUMNS = ("candidate", "category", "question", "file", "status", "score", "weight", "stopped", "reason", "seconds", "peak_mb")
+FILE_COLUMNS = ("candidate", "category", "question", "file", "status", "score", "weight", "metric", "value",
+                "interval_low", "interval_high", "margin", "stopped", "reason", "seconds", "peak_mb")
 
 
 def _file_row(candidate: str, question: Question, label: str, result: Result) -> dict:
     usage = result.usage
     return {"candidate": candidate, "category": question.category, "question": question.id, "file": label,
-            "status": result.status, "score": result.score, "weight": question.weight,
+            "status": result.status, "score": result.score, "weight": question.weight, **_metric_cells(result),
             "stopped": result.stopped or "", "reason": "" if result.graded else result.reason,
             "seconds": usage.seconds if usage else "", "peak_mb": usage.peak_mb if usage else ""}
+
+
+def _metric_cells(result: Result) -> dict:
+    """The value, its interval and its distance to the thresholds around it (empty for a file not graded)."""
+    metric = result.metric
+    if not (result.graded and metric and metric.value is not None):
+        return {"metric": "", "value": "", "interval_low": "", "interval_high": "", "margin": ""}
+    interval = metric.interval
+    return {"metric": metric.name, "value": metric.value, "interval_low": interval.low if interval else "",
+            "interval_high": interval.high if interval else "", "margin": metric.margin().text()}
 
 
 STYLE = ("body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}"
@@ -195,14 +206,14 @@ def _html(folder: Path, categories: list[int], chosen: dict, rows: list[dict], f
           f"<td class=\"{e(r['result'])}\">{e(r['result'])}</td><td>{e(r['note'])}</td></tr>" for r in rows)
     detail = "".join(
         f"<tr class=\"{'' if f['status'] == 'graded' else 'bad'}\">" + "".join(f"<td>{e(str(f[c]))}</td>" for c in
-                                                                             ("candidate", "category", "file", "status", "score", "reason", "seconds"))
+                                                                             ("candidate", "category", "file", "status", "score", "margin", "reason", "seconds"))
         + "</tr>" for f in file_rows)
     return (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>Class results: {e(folder.name)}</title>"
             f"<style>{STYLE}</style></head><body><h1>Class results: {e(folder.name)}</h1>"
             f"<p>{len(rows)} candidates, {len(file_rows)} files; scores are x/{MAX_SCORE} per category, the total is "
             f"weighted by category.</p><table><tr><th>candidate</th>{head}<th>total</th><th>%</th><th>result</th><th>note</th></tr>"
             f"{body}</table><h2>Files</h2><table><tr><th>candidate</th><th>category</th><th>file</th><th>status</th>"
-            f"<th>score</th><th>reason</th><th>seconds</th></tr>{detail}</table></body></html>")
+            f"<th>score</th><th>margin</th><th>reason</th><th>seconds</th></tr>{detail}</table></body></html>")
 
 
 def questions_for(chosen_ids: list[str] | None) -> dict[int, Question]:

@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 
 from tfexam import questions
+from tfexam import skills as skills_module
 from tfexam.questions import MAX_SCORE
-from exam import ledger, report
+from exam import ledger, practice, report
 from exam.attempt import Attempt, ReferenceShown
 from exam.session import Session, format_duration, iso
 
@@ -83,6 +84,29 @@ svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, san
 .legend { display: flex; flex-wrap: wrap; gap: 16px; font-size: 13px; color: var(--muted); margin: 4px 0 0; }
 pre { white-space: pre-wrap; font-size: 13px; margin: 0; }
 footer { margin-top: 36px; color: var(--muted); font-size: 13px; }
+.safety { margin: 8px 0 0; color: var(--muted); }
+.steps { margin: 6px 0 12px; padding-left: 1.3em; }
+.steps li { margin: 3px 0; }
+.steps li:first-child { font-weight: 600; }
+.practise { margin: 6px 0; padding-left: 1.3em; }
+.practise > li { margin: 8px 0; }
+.scroll { overflow-x: auto; max-width: 100%; margin: 6px 0 12px; }
+table.confusion { width: auto; }
+table.confusion th, table.confusion td { text-align: right; white-space: nowrap; padding: 4px 8px; }
+table.confusion th { text-transform: none; letter-spacing: 0; font-size: 13px; }
+table.confusion th.true { text-align: left; position: sticky; left: 0; background: var(--panel); white-space: normal; }
+table.confusion td.hit { background: #d9efe2; font-weight: 700; color: var(--pass); }
+table.confusion td.miss { background: #fdecea; }
+@media (max-width: 600px) {
+  main { margin: 0; padding: 16px 14px 24px; border-radius: 0; }
+  h1 { font-size: 21px; }
+  .verdict { flex-direction: column; align-items: flex-start; gap: 8px; }
+  .bar { width: 100%; }
+  .plots { grid-template-columns: 1fr; }
+  #categories { overflow-x: auto; }
+  .ladder { flex-wrap: wrap; }
+  .ladder div { flex: 1 0 30%; }
+}
 """
 
 
@@ -109,6 +133,7 @@ def render(workspace: Path, session: Session, records: list[report.Record], now:
     found = report.attempts(session, records)
     shown = report.reference_shown(session, records)
     _, after_last = report.time_spent(session, found)
+    plans = {plan.category: plan for plan in practice.plans(session, records)}
     state = (f"ended {format_duration(session.ended_at - session.started_at)} after the start" if session.ended
              else f"running, {format_duration(session.time_left(now))} left" if session.time_left(now) > 0
              else "over time, not ended")
@@ -120,8 +145,9 @@ def render(workspace: Path, session: Session, records: list[report.Record], now:
         "</header>",
         _verdict(data),
         _categories_table(lines, after_last),
+        _practise_section(list(plans.values())),
         _timeline(session, found, shown, now),
-        *(_category_section(workspace, session, line, found, shown) for line in lines),
+        *(_category_section(workspace, session, line, found, shown, plans[line.category]) for line in lines),
         f"<footer>Written by tfexam on {_e(_when(now))} from {_e(str(ledger.ledger_file(workspace)))}. "
         "Best on-time score per category counts; late attempts are shown but never count.</footer>",
     ]
@@ -285,8 +311,33 @@ def _marker(attempt: report.Timed, cx: float, cy: float) -> str:
             f"fill=\"{colour}\"/></g>")
 
 
+def _practise_section(plans: list[practice.Plan]) -> str:
+    """Across categories: the ones below 5/5, weakest first, each with its first step and the skills it practises."""
+    weakest = practice.to_practise(plans)
+    if not weakest:
+        return ("<section id=\"practise\"><h2>What to practise next</h2><p>Every category is at 5/5: practise "
+                "under time pressure, or draw other questions (<code>tfexam start --draw</code>).</p></section>")
+    items = []
+    for plan in weakest:
+        question = questions.get(plan.question)
+        score = "nothing graded yet" if plan.score is None else f"{plan.score}/{MAX_SCORE}"
+        items.append(f"<li><a href=\"#category-{plan.category}\"><strong>Category {plan.category} &middot; "
+                     f"{_e(question.category_name)}</strong></a> ({score}): {_e(plan.first_step)}"
+                     + (f"<br><span class=\"muted\">Skills: {_e('; '.join(plan.skills))}</span>" if plan.skills else "")
+                     + "</li>")
+    return "\n".join(["<section id=\"practise\">", "<h2>What to practise next</h2>",
+                      "<ol class=\"practise\">", *items, "</ol>", "</section>"])
+
+
+def _steps(plan: practice.Plan) -> list[str]:
+    if not plan.steps:
+        return []
+    return ["<h3>Advice and next steps</h3>", "<ol class=\"steps\">", *(f"<li>{_e(step)}</li>" for step in plan.steps),
+            "</ol>"]
+
+
 def _category_section(workspace: Path, session: Session, line: report.CategoryLine, found: list[report.Timed],
-                      shown: dict[int, ReferenceShown]) -> str:
+                      shown: dict[int, ReferenceShown], plan: practice.Plan) -> str:
     question = questions.get(line.question)
     mine = [a for a in found if a.category == line.category]
     best = next((a for a in mine if a.best), None)
@@ -299,7 +350,7 @@ def _category_section(workspace: Path, session: Session, line: report.CategoryLi
     ]
     if skills:
         parts += ["<h3>Skills this question checks</h3>", "<ul class=\"chips skills\">",
-                  *(f"<li>{_e(skill)}</li>" for skill in skills), "</ul>"]
+                  *(f"<li title=\"{_e(skill)}\">{_e(skills_module.label(skill))}</li>" for skill in skills), "</ul>"]
     if line.category in shown:
         parts.append(f"<p class=\"note\">The reference solution was shown for this category "
                      f"({_e(_when(shown[line.category].at))}, "
@@ -308,13 +359,15 @@ def _category_section(workspace: Path, session: Session, line: report.CategoryLi
     if best is None:
         parts.append("<p class=\"muted\">No on-time graded attempt in this category.</p>")
     else:
-        parts += _best_attempt(workspace, question, best)
+        parts += _best_attempt(workspace, question, best, _steps(plan))
+    if best is None:
+        parts += _steps(plan)
     parts += _attempts_table(mine)
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def _best_attempt(workspace: Path, question, best: report.Timed) -> list[str]:
+def _best_attempt(workspace: Path, question, best: report.Timed, steps: list[str]) -> list[str]:
     record = best.record
     metric = record.result.metric
     thresholds = (metric and metric.thresholds) or list(question.metric.thresholds)
@@ -329,7 +382,9 @@ def _best_attempt(workspace: Path, question, best: report.Timed) -> list[str]:
         f"<strong>{_number(value)}</strong> <span class=\"muted\">&middot; submitted {format_duration(best.at)} after the "
         f"start{' &middot; after the reference was shown' if best.flagged else ''}</span></div>",
         f"<div class=\"ladder\">{ladder}</div>",
+        f"<p class=\"safety\">How safe: {_e(metric.safety_text())}</p>" if metric and metric.value is not None else "",
         "</div>",
+        *steps,
     ]
     diagnostics = record.result.diagnostics
     plots = [p for p in (_embedded(workspace, record, a) for a in record.result.artifacts) if p]
@@ -385,6 +440,8 @@ def _diagnostics(diagnostics: dict, skip_matrices: bool) -> str:
             rows.append(f"<tr><th>{_label(key)}</th><td>{cells}</td></tr>")
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             tables.append(_records_table(key, value))
+        elif key == "confusion_matrix" and _labelled(value, diagnostics.get("class_names")):
+            tables.append(_confusion(value, diagnostics["class_names"]))
         elif isinstance(value, list) and value and all(isinstance(v, list) for v in value):
             if not skip_matrices:
                 tables.append(_matrix(key, value))
@@ -405,6 +462,31 @@ def _records_table(key: str, items: list[dict]) -> str:
     body = "".join("<tr>" + "".join(f"<td>{_number(item.get(c))}</td>" for c in columns) + "</tr>" for item in shown)
     return (f"<h3>{_label(key).capitalize()}</h3><table class=\"records\"><thead><tr>"
             + "".join(f"<th>{_label(c)}</th>" for c in columns) + f"</tr></thead><tbody>{body}</tbody></table>{more}")
+
+
+def _labelled(matrix, names) -> bool:
+    """A square matrix of counts with one class name per row, as the classification graders record it."""
+    return (isinstance(names, list) and all(isinstance(n, str) for n in names) and isinstance(matrix, list)
+            and len(matrix) == len(names) > 0
+            and all(isinstance(row, list) and len(row) == len(names) for row in matrix))
+
+
+def _confusion(matrix: list[list], names: list[str]) -> str:
+    """Rows: the true class; columns: the model's answer; the diagonal (right answers) in green, its own scroll box."""
+    head = "".join(f"<th scope=\"col\">{_e(name)}</th>" for name in names)
+    rows = "".join(
+        f"<tr><th scope=\"row\" class=\"true\">{_e(name)}</th>"
+        + "".join(f"<td class=\"{'hit' if i == j else 'miss' if _positive(v) else ''}\">{_number(v)}</td>"
+                  for j, v in enumerate(row)) + "</tr>"
+        for i, (name, row) in enumerate(zip(names, matrix)))
+    return ("<h3>Confusion matrix</h3><p class=\"muted\">Rows: the true class of each hidden example; columns: "
+            "the model's answer. The diagonal (green) holds the right answers.</p>"
+            "<div class=\"scroll\"><table class=\"confusion\"><thead><tr><th class=\"true\">true &#8595; "
+            f"answer &#8594;</th>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
+
+
+def _positive(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
 
 
 def _matrix(key: str, matrix: list[list]) -> str:
