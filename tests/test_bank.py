@@ -68,3 +68,6 @@ def test_the_reference_scores_5_through_solve_and_submit(tmp_path, trained, ques
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     assert payload["record"]["question"] == question.id and payload["record"]["score"] == 5
+    assert result["advice"] == [], "a reference solution gets no advice"
+    interval = result["metric"]["interval"]
+    assert interval["low"] <= result["metric"]["value"] <= interval["high"] and interval["resamples"] == 1000
