@@ -189,7 +189,7 @@ def _metric_cells(result: Result) -> dict:
         return {"metric": "", "value": "", "interval_low": "", "interval_high": "", "margin": ""}
     interval = metric.interval
     return {"metric": metric.name, "value": metric.value, "interval_low": interval.low if interval else "",
-            "interval_high": interval.high if interval else "", "margin": metric.margin().text()}
+            "interval_high": interval.high if interval else "", "margin": metric.margin().text(metric.name)}
 
 
 STYLE = ("body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}"
