@@ -17,8 +17,8 @@ import numpy as np
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from tfexam import questions  # noqa: E402
-from graders import interval  # noqa: E402
+from graders import interval
+from tfexam import questions
 
 
 def hidden_examples(question) -> int:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from exam import report
 from tfexam import questions, skills
 from tfexam.questions import MAX_SCORE
-from exam import report
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,8 @@ def steps(question, best, mine) -> list[str]:
     if best is None:
         last = mine[-1].record.result if mine else None
         if last is None:
-            return [f"train the Category {question.category} script and submit its model (tfexam submit "
-                    f"{question.category})"]
+            category = question.category
+            return [f"train the Category {category} script and submit its model (tfexam submit {category})"]
         if last.graded:
             return ["submit again before the time is up: the graded attempts came too late to count"]
         return [f"fix what refused the last submission: {last.reason}"]
@@ -60,8 +60,9 @@ def steps(question, best, mine) -> list[str]:
         found.append(f"raise {name} from {result.metric.value:.4g} to {margin.next.threshold:g} for "
                      f"{margin.next.score}/{MAX_SCORE}")
     elif margin and margin.held and result.metric.interval and _interval_crosses(result.metric, margin.held.threshold):
-        found.append(f"5/5 is within the noise of the hidden data ({result.metric.interval.text()} reaches past "
-                     f"{margin.held.threshold:g}): a more accurate model keeps it safe")
+        interval = result.metric.interval.text()
+        found.append(f"5/5 is within the noise of the hidden data ({interval} reaches past {margin.held.threshold:g}): "
+                     "a more accurate model keeps it safe")
     return found
 
 

@@ -10,9 +10,9 @@ import math
 import numpy as np
 import pytest
 
+from graders import interval
 from tfexam.margin import margin
 from tfexam.result import Advice, Evaluation, Interval, MetricResult, Result
-from graders import interval
 
 ACCURACY = [0.5, 0.7, 0.8, 0.87, 0.89]
 MAE = [4.0, 2.0, 1.0, 0.5, 0.2]

@@ -5,6 +5,7 @@ Pure and TensorFlow-free: submit, status, the report and class grading all show 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -39,7 +40,7 @@ class Margin:
 
 def margin(value: float, thresholds: list[float] | tuple[float, ...], higher_is_better: bool) -> Margin:
     """thresholds[k-1] is what score k needs, stricter from score 1 to 5 (tfexam.questions.Metric)."""
-    if value != value:  # NaN earns nothing and is no distance from anything
+    if math.isnan(value):  # NaN earns nothing and is no distance from anything
         return Margin(value, 0, None, None, higher_is_better)
     better = (lambda v, t: v >= t) if higher_is_better else (lambda v, t: v <= t)
     score = sum(better(value, t) for t in thresholds)
