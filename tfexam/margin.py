@@ -26,7 +26,10 @@ class Margin:
 
     def text(self, name: str = "") -> str:
         """'accuracy 0.912: 5/5 needs 0.918 (+0.006 to go); 4/5 held at 0.89 (margin 0.022)'."""
-        head = f"{name} {self.value:.4g}".strip()
+        return self.after(f"{name} {self.value:.4g}".strip())
+
+    def after(self, head: str) -> str:
+        """`head`, then the thresholds around the value (the next one up first), if there are any."""
         parts = []
         if self.next:
             parts.append(f"{self.next.score}/5 needs {self.next.threshold:g} ({self._signed(self.next.distance)} to go)")

@@ -136,8 +136,7 @@ class MetricResult:
         found = self.margin()
         if found is None:
             return self.name
-        head = f"{self.name} {self.value:.4g}" + (f", {self.interval.text()}" if self.interval else "")
-        return head + found.text()[len(f"{self.value:.4g}"):]
+        return found.after(f"{self.name} {self.value:.4g}" + (f", {self.interval.text()}" if self.interval else ""))
 
 
 @dataclass
