@@ -131,7 +131,7 @@ def test_page_structure_and_every_image_decodes(sitting):
     exam("report", "--workspace", str(sitting))
     text = (sitting / "report.html").read_text(encoding="utf-8")
     page = Page(text)
-    assert page.sections == ["result", "categories", "timeline", "category-1", "category-5"]
+    assert page.sections == ["result", "categories", "practise", "timeline", "category-1", "category-5"]
     assert page.external == [] and page.scripts == 0, "the page must open offline, without scripts"
     assert page.tables >= 5
     sizes = decode_images(page)
