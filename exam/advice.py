@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tfexam.result import Advice  # the one advice type: the grader's, the model's and the curves' lines alike
 from exam.curves import Fit
 
 MAX_ADVICE = 2
@@ -32,12 +33,6 @@ class Target:
     def short_of_full_marks(self) -> bool:
         """Graded, and below full marks: before grading, a curve alone cannot tell a weak recipe from a good one."""
         return self.score is not None and self.score < self.max_score
-
-
-@dataclass(frozen=True)
-class Advice:
-    rule: str
-    text: str
 
 
 def learning_rate_too_high(fit: Fit, target: Target) -> Advice | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tfexam.questions import CATEGORIES, MAX_SCORE
-from tfexam.result import STATUSES, Check, MetricResult, Result, Usage
+from tfexam.result import STATUSES, Advice, Check, Interval, MetricResult, Result, Usage
 
 VERSION = 3
 READ_VERSIONS = (2, VERSION)
@@ -90,7 +90,8 @@ class ReferenceShown:
 
 SUBMISSION_FIELDS = ("version", "seq", "session", "category", "question", "submitted_at", "submitted_path", "late",
                      "time_left_s", "user", "host", "model_sha256", "model_copy", "run")
-RESULT_FIELDS = ("status", "score", "max_score", "metric", "checks", "artifacts", "diagnostics", "stopped", "usage")
+RESULT_FIELDS = ("status", "score", "max_score", "metric", "checks", "artifacts", "diagnostics", "stopped", "usage",
+                 "advice")  # advice (and the metric's interval) are absent from lines written before them
 
 
 def parse(line) -> Attempt | ReferenceShown | None:
@@ -142,7 +143,7 @@ def _attempt(line: dict, strict: bool) -> Attempt:
                     checks=_checks(line.get("checks")), metric=_metric(line.get("metric"), strict),
                     diagnostics=_optional(line, "diagnostics", dict) or {}, artifacts=_artifacts(line.get("artifacts")),
                     elapsed=_optional(line, "elapsed_s", float) or 0.0, stopped=_optional(line, "stopped", str),
-                    usage=_usage(line.get("usage")))
+                    usage=_usage(line.get("usage")), advice=_advice(line.get("advice")))
     return Attempt(session=line["session"], category=line["category"], submitted_at=line["submitted_at"],
                    late=line["late"], result=result, question=result.question or None,
                    submitted_path=_optional(line, "submitted_path", str),
@@ -175,15 +176,36 @@ def _metric(value, strict: bool) -> MetricResult | None:
         return None
     if not isinstance(value, dict):
         raise Damaged("metric is not a dict")
-    if strict and set(value) != {"name", "value", "higher_is_better", "thresholds"}:
+    if strict and set(value) - {"interval"} != {"name", "value", "higher_is_better", "thresholds"}:
         raise Damaged("metric lacks its name, value, direction or thresholds")
     metric = MetricResult(name=value.get("name", ""), value=value.get("value"),
-                          higher_is_better=value.get("higher_is_better", True), thresholds=value.get("thresholds") or [])
+                          higher_is_better=value.get("higher_is_better", True), thresholds=value.get("thresholds") or [],
+                          interval=_interval(value.get("interval")))
     if not (_number(metric.value, missing_ok=True) and isinstance(metric.thresholds, list)
             and all(map(_number, metric.thresholds)) and isinstance(metric.name, str)
             and isinstance(metric.higher_is_better, bool)):
         raise Damaged("metric has a value, thresholds, name or direction of the wrong type")
     return metric
+
+
+def _interval(value) -> Interval | None:
+    if value is None:
+        return None
+    try:
+        return Interval.from_json(value)
+    except ValueError:
+        raise Damaged("the metric's interval is not low, high, level and resamples") from None
+
+
+def _advice(value) -> list[Advice]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise Damaged("advice is not a list")
+    try:
+        return [Advice.from_json(item) for item in value]
+    except ValueError:
+        raise Damaged("an advice line is not a rule and a text") from None
 
 
 def _usage(value) -> Usage | None:

@@ -224,8 +224,8 @@ def _class_row(row: Row, categories: list[int]) -> dict:
             "page": f"{CANDIDATES}/{row.folder}/{candidate_page.FILE_NAME}"}
 
 
-FILE_COLUMNS = ("candidate", "category", "question", "file", "status", "score", "weight", "stopped", "reason", "seconds",
-                "peak_mb", "sha256", "flags")
+FILE_COLUMNS = ("candidate", "category", "question", "file", "status", "score", "weight", "metric", "value",
+                "interval_low", "interval_high", "margin", "stopped", "reason", "seconds", "peak_mb", "sha256", "flags")
 FLAG_COLUMNS = ("flag", "kind", "category", "candidate", "file", "sha256", "evidence", "rule")
 
 
@@ -233,7 +233,7 @@ def _file_row(candidate: str, question: Question, cell: Cell, found_flags: list)
     result, usage = cell.result, cell.result.usage
     mine = [f.id for f in found_flags if any(m.candidate == candidate and m.category == cell.category for m in f.members)]
     return {"candidate": candidate, "category": question.category, "question": question.id, "file": cell.file,
-            "status": result.status, "score": result.score, "weight": question.weight,
+            "status": result.status, "score": result.score, "weight": question.weight, **_metric_cells(result),
             "stopped": result.stopped or "", "reason": "" if result.graded else result.reason,
             "seconds": usage.seconds if usage else "", "peak_mb": usage.peak_mb if usage else "",
             "sha256": cell.sha256 or "", "flags": " ".join(mine)}
@@ -243,6 +243,16 @@ def _flag_rows(found_flags: list) -> list[dict]:
     return [{"flag": f.id, "kind": f.kind, "category": m.category, "candidate": m.candidate, "file": m.file,
              "sha256": m.sha256 or "", "evidence": f.evidence, "rule": RULES[f.kind]}
             for f in found_flags for m in f.members]
+
+
+def _metric_cells(result: Result) -> dict:
+    """The value, its interval and its distance to the thresholds around it (empty for a file not graded)."""
+    metric = result.metric
+    if not (result.graded and metric and metric.value is not None):
+        return {"metric": "", "value": "", "interval_low": "", "interval_high": "", "margin": ""}
+    interval = metric.interval
+    return {"metric": metric.name, "value": metric.value, "interval_low": interval.low if interval else "",
+            "interval_high": interval.high if interval else "", "margin": metric.margin().text(metric.name)}
 
 
 def questions_for(chosen_ids: list[str] | None) -> dict[int, Question]:

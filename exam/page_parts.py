@@ -74,6 +74,29 @@ footer { margin-top: 36px; color: var(--muted); font-size: 13px; }
 .curves svg { max-width: 480px; }
 ul.advice { margin: 6px 0 12px; padding: 0; list-style: none; }
 ul.advice li { margin: 6px 0; padding: 8px 12px; border-left: 4px solid #0072b2; background: #eef5fb; border-radius: 4px; }
+.safety { margin: 8px 0 0; color: var(--muted); }
+.steps { margin: 6px 0 12px; padding-left: 1.3em; }
+.steps li { margin: 3px 0; }
+.steps li:first-child { font-weight: 600; }
+.practise { margin: 6px 0; padding-left: 1.3em; }
+.practise > li { margin: 8px 0; }
+.scroll { overflow-x: auto; max-width: 100%; margin: 6px 0 12px; }
+table.confusion { width: auto; }
+table.confusion th, table.confusion td { text-align: right; white-space: nowrap; padding: 4px 8px; }
+table.confusion th { text-transform: none; letter-spacing: 0; font-size: 13px; }
+table.confusion th.true { text-align: left; position: sticky; left: 0; background: var(--panel); white-space: normal; }
+table.confusion td.hit { background: #d9efe2; font-weight: 700; color: var(--pass); }
+table.confusion td.miss { background: #fdecea; }
+@media (max-width: 600px) {
+  main { margin: 0; padding: 16px 14px 24px; border-radius: 0; }
+  h1 { font-size: 21px; }
+  .verdict { flex-direction: column; align-items: flex-start; gap: 8px; }
+  .bar { width: 100%; }
+  .plots { grid-template-columns: 1fr; }
+  #categories { overflow-x: auto; }
+  .ladder { flex-wrap: wrap; }
+  .ladder div { flex: 1 0 30%; }
+}
 """
 
 
@@ -122,6 +145,8 @@ def diagnostics_table(diagnostics: dict, skip_matrices: bool) -> str:
             rows.append(f"<tr><th>{_label(key)}</th><td>{cells}</td></tr>")
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             tables.append(_records_table(key, value))
+        elif key == "confusion_matrix" and _labelled(value, diagnostics.get("class_names")):
+            tables.append(_confusion(value, diagnostics["class_names"]))
         elif isinstance(value, list) and value and all(isinstance(v, list) for v in value):
             if not skip_matrices:
                 tables.append(_matrix(key, value))
@@ -142,6 +167,31 @@ def _records_table(key: str, items: list[dict]) -> str:
     body = "".join("<tr>" + "".join(f"<td>{number(item.get(c))}</td>" for c in columns) + "</tr>" for item in shown)
     return (f"<h3>{_label(key).capitalize()}</h3><table class=\"records\"><thead><tr>"
             + "".join(f"<th>{_label(c)}</th>" for c in columns) + f"</tr></thead><tbody>{body}</tbody></table>{more}")
+
+
+def _labelled(matrix, names) -> bool:
+    """A square matrix of counts with one class name per row, as the classification graders record it."""
+    return (isinstance(names, list) and all(isinstance(n, str) for n in names) and isinstance(matrix, list)
+            and len(matrix) == len(names) > 0
+            and all(isinstance(row, list) and len(row) == len(names) for row in matrix))
+
+
+def _confusion(matrix: list[list], names: list[str]) -> str:
+    """Rows: the true class; columns: the model's answer; the diagonal (right answers) in green, its own scroll box."""
+    head = "".join(f"<th scope=\"col\">{_e(name)}</th>" for name in names)
+    rows = "".join(
+        f"<tr><th scope=\"row\" class=\"true\">{_e(name)}</th>"
+        + "".join(f"<td class=\"{'hit' if i == j else 'miss' if _positive(v) else ''}\">{number(v)}</td>"
+                  for j, v in enumerate(row)) + "</tr>"
+        for i, (name, row) in enumerate(zip(names, matrix)))
+    return ("<h3>Confusion matrix</h3><p class=\"muted\">Rows: the true class of each hidden example; columns: "
+            "the model's answer. The diagonal (green) holds the right answers.</p>"
+            "<div class=\"scroll\"><table class=\"confusion\"><thead><tr><th class=\"true\">true &#8595; "
+            f"answer &#8594;</th>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
+
+
+def _positive(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
 
 
 def _matrix(key: str, matrix: list[list]) -> str:

@@ -31,6 +31,7 @@ class CategoryLine:
     reference_shown: bool = False  # `solve N` ran during the sitting: the reference model was on disk
     flagged_attempts: int = 0  # submissions made after that; they still count, marked
     seconds_spent: float = 0.0  # see time_spent()
+    margin: str = ""  # the best attempt's value, interval and distance to the thresholds around it (tfexam.margin)
 
 
 @dataclass
@@ -127,6 +128,8 @@ def category_lines(session: Session, records: list[Record]) -> list[CategoryLine
         question = questions.get(question_id)
         mine = [a for a in found if a.category == question.category]
         counted = [a.score for a in mine if a.record.counts]
+        best = next((a for a in mine if a.best), None)
+        metric = best.record.result.metric if best else None
         lines.append(CategoryLine(
             category=question.category,
             question=question_id,
@@ -137,6 +140,7 @@ def category_lines(session: Session, records: list[Record]) -> list[CategoryLine
             reference_shown=question.category in shown,
             flagged_attempts=sum(1 for a in mine if a.flagged),
             seconds_spent=round(spent.get(question.category, 0.0), 1),
+            margin=metric.safety_text() if metric and metric.value is not None else "",
         ))
     return lines
 
@@ -219,6 +223,8 @@ def render(session: Session, records: list[Record], now: float | None = None) ->
         tries = f"{line.attempts}" + (f" ({line.late_attempts} late)" if line.late_attempts else "")
         flag = "reference shown" if line.reference_shown else ""
         rows.append(f"{name:<32} {line.question:<30} {best:>5} {line.weight:>6}  {tries:<12} {flag}".rstrip())
+        if line.margin:
+            rows.append(f"{'':<33}{line.margin}")
     rows.append(f"Weighted total: {data.weighted_score}/{data.weighted_max} = {data.percent}% "
                 f"(pass mark {data.pass_mark_percent}%): {verdict(data)}")
     if data.reference_shown:

@@ -13,7 +13,7 @@ from pathlib import Path
 from tfexam import checklist, questions
 from tfexam.questions import MAX_SCORE
 from tfexam.result import Continuation
-from exam import ledger, report, report_curves, runs
+from exam import ledger, practice, report, report_curves, runs
 from exam.page_parts import CATEGORY_COLOURS, CSS, diagnostics_table as _diagnostics, escape as _e, figure
 from exam.page_parts import number as _number
 from exam.attempt import Attempt, ReferenceShown
@@ -48,6 +48,7 @@ def render(workspace: Path, session: Session, records: list[report.Record], now:
     trained, skipped = runs.load_all(workspace)
     for problem in skipped:
         progress(f"warning: {problem}")
+    plans = {plan.category: plan for plan in practice.plans(session, records)}
     state = (f"ended {format_duration(session.ended_at - session.started_at)} after the start" if session.ended
              else f"running, {format_duration(session.time_left(now))} left" if session.time_left(now) > 0
              else "over time, not ended")
@@ -59,8 +60,9 @@ def render(workspace: Path, session: Session, records: list[report.Record], now:
         "</header>",
         _verdict(data),
         _categories_table(lines, after_last),
+        _practise_section(list(plans.values())),
         _timeline(session, found, shown, now),
-        *(_category_section(workspace, session, line, found, shown, trained) for line in lines),
+        *(_category_section(workspace, session, line, found, shown, trained, plans[line.category]) for line in lines),
         f"<footer>Written by tfexam on {_e(_when(now))} from {_e(str(ledger.ledger_file(workspace)))}. "
         "Best on-time score per category counts; late attempts are shown but never count.</footer>",
     ]
@@ -220,8 +222,33 @@ def _marker(attempt: report.Timed, cx: float, cy: float) -> str:
             f"fill=\"{colour}\"/></g>")
 
 
+def _practise_section(plans: list[practice.Plan]) -> str:
+    """Across categories: the ones below 5/5, weakest first, each with its first step and the skills it practises."""
+    weakest = practice.to_practise(plans)
+    if not weakest:
+        return ("<section id=\"practise\"><h2>What to practise next</h2><p>Every category is at 5/5: practise "
+                "under time pressure, or draw other questions (<code>tfexam start --draw</code>).</p></section>")
+    items = []
+    for plan in weakest:
+        question = questions.get(plan.question)
+        score = "nothing graded yet" if plan.score is None else f"{plan.score}/{MAX_SCORE}"
+        items.append(f"<li><a href=\"#category-{plan.category}\"><strong>Category {plan.category} &middot; "
+                     f"{_e(question.category_name)}</strong></a> ({score}): {_e(plan.first_step)}"
+                     + (f"<br><span class=\"muted\">Skills: {_e('; '.join(plan.skills))}</span>" if plan.skills else "")
+                     + "</li>")
+    return "\n".join(["<section id=\"practise\">", "<h2>What to practise next</h2>",
+                      "<ol class=\"practise\">", *items, "</ol>", "</section>"])
+
+
+def _steps(plan: practice.Plan) -> list[str]:
+    if not plan.steps:
+        return []
+    return ["<h3>Advice and next steps</h3>", "<ol class=\"steps\">", *(f"<li>{_e(step)}</li>" for step in plan.steps),
+            "</ol>"]
+
+
 def _category_section(workspace: Path, session: Session, line: report.CategoryLine, found: list[report.Timed],
-                      shown: dict[int, ReferenceShown], trained: list[runs.Run]) -> str:
+                      shown: dict[int, ReferenceShown], trained: list[runs.Run], plan: practice.Plan) -> str:
     question = questions.get(line.question)
     mine = [a for a in found if a.category == line.category]
     best = next((a for a in mine if a.best), None)
@@ -243,15 +270,17 @@ def _category_section(workspace: Path, session: Session, line: report.CategoryLi
     if best is None:
         parts.append("<p class=\"muted\">No on-time graded attempt in this category.</p>")
     else:
-        parts += _best_attempt(workspace, question, best)
+        parts += _best_attempt(workspace, question, best, _steps(plan))
         parts += report_curves.run_section(runs.by_id(trained, best.record.run), question, best.record.result)
+    if best is None:
+        parts += _steps(plan)
     parts += report_curves.repeats_section(trained, line.category, question)
     parts += _attempts_table(mine)
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def _best_attempt(workspace: Path, question, best: report.Timed) -> list[str]:
+def _best_attempt(workspace: Path, question, best: report.Timed, steps: list[str]) -> list[str]:
     record = best.record
     metric = record.result.metric
     thresholds = (metric and metric.thresholds) or list(question.metric.thresholds)
@@ -266,7 +295,9 @@ def _best_attempt(workspace: Path, question, best: report.Timed) -> list[str]:
         f"<strong>{_number(value)}</strong> <span class=\"muted\">&middot; submitted {format_duration(best.at)} after the "
         f"start{' &middot; after the reference was shown' if best.flagged else ''}</span></div>",
         f"<div class=\"ladder\">{ladder}</div>",
+        f"<p class=\"safety\">How safe: {_e(metric.safety_text())}</p>" if metric and metric.value is not None else "",
         "</div>",
+        *steps,
     ]
     diagnostics = record.result.diagnostics
     plots = [p for p in (_embedded(workspace, record, a) for a in record.result.artifacts) if p]

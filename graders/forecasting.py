@@ -87,7 +87,7 @@ def _one_step(model, question, series, split, artifacts):
                 f"{question.title}: one-step forecasts on the hidden part (MAE {mae:.4f}, persistence {baseline_mae['persistence']:.4f})",
                 settings.value_label)
         written.append(str(path))
-    return Evaluation(value=mae, details=details, diagnostics=diagnostics, artifacts=written)
+    return Evaluation(value=mae, details=details, diagnostics=diagnostics, artifacts=written, per_example=errors)
 
 
 def _multi_step(model, question, series, split, artifacts):
@@ -117,4 +117,5 @@ def _multi_step(model, question, series, split, artifacts):
                 f"{question.title}: {columns[0]}, {horizon}-step forecasts (MAE {mae:.4f}, persistence {baseline_mae['persistence']:.4f})",
                 f"normalised {columns[0]}")
         written.append(str(path))
-    return Evaluation(value=mae, details=details, diagnostics=diagnostics, artifacts=written)
+    return Evaluation(value=mae, details=details, diagnostics=diagnostics, artifacts=written, per_example=errors,
+                      dependent_run=horizon)

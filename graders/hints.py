@@ -7,6 +7,7 @@ kind: a text model never hears about pixel scaling, a forecast never about pictu
 from __future__ import annotations
 
 from tfexam import kinds
+from tfexam.result import Advice
 from tfexam.questions import format_shape
 
 # A model whose accuracy is within this of always answering the majority class learned (almost) nothing.
@@ -24,15 +25,16 @@ def _preparation(question) -> str:
     return "check the training data"
 
 
-def same_answer(question, predicted, class_names: list[str]) -> str | None:
+def same_answer(question, predicted, class_names: list[str]) -> Advice | None:
     """A classifier that gives one answer to every example learned nothing: say so, with advice for its kind."""
     import numpy as np
 
     answers = np.unique(predicted)
     if len(answers) != 1:
         return None
-    return (f"the model answers '{class_names[int(answers[0])]}' for every {kinds.registry()[question.kind].example}: it has not "
-            f"learned to tell them apart ({_preparation(question)}, train longer, or lower the learning rate)")
+    return Advice("same_answer", f"the model answers '{class_names[int(answers[0])]}' for every "
+                  f"{kinds.registry()[question.kind].example}: it has not learned to tell them apart "
+                  f"({_preparation(question)}, train longer, or lower the learning rate)")
 
 
 # NaN or Inf out of a model fed the grader's own inputs: training diverged. What else to try depends on the kind.
@@ -78,13 +80,13 @@ def _product(shape: tuple) -> int:
     return total
 
 
-def frozen_tokenizer(question, accuracy: float, majority: float) -> str | None:
+def frozen_tokenizer(question, accuracy: float, majority: float) -> Advice | None:
     """Text classification near chance: the usual cause is a tokenizer other than the frozen one the grader rebuilds."""
     if accuracy > majority + NEAR_CHANCE:
         return None
     settings, train = question.settings, question.data.train
     fitted = f"the first {train.stop - train.start:,} training texts" if train.stop is not None else "the training texts"
-    return (f"accuracy is close to always answering the majority class: was the model trained on the frozen "
+    return Advice("frozen_tokenizer", f"accuracy is close to always answering the majority class: was the model trained on the frozen "
             f"tokenizer? The grader rebuilds Tokenizer(num_words={settings.vocab_size}, oov_token="
             f"'{settings.oov_token}') fitted on {fitted}, then "
             f"pad_sequences(maxlen={settings.max_length}, padding='{settings.padding}', "

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from tfexam.questions import Question
-from tfexam.result import Check, Evaluation
+from tfexam.result import Advice, Check, Evaluation
 from graders import hints, images
 from graders.pipeline import predict
 
@@ -58,7 +58,7 @@ def evaluate(model, question: Question, artifacts: Path | None = None) -> Evalua
     outputs = predict(model, images.scale_pixels(pixels, settings.pixel_scale),
                       batch_size=settings.batch_size, kind=question.kind)
     binary = len(names) == 2 and outputs.reshape(len(labels), -1).shape[1] == 1
-    details_extra = []
+    advice = []
     if binary:
         outputs = outputs.reshape(-1)
         threshold = settings.decision_threshold
@@ -66,8 +66,8 @@ def evaluate(model, question: Question, artifacts: Path | None = None) -> Evalua
         confidence = np.abs(outputs - threshold)
         captions = [f"{picture_names[i]}\n{names[labels[i]]}, p({names[1]})={outputs[i]:.2f}" for i in range(len(labels))]
         if outputs.min() < 0 or outputs.max() > 1:
-            details_extra.append("outputs leave [0, 1]: end the model with Dense(1, activation='sigmoid'); "
-                                 f"the grader reads the output as the probability of '{names[1]}' (above {threshold:g})")
+            advice.append(Advice("output_range", "outputs leave [0, 1]: end the model with Dense(1, activation='sigmoid'); "
+                                 f"the grader reads the output as the probability of '{names[1]}' (above {threshold:g})"))
     else:
         predicted = outputs.argmax(axis=1)
         ordered = np.sort(outputs, axis=1)
@@ -77,14 +77,13 @@ def evaluate(model, question: Question, artifacts: Path | None = None) -> Evalua
     accuracy, by_class = diagnostics["accuracy"], diagnostics["per_class_accuracy"]
     if len(names) > 2:
         details.insert(1, images.worst_classes_line(by_class))
-    details += details_extra
     hint = hints.same_answer(question, predicted, names)
     if hint:
-        details.append(hint)
+        advice.append(hint)
     elif binary and min(by_class.values()) < 0.5 <= max(by_class.values()):
         weak = min(by_class, key=by_class.get)
-        details.append(f"the model calls most {weak} {names[1 - names.index(weak)]}: it may rely on the scenery of "
-                       "the training pictures more than on the subject (augmentation helps)")
+        advice.append(Advice("one_class_missed", f"the model calls most {weak} {names[1 - names.index(weak)]}: it may "
+                             "rely on the scenery of the training pictures more than on the subject (augmentation helps)"))
     written = []
     if artifacts is not None:
         artifacts = Path(artifacts)
@@ -96,4 +95,5 @@ def evaluate(model, question: Question, artifacts: Path | None = None) -> Evalua
         written.append(str(images.save_mistakes_png(
             artifacts / images.MISCLASSIFIED_PNG, pixels[shown, ::step, ::step].astype("uint8"), [captions[i] for i in shown],
             "most confident mistakes (picture, true class, the model's answer)")))
-    return Evaluation(value=accuracy, details=details, diagnostics=diagnostics, artifacts=written)
+    return Evaluation(value=accuracy, details=details, diagnostics=diagnostics, artifacts=written, advice=advice,
+                      per_example=(predicted == labels).astype("float64"))

@@ -10,12 +10,12 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from tfexam import limits, modelbytes, modelfile  # noqa: E402
+from tfexam import limits, model_advice, modelbytes, modelfile  # noqa: E402
 from tfexam.questions import MAX_SCORE, Question, format_shape  # noqa: E402
 from tfexam.checks import CheckName  # noqa: E402
 from tfexam.refusal import Refused  # noqa: E402
 from tfexam.result import ERROR, GRADED, REFUSED, Check, MetricResult, Result  # noqa: E402
-from graders import fingerprint as fingerprints, hints, keras2, rubric  # noqa: E402
+from graders import fingerprint as fingerprints, hints, interval, keras2, rubric  # noqa: E402
 
 
 def grade(path: Path | str, question: Question, artifacts: Path | None = None, fingerprint: bool = False) -> Result:
@@ -24,7 +24,7 @@ def grade(path: Path | str, question: Question, artifacts: Path | None = None, f
     started = time.monotonic()
     result = Result(question=question.id, category=question.category, status=GRADED, max_score=MAX_SCORE)
     try:
-        model = load(Path(path), question, result.checks)
+        model, description = load(Path(path), question, result.checks)
         check_contract(model, question, result.checks)
         if fingerprint:
             result.fingerprint = fingerprints.of(model)
@@ -36,10 +36,13 @@ def grade(path: Path | str, question: Question, artifacts: Path | None = None, f
         evaluation = grader.evaluate(model, question, artifacts)
         value = float(evaluation.value)
         result.score = question.metric.score(value)
-        result.metric = MetricResult(question.metric.name, value, question.metric.higher_is_better, list(question.metric.thresholds))
+        result.metric = MetricResult(question.metric.name, value, question.metric.higher_is_better,
+                                     list(question.metric.thresholds), interval.of(evaluation, question.kind))
         result.diagnostics = evaluation.diagnostics
         result.artifacts = [str(a) for a in evaluation.artifacts]
-        result.output = "\n".join([rubric.explain(question.metric, value, question.public_target), *evaluation.details])
+        result.advice = advice(model, question, description, evaluation)
+        result.output = "\n".join([rubric.explain(question.metric, value, question.public_target), *evaluation.details,
+                                   *(f"advice: {a.text}" for a in result.advice)])
     except Refused as refusal:
         result.status = REFUSED
         result.checks.append(Check(refusal.check, False, refusal.message))
@@ -55,6 +58,18 @@ def grade(path: Path | str, question: Question, artifacts: Path | None = None, f
         result.output = message
     result.elapsed = round(time.monotonic() - started, 3)
     return result
+
+
+def advice(model, question: Question, description: tuple[dict, tuple], evaluation) -> list:
+    """The model's own advice (its stored output activation and loss against the task) and the grader's, once each."""
+    config, extra = description
+    units = _single_shape(model.output_shape, CheckName.OUTPUT)[-1]
+    found = model_advice.advise(config, model_advice.compile_settings(config, extra), question.kind,
+                                len(question.data.class_names) if question.data else 0, units)
+    rules = {a.rule for a in found}
+    # the stored activation already says why the outputs leave [0, 1]
+    covered = {"output_range"} if rules & {"linear_binary_output", "softmax_one_unit"} else set()
+    return found + [a for a in evaluation.advice if a.rule not in rules | covered]
 
 
 def out_of_memory(error: BaseException) -> bool:
@@ -89,7 +104,7 @@ def load(path: Path, question: Question, checks: list[Check]):
                                           f"(sha256 {digest[:12]})"))
         model = _build(copy, generation)
     checks.append(Check(CheckName.LOAD, True, f"loaded with {keras2.WRITER if generation == 2 else 'Keras 3'}, compile=False, safe_mode=True"))
-    return model
+    return model, (config, extra)
 
 
 def _build(copy: Path, generation: int):

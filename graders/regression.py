@@ -25,4 +25,5 @@ def evaluate(model, question: Question, artifacts=None) -> Evaluation:
         f"largest error {errors[worst]:.4g} at x = {x[worst]:g} (expected {expected[worst]:g}, got {predicted[worst]:.4f})",
     ]
     points = [{"x": float(a), "expected": float(b), "predicted": float(c)} for a, b, c in zip(x, expected, predicted)]
-    return Evaluation(value=float(errors.mean()), details=details, diagnostics={"points": points, "max_error": float(errors.max())})
+    return Evaluation(value=float(errors.mean()), details=details, diagnostics={"points": points, "max_error": float(errors.max())},
+                      per_example=errors)

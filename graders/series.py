@@ -9,6 +9,7 @@ import numpy as np
 
 from tfexam.kinds.forecasting import Normalisation
 from graders import plots
+from graders.interval import percentile_bootstrap
 
 
 NORMALISATIONS = typing.get_args(Normalisation)
@@ -54,15 +55,7 @@ def baselines(series: np.ndarray, targets: range, train_stop: int, moving_averag
 
 def paired_bootstrap(errors: np.ndarray, reference: np.ndarray, samples: int, seed: int) -> tuple[float, float]:
     """95% interval of mean(errors - reference) over resampled targets (the same draw for both)."""
-    rng = np.random.default_rng(seed)
-    difference = errors - reference
-    means = []
-    chunk = max(1, 2_000_000 // len(difference))  # a few MB of indices at a time, whatever the number of targets
-    for done in range(0, samples, chunk):
-        draws = rng.integers(0, len(difference), size=(min(chunk, samples - done), len(difference)))
-        means.append(difference[draws].mean(axis=1))
-    low, high = np.percentile(np.concatenate(means), [2.5, 97.5])
-    return float(low), float(high)
+    return percentile_bootstrap(errors - reference, samples, seed, 0.95)
 
 
 def retired_exam_score(mae: float) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from tfexam.questions import Question
-from tfexam.result import Evaluation
+from tfexam.result import Advice, Evaluation
 from graders import hints, images, text
 from graders.pipeline import predict
 
@@ -29,12 +29,13 @@ def evaluate(model, question: Question, artifacts=None) -> Evaluation:
         confidence = ordered[:, -1] - ordered[:, -2]
         shown_output = [f"answered {names[p]}" for p in predicted]
     details, diagnostics = images.classification(labels, predicted, names, "held-out texts")
+    advice = []
     if binary and (outputs.min() < 0 or outputs.max() > 1):
-        details.append("outputs leave [0, 1]: end the model with Dense(1, activation='sigmoid'); "
-                       "the grader reads the output as a probability")
-    details += filter(None, [hints.same_answer(question, predicted, names)])
+        advice.append(Advice("output_range", "outputs leave [0, 1]: end the model with Dense(1, activation='sigmoid'); "
+                             "the grader reads the output as a probability"))
+    advice += filter(None, [hints.same_answer(question, predicted, names)])
     majority = float(np.bincount(labels, minlength=len(names)).max() / len(labels))
-    details += filter(None, [hints.frozen_tokenizer(question, diagnostics["accuracy"], majority)])
+    advice += filter(None, [hints.frozen_tokenizer(question, diagnostics["accuracy"], majority)])
 
     # The most confident mistakes say the most about what the model learned.
     wrong = images.most_confident_mistakes(labels, predicted, confidence, question.settings.misclassified_shown)
@@ -43,4 +44,5 @@ def evaluate(model, question: Question, artifacts=None) -> Evaluation:
         details.append("most confident mistakes:")
         details += [f"  {e['output']} true={e['label']}  {e['text'][:120]}" for e in examples]
     diagnostics["misclassified"] = examples
-    return Evaluation(value=diagnostics["accuracy"], details=details, diagnostics=diagnostics)
+    return Evaluation(value=diagnostics["accuracy"], details=details, diagnostics=diagnostics, advice=advice,
+                      per_example=(predicted == labels).astype("float64"))

@@ -80,10 +80,11 @@ def evaluate(model, question: Question, artifacts=None) -> Evaluation:
              "hidden_lines": wordindex.split_xy(index, hidden, length)}
     predictors = naive_predictors(*parts["training_lines"], index.total_words)
     diagnostics: dict = {"vocabulary": index.total_words, "max_sequence_len": length}
-    accuracy = {}
+    accuracy, right = {}, {}
     for name, (inputs, targets) in parts.items():
         best = ranked(model, inputs, question.kind)
-        accuracy[name] = float(np.mean(best[:, 0] == targets))
+        right[name] = (best[:, 0] == targets).astype(float)
+        accuracy[name] = float(np.mean(right[name]))
         diagnostics[name] = {"ngrams": len(targets), "top1_accuracy": accuracy[name],
                              "top5_accuracy": float(np.mean((best == targets[:, None]).any(axis=1))),
                              **baselines(predictors, inputs, targets)}
@@ -96,4 +97,5 @@ def evaluate(model, question: Question, artifacts=None) -> Evaluation:
     diagnostics[Continuation.KEY] = written.to_json()
     details.append(f"continues the seed: \"{written.text}\"" + ("" if len(written.words) == question.settings.continuation_words
                                                                 else " (stopped: the model chose the padding id 0)"))
-    return Evaluation(value=accuracy[graded], details=details, diagnostics=diagnostics)
+    # each next word is one example of the interval's bootstrap (graders/interval.py)
+    return Evaluation(value=accuracy[graded], details=details, diagnostics=diagnostics, per_example=right[graded])

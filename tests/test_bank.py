@@ -70,3 +70,6 @@ def test_the_reference_scores_5_through_solve_and_submit(tmp_path, trained, ques
     assert payload["record"]["question"] == question.id and payload["record"]["score"] == 5
     if question.public_target:  # a public simulation's target for the same data is shown beside ours
         assert f"({question.public_target.beside(result['metric']['value'])})" in result["output"].splitlines()[0]
+    assert result["advice"] == [], "a reference solution gets no advice"
+    interval = result["metric"]["interval"]
+    assert interval["low"] <= result["metric"]["value"] <= interval["high"] and interval["resamples"] == 1000

@@ -169,8 +169,11 @@ def test_every_candidate_becomes_one_row_and_a_hostile_file_never_stops_the_batc
         assert row["status"] == status, (candidate, row)
         if status == "graded":
             assert row["reason"] == "" and int(row["score"]) >= 1, row
+            assert float(row["interval_low"]) <= float(row["value"]) <= float(row["interval_high"]), row
+            assert row["margin"].startswith(f"{row['metric']} ") and " held at " in row["margin"], row
         else:
             assert words in row["reason"] and "\n" not in row["reason"], (candidate, row["reason"])
+            assert row["value"] == row["margin"] == row["interval_low"] == "", row
     assert files["grace"]["stopped"] == "memory"
     assert not graded_class["markers"]["lambda"].exists() and not graded_class["markers"]["custom"].exists()
 

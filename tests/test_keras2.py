@@ -198,12 +198,14 @@ def test_category_4_near_chance_names_the_frozen_tokenizer():
     from graders import hints
 
     sarcasm = questions.get("c4_sarcasm")
-    line = hints.frozen_tokenizer(sarcasm, accuracy=0.55, majority=0.56)
+    advice = hints.frozen_tokenizer(sarcasm, accuracy=0.55, majority=0.56)
+    line = advice.text
+    assert advice.rule == "frozen_tokenizer"
     assert "Tokenizer(num_words=1000, oov_token='<OOV>')" in line and "first 20,000 training texts" in line
     assert "padding='post'" in line
     assert hints.frozen_tokenizer(sarcasm, accuracy=0.80, majority=0.56) is None
     bbc = hints.frozen_tokenizer(questions.get("c4_bbc_news"), accuracy=0.25, majority=0.24)
-    assert "first 1,780 training texts" in bbc
+    assert "first 1,780 training texts" in bbc.text
 
 
 def test_category_2_takes_exactly_28_by_28_where_other_questions_take_open_sizes(tf):

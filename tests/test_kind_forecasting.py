@@ -56,6 +56,8 @@ def test_persistence_scores_exactly_3_and_equals_the_baseline(tf, tmp_path, ques
     result = grade(tmp_path / "persistence.h5", question)
     assert result.status == "graded" and result.score == 3, result.output
     assert result.metric.value == pytest.approx(result.diagnostics["baselines_mae"]["persistence"], abs=1e-6)
+    interval = result.metric.interval  # persistence sits at 3/5: how far from 2/5 and 4/5 is the interval's business
+    assert interval.low < result.metric.value < interval.high and result.advice == []
 
 
 @pytest.mark.parametrize("question", SERIES)

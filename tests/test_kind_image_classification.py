@@ -83,6 +83,11 @@ def test_one_answer_for_every_picture_scores_0_and_says_why(tf, tmp_path, questi
         assert result.status == "graded" and result.score == 0, result.output
         assert result.metric.value <= result.diagnostics["majority_accuracy"] + 1e-9
         assert f"answers '{names[answer]}' for every hidden picture" in result.output
+        assert "same_answer" in [a.rule for a in result.advice]
+        if result.metric.value == 0:  # no right answer in any resample: the interval is a point
+            assert (result.metric.interval.low, result.metric.interval.high) == (0, 0)
+        else:
+            assert result.metric.interval.low < result.metric.value < result.metric.interval.high
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -78,6 +78,7 @@ def test_one_answer_for_every_text_scores_at_most_1_and_says_why(tf, tmp_path, d
         assert result.metric.value <= majority + 1e-9 and result.diagnostics["majority_accuracy"] == pytest.approx(majority)
         assert f"answers '{names[answer]}' for every hidden text" in result.output
         assert "pixel" not in result.output and "tokenizer" in result.output, "advice for a text question"
+        assert {"same_answer", "frozen_tokenizer"} <= {a.rule for a in result.advice}
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -30,7 +30,9 @@ def foreign_words(kind: str, line: str) -> list[str]:
 @pytest.mark.parametrize("question", CLASSIFIERS, ids=lambda q: q.id)
 def test_one_answer_for_everything_gets_advice_of_the_questions_own_kind(question):
     names = list(question.data.class_names)
-    line = hints.same_answer(question, np.zeros(20, dtype="int64"), names)
+    advice = hints.same_answer(question, np.zeros(20, dtype="int64"), names)
+    line = advice.text
+    assert advice.rule == "same_answer"
     assert f"answers '{names[0]}' for every hidden" in line
     assert foreign_words(question.kind, line) == [], line
     if question.kind == "image_classification":

@@ -62,22 +62,22 @@ def decode_images(page: Page) -> dict[str, tuple[int, int]]:
     return sizes
 
 
-def screenshot(page: Path, target: Path, height: int = 3000):
+def screenshot(page: Path, target: Path, height: int = 3000, width: int = 1200):
     """The page as headless Chromium draws it; returns the PIL image."""
     from PIL import Image
 
     done = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                           f"--screenshot={target}", f"--window-size=1200,{height}", page.as_uri()],
+                           f"--screenshot={target}", f"--window-size={width},{height}", page.as_uri()],
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0 and target.is_file(), done.stderr[-2000:]
     return Image.open(target).convert("RGB")
 
 
-def assert_real_render(image):
+def assert_real_render(image, width: int = 1200):
     """Not blank: several colours in quantity, and dark text on the light page."""
     from PIL import ImageStat
 
-    assert image.size[0] == 1200
+    assert image.size[0] == width
     assert max(ImageStat.Stat(image).stddev) > 20, "the screenshot is (nearly) one colour"
     colours = image.quantize(32).getcolors(64) or []
     assert sum(1 for count, _ in colours if count > 500) >= 6
@@ -132,7 +132,7 @@ def test_page_structure_and_every_image_decodes(sitting):
     exam("report", "--workspace", str(sitting))
     text = (sitting / "report.html").read_text(encoding="utf-8")
     page = Page(text)
-    assert page.sections == ["result", "categories", "timeline", "category-1", "category-5"]
+    assert page.sections == ["result", "categories", "practise", "timeline", "category-1", "category-5"]
     assert page.external == [] and page.scripts == 0, "the page must open offline, without scripts"
     assert page.tables >= 5
     sizes = decode_images(page)
@@ -180,3 +180,43 @@ def test_category3_report_embeds_the_confusion_matrix_and_the_mistakes(tf, tmp_p
     assert_real_render(screenshot(Path(payload["report_html"]), tmp_path / "c3.png", height=2400))
     ledger = [json.loads(line) for line in (workspace / ".tfexam" / "ledger.jsonl").read_text().splitlines()]
     assert [r.get("event") for r in ledger] == [None], "no reference was shown in this sitting"
+
+
+def tutor_page(tmp_path: Path) -> str:
+    from test_report import tutor_sitting
+
+    from exam import report_page
+
+    current, records = tutor_sitting()
+    path = tmp_path / "tutor report.html"
+    path.write_text(report_page.render(tmp_path, current, records, now=1100.0), encoding="utf-8")
+    return path
+
+
+def test_the_page_reads_like_a_tutor_s(tmp_path):
+    """Without TensorFlow, from ledger records: what to practise next across categories, the grader's advice and
+    next steps per category, how safe each score is, skills in words, a confusion matrix labelled on both axes."""
+    text = tutor_page(tmp_path).read_text(encoding="utf-8")
+    page = Page(text)
+    assert page.sections == ["result", "categories", "practise", "timeline", "category-1", "category-2", "category-4"]
+    practise = text[text.index('id="practise"'):text.index('id="timeline"')]
+    assert practise.index("Category 4") < practise.index("Category 2") and "Category 1 &middot;" not in practise
+    assert "fix what refused the last submission: input shape is (None, 100)" in practise
+    assert "Skills: Classify images with a deep neural network" in practise
+    assert "How safe: accuracy 0.81, 95% interval 0.802-0.818: 2/5 needs 0.95 (+0.14 to go)" in text
+    steps = text[text.index('id="category-2"'):text.index('id="category-4"')]
+    assert '<ol class="steps">\n<li>use sparse_categorical_crossentropy</li>\n<li>raise accuracy from 0.81 to 0.95' in steps
+    assert ">multi_class<" not in text and "Multi-class classification (softmax, sparse categorical loss)" in text
+    confusion = steps[steps.index('class="confusion"'):steps.index("</table>", steps.index('class="confusion"'))]
+    assert [h for h in ("zero", "one", "two") if confusion.count(f">{h}</th>") == 2] == ["zero", "one", "two"]
+    assert confusion.count('class="hit"') == 3 and '<td class="hit">3,779</td>' in confusion
+    assert '<div class="scroll"><table class="confusion">' in steps
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [390, 1280])
+def test_chromium_renders_the_tutor_page_at_phone_and_desktop_widths(tmp_path, width):
+    image = screenshot(tutor_page(tmp_path), tmp_path / f"tutor{width}.png", height=5000, width=width)
+    assert_real_render(image, width)
+    # the diagonal's green is drawn: the confusion matrix is on screen at this width
+    assert any(count > 100 and colour == (0xD9, 0xEF, 0xE2) for count, colour in image.getcolors(width * 5000))

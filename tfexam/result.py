@@ -53,6 +53,47 @@ class Usage:
 NO_USAGE = Usage(0.0, 0.0)  # a file refused before any grading process saw it
 
 
+@dataclass(frozen=True)
+class Interval:
+    """A percentile bootstrap interval of the metric over the hidden examples (graders/interval.py)."""
+
+    low: float
+    high: float
+    level: float  # 0.95
+    resamples: int
+
+    @classmethod
+    def from_json(cls, data) -> Interval:
+        if not (isinstance(data, dict) and set(data) == {"low", "high", "level", "resamples"}
+                and all(_number(data[k]) for k in ("low", "high", "level")) and type(data["resamples"]) is int
+                and data["low"] <= data["high"] and 0 < data["level"] < 1 and data["resamples"] > 0):
+            raise ValueError(f"interval {str(data)[:80]} is not low <= high, level and resamples")
+        return cls(float(data["low"]), float(data["high"]), float(data["level"]), data["resamples"])
+
+    def text(self) -> str:
+        return f"{self.level:.0%} interval {self.low:.4g}-{self.high:.4g}"
+
+
+@dataclass(frozen=True)
+class Advice:
+    """One piece of advice about a graded or refused model: `rule` names the rule that gave it (stable, for tests
+    and the report), `text` is what the learner reads."""
+
+    rule: str
+    text: str
+
+    @classmethod
+    def from_json(cls, data) -> Advice:
+        if not (isinstance(data, dict) and set(data) == {"rule", "text"}
+                and all(isinstance(data[k], str) and data[k] for k in ("rule", "text"))):
+            raise ValueError(f"advice {str(data)[:80]} is not a rule and a text")
+        return cls(data["rule"], data["text"])
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 @dataclass
 class Evaluation:
     """What a category's evaluate() returns: the metric value plus what helps the learner understand it."""
@@ -61,6 +102,10 @@ class Evaluation:
     details: list[str] = field(default_factory=list)
     diagnostics: dict = field(default_factory=dict)
     artifacts: list[str] = field(default_factory=list)
+    # one value per hidden example whose mean is `value` (graders/interval.py bootstraps it); never leaves the grader
+    per_example: object = None
+    dependent_run: int = 1  # consecutive per-example values that share data (overlapping windows): resampled together
+    advice: list[Advice] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -95,6 +140,29 @@ class MetricResult:
     value: float | None
     higher_is_better: bool
     thresholds: list[float]
+    interval: Interval | None = None  # absent in results written before intervals
+
+    @classmethod
+    def from_json(cls, data) -> MetricResult:
+        if not isinstance(data, dict):
+            raise ValueError("the metric is not a JSON object")
+        data = dict(data)
+        if data.get("interval") is not None:
+            data["interval"] = Interval.from_json(data["interval"])
+        return cls(**data)
+
+    def margin(self):
+        """The distance to the thresholds around the value (tfexam.margin), or None without a value."""
+        from tfexam.margin import margin
+
+        return None if self.value is None else margin(self.value, self.thresholds, self.higher_is_better)
+
+    def safety_text(self) -> str:
+        """'accuracy 0.912, 95% interval 0.906-0.918: 5/5 held at 0.89 (margin 0.022)'."""
+        found = self.margin()
+        if found is None:
+            return self.name
+        return found.after(f"{self.name} {self.value:.4g}" + (f", {self.interval.text()}" if self.interval else ""))
 
 
 @dataclass
@@ -136,6 +204,7 @@ class Result:
     stopped: str | None = None  # set by finish(): "timeout", "memory" or "crash"
     usage: Usage | None = None  # set by finish(): what the grading process cost
     fingerprint: Fingerprint | None = None  # set by the grader for a loaded model (tfexam/similarity.py)
+    advice: list[Advice] = field(default_factory=list)  # what to change, one line per rule that fired
 
     @classmethod
     def refused(cls, question: Question, check: CheckName, message: str) -> Result:
@@ -194,6 +263,8 @@ class Result:
         for check in data["checks"]:
             check["name"] = str(check["name"])
         data["usage"] = self.usage.to_json() if self.usage else None
+        if data["metric"] is not None and data["metric"]["interval"] is None:
+            del data["metric"]["interval"]
         return data
 
     @classmethod
@@ -210,7 +281,8 @@ class Result:
         try:
             data["checks"] = [Check(**c) for c in data.get("checks", [])]
             if data.get("metric") is not None:
-                data["metric"] = MetricResult(**data["metric"])
+                data["metric"] = MetricResult.from_json(data["metric"])
+            data["advice"] = [Advice.from_json(a) for a in _list(data.get("advice", []), "advice")]
             if data.get("usage") is not None:
                 data["usage"] = Usage.from_json(data["usage"])
             if data.get("fingerprint") is not None:
@@ -218,3 +290,9 @@ class Result:
             return cls(**data)
         except TypeError as error:
             raise ValueError(f"the grading result has the wrong shape ({error})") from None
+
+
+def _list(value, what: str) -> list:
+    if not isinstance(value, list):
+        raise ValueError(f"the grading result's {what} is not a list")
+    return value

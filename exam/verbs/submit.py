@@ -88,7 +88,11 @@ def missing_file(model: Path, category: int, given: bool) -> str:
 def render(question, result: Result, current, late_reason: str | None) -> str:
     if result.graded:
         lines = [f"Category {question.category} - {question.title} ({question.id}): {result.score}/{result.max_score}"]
-        lines += ["  " + line for line in result.output.splitlines()]
+        output = result.output.splitlines()
+        lines += ["  " + line for line in output[:1]]
+        if result.metric and result.metric.value is not None:
+            lines.append("  how safe: " + result.metric.safety_text())
+        lines += ["  " + line for line in output[1:]]
         lines += [f"  diagnostic: {a}" for a in result.artifacts]
     else:  # a refusal is one line: what is wrong, what to do, and the clock
         return f"Category {question.category} {result.status}: {result.reason} ({report.time_state(current)})"

@@ -32,6 +32,7 @@ class Kind:
     name: str  # the declaration's `kind`: this package's module and the grader's, graders/<name>.py
     settings: type[Settings]
     example: str = ""  # what a classifier is shown, as the learner knows it ("hidden picture")
+    task: str = ""  # "classification" or "regression": which output and loss fit (tfexam/model_advice.py); "" = no rule
 
     @property
     def title(self) -> str:

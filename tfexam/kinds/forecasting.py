@@ -28,4 +28,4 @@ class ForecastingSettings(Settings):
         return {}
 
 
-KIND = Kind("forecasting", ForecastingSettings)
+KIND = Kind("forecasting", ForecastingSettings, task="regression")

@@ -26,4 +26,4 @@ class ImageClassificationSettings(Settings):
         return {}
 
 
-KIND = Kind("image_classification", ImageClassificationSettings, example="hidden picture")
+KIND = Kind("image_classification", ImageClassificationSettings, example="hidden picture", task="classification")

@@ -15,4 +15,4 @@ class RegressionSettings(Settings):
     x: tuple[float, ...]  # the hidden inputs the grader predicts
 
 
-KIND = Kind("regression", RegressionSettings)
+KIND = Kind("regression", RegressionSettings, task="regression")

@@ -20,4 +20,4 @@ class TextClassificationSettings(Settings):
     decision_threshold: float = 0.5  # binary: an output above it counts as class_names[1] (Keras' binary accuracy)
 
 
-KIND = Kind("text_classification", TextClassificationSettings, example="hidden text")
+KIND = Kind("text_classification", TextClassificationSettings, example="hidden text", task="classification")

@@ -29,4 +29,4 @@ class TextGenerationSettings(Settings):
         return {}
 
 
-KIND = Kind("text_generation", TextGenerationSettings, example="next word")
+KIND = Kind("text_generation", TextGenerationSettings, example="next word", task="classification")
