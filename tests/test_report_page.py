@@ -202,11 +202,11 @@ def test_the_page_reads_like_a_tutor_s(tmp_path):
     practise = text[text.index('id="practise"'):text.index('id="timeline"')]
     assert practise.index("Category 4") < practise.index("Category 2") and "Category 1 &middot;" not in practise
     assert "fix what refused the last submission: input shape is (None, 100)" in practise
-    assert "Skills: Classify images with a deep neural network" in practise
+    assert "Skills: build sequential models of several layers; multi-class classification" in practise
     assert "How safe: accuracy 0.81, 95% interval 0.802-0.818: 2/5 needs 0.95 (+0.14 to go)" in text
     steps = text[text.index('id="category-2"'):text.index('id="category-4"')]
     assert '<ol class="steps">\n<li>use sparse_categorical_crossentropy</li>\n<li>raise accuracy from 0.81 to 0.95' in steps
-    assert ">multi_class<" not in text and "Multi-class classification (softmax, sparse categorical loss)" in text
+    assert ">train_multi_class<" not in text and "<li>multi-class classification</li>" in text
     confusion = steps[steps.index('class="confusion"'):steps.index("</table>", steps.index('class="confusion"'))]
     assert [h for h in ("zero", "one", "two") if confusion.count(f">{h}</th>") == 2] == ["zero", "one", "two"]
     assert confusion.count('class="hit"') == 3 and '<td class="hit">3,779</td>' in confusion
