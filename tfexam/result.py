@@ -72,6 +72,41 @@ class MetricResult:
 
 
 @dataclass
+class Slip:
+    """A preprocessing slip under which the graded model scores clearly higher than as graded (graders/slips/)."""
+
+    name: str
+    value: float  # the metric with the slip, on the re-scoring's subsample
+    frozen_value: float  # the metric as graded, on the same subsample
+    line: str  # the one line shown: both numbers, what the exam feeds and the fix
+
+
+@dataclass
+class Rescoring:
+    """The counterfactual re-scoring of a model below full marks: the usual slips tried on a seeded subsample of the
+    hidden set within a time budget. It never changes the score."""
+
+    examples: int  # the subsample's size
+    seconds: float  # what it cost
+    frozen_value: float  # the metric as graded, on the subsample
+    values: dict[str, float] = field(default_factory=dict)  # the metric under each slip tried
+    left_out: list[str] = field(default_factory=list)  # slips not applicable to this model, or past the time budget
+    slip: Slip | None = None  # the clearest slip, if one scores clearly higher
+
+    @classmethod
+    def from_json(cls, data: dict) -> Rescoring:
+        if not isinstance(data, dict):
+            raise ValueError("rescoring is not an object")
+        data = dict(data)
+        if data.get("slip") is not None:
+            data["slip"] = Slip(**data["slip"])
+        try:
+            return cls(**data)
+        except TypeError as error:
+            raise ValueError(f"rescoring has the wrong shape ({error})") from None
+
+
+@dataclass
 class Result:
     question: str
     category: int
@@ -86,6 +121,7 @@ class Result:
     elapsed: float = 0.0
     stopped: str | None = None  # set by finish(): "timeout", "memory" or "crash"
     usage: Usage | None = None  # set by finish(): what the grading process cost
+    rescoring: Rescoring | None = None  # below full marks: the score under the usual preprocessing slips
 
     @classmethod
     def refused(cls, question: Question, check: CheckName, message: str) -> Result:
@@ -163,6 +199,8 @@ class Result:
                 data["metric"] = MetricResult(**data["metric"])
             if data.get("usage") is not None:
                 data["usage"] = Usage.from_json(data["usage"])
+            if data.get("rescoring") is not None:
+                data["rescoring"] = Rescoring.from_json(data["rescoring"])
             return cls(**data)
         except TypeError as error:
             raise ValueError(f"the grading result has the wrong shape ({error})") from None
