@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tfexam.questions import CATEGORIES, MAX_SCORE
-from tfexam.result import STATUSES, Check, MetricResult, Result, Usage
+from tfexam.result import STATUSES, Check, MetricResult, Rescoring, Result, Usage
 
 VERSION = 2
 REFERENCE_SHOWN = "reference_shown"
@@ -63,7 +63,7 @@ class Attempt:
         line = {name: getattr(self, name) for name in SUBMISSION_FIELDS}
         line |= {name: data[name] for name in RESULT_FIELDS}
         line["elapsed_s"] = data["elapsed"]
-        return {k: v for k, v in line.items() if not (k in ("seq", "model_sha256", "model_copy") and v is None)}
+        return {k: v for k, v in line.items() if not (k in ("seq", "model_sha256", "model_copy", "rescoring") and v is None)}
 
     to_json = to_line  # in a Reply's JSON, the record as the ledger holds it
 
@@ -87,7 +87,8 @@ class ReferenceShown:
 
 SUBMISSION_FIELDS = ("version", "seq", "session", "category", "question", "submitted_at", "submitted_path", "late",
                      "time_left_s", "user", "host", "model_sha256", "model_copy")
-RESULT_FIELDS = ("status", "score", "max_score", "metric", "checks", "artifacts", "diagnostics", "stopped", "usage")
+RESULT_FIELDS = ("status", "score", "max_score", "metric", "checks", "artifacts", "diagnostics", "stopped", "usage",
+                 "rescoring")  # rescoring: optional in version 2 (absent when the grading did not re-score)
 
 
 def parse(line) -> Attempt | ReferenceShown | None:
@@ -138,7 +139,7 @@ def _attempt(line: dict, strict: bool) -> Attempt:
                     checks=_checks(line.get("checks")), metric=_metric(line.get("metric"), strict),
                     diagnostics=_optional(line, "diagnostics", dict) or {}, artifacts=_artifacts(line.get("artifacts")),
                     elapsed=_optional(line, "elapsed_s", float) or 0.0, stopped=_optional(line, "stopped", str),
-                    usage=_usage(line.get("usage")))
+                    usage=_usage(line.get("usage")), rescoring=_rescoring(line.get("rescoring")))
     return Attempt(session=line["session"], category=line["category"], submitted_at=line["submitted_at"],
                    late=line["late"], result=result, question=result.question or None,
                    submitted_path=_optional(line, "submitted_path", str),
@@ -180,6 +181,15 @@ def _metric(value, strict: bool) -> MetricResult | None:
             and isinstance(metric.higher_is_better, bool)):
         raise Damaged("metric has a value, thresholds, name or direction of the wrong type")
     return metric
+
+
+def _rescoring(value) -> Rescoring | None:
+    if value is None:
+        return None
+    try:
+        return Rescoring.from_json(value)
+    except ValueError as error:
+        raise Damaged(str(error)) from None
 
 
 def _usage(value) -> Usage | None:

@@ -329,6 +329,7 @@ def _best_attempt(workspace: Path, question, best: report.Timed) -> list[str]:
         f"<strong>{_number(value)}</strong> <span class=\"muted\">&middot; submitted {format_duration(best.at)} after the "
         f"start{' &middot; after the reference was shown' if best.flagged else ''}</span></div>",
         f"<div class=\"ladder\">{ladder}</div>",
+        *_slip(record.result.rescoring),
         "</div>",
     ]
     diagnostics = record.result.diagnostics
@@ -339,6 +340,13 @@ def _best_attempt(workspace: Path, question, best: report.Timed) -> list[str]:
     if plots:
         parts += ["<h3>Plots</h3>", "<div class=\"plots\">", *plots, "</div>"]
     return parts
+
+
+def _slip(rescoring) -> list[str]:
+    """The preprocessing slip the re-scoring found (graders/slips/), in the grader's own words."""
+    if rescoring is None or rescoring.slip is None:
+        return []
+    return [f"<p class=\"note slip\"><strong>Preprocessing slip:</strong> {_e(rescoring.slip.line)}</p>"]
 
 
 def _artifact_path(workspace: Path, record: Attempt, recorded: str) -> Path | None:

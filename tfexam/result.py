@@ -95,15 +95,25 @@ class Rescoring:
 
     @classmethod
     def from_json(cls, data: dict) -> Rescoring:
-        if not isinstance(data, dict):
-            raise ValueError("rescoring is not an object")
-        data = dict(data)
-        if data.get("slip") is not None:
-            data["slip"] = Slip(**data["slip"])
-        try:
-            return cls(**data)
-        except TypeError as error:
-            raise ValueError(f"rescoring has the wrong shape ({error})") from None
+        """Read strictly (a ledger line is not trusted): every field known and of its type."""
+        if not (isinstance(data, dict) and set(data) == {f.name for f in fields(cls)}):
+            raise ValueError("rescoring lacks or adds fields")
+        slip = data["slip"]
+        if slip is not None and not (isinstance(slip, dict) and set(slip) == {f.name for f in fields(Slip)}
+                                     and isinstance(slip["name"], str) and isinstance(slip["line"], str)
+                                     and _numbers(slip["value"], slip["frozen_value"])):
+            raise ValueError("rescoring's slip is not a name, two numbers and a line")
+        values, left_out = data["values"], data["left_out"]
+        if not (_numbers(data["examples"], data["seconds"], data["frozen_value"]) and isinstance(values, dict)
+                and all(isinstance(k, str) for k in values) and _numbers(*values.values())
+                and isinstance(left_out, list) and all(isinstance(n, str) for n in left_out)):
+            raise ValueError("rescoring's numbers or names are of the wrong type")
+        return cls(int(data["examples"]), float(data["seconds"]), float(data["frozen_value"]),
+                   {k: float(v) for k, v in values.items()}, list(left_out), Slip(**slip) if slip else None)
+
+
+def _numbers(*values) -> bool:
+    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
 
 
 @dataclass

@@ -8,9 +8,9 @@ budget (BUDGET_SECONDS: a slip not started by then is left out and listed). Noth
 predict on arrays: the caller (graders.pipeline) hands in `run(inputs, batch_size)`, its own guarded predict.
 
 "Clearly higher": a paired bootstrap of the per-example difference (slip minus as graded; BOOTSTRAP_SAMPLES
-resamples of the subsample) puts the lower end of its 99% interval above a margin of a tenth of the distance between
-the question's 1/5 and 5/5 thresholds (Fashion-MNIST 0.014 accuracy, sarcasm 0.018, sunspots 0.0063 MAE): beyond the
-subsample's noise, with the few slips of a kind tried side by side, and large enough to matter for the grade.
+resamples of the subsample) puts the lower end of its 99% interval above a margin, the finest rung of the question's
+score ladder (the smallest gap between two thresholds: Fashion-MNIST 0.01 accuracy, sarcasm 0.02, sunspots 0.0015
+MAE): beyond the subsample's noise, with the few slips of a kind tried side by side, and large enough to move a grade.
 The clearest (largest improvement) is named.
 """
 
@@ -118,7 +118,7 @@ def rescore(run: Run, question: Question, fatal: Callable[[BaseException], bool]
 
 def margin(question: Question) -> float:
     thresholds = question.metric.thresholds
-    return abs(thresholds[-1] - thresholds[0]) / 10
+    return min(abs(b - a) for a, b in zip(thresholds, thresholds[1:]))
 
 
 def clear_gain(question: Question, frozen: np.ndarray, slipped: np.ndarray) -> float | None:

@@ -57,7 +57,7 @@ def _changed(**change):
 
 
 def _fitted_on(question: Question) -> str:
-    return f"the tokenizer fitted on the first {text.texts_fitted(question, text.TRAINING):,} training texts"
+    return f"the ids of the tokenizer fitted on the first {text.texts_fitted(question, text.TRAINING):,} training texts"
 
 
 def _other_size(question: Question) -> int:
@@ -70,15 +70,15 @@ def _other(value: str) -> str:
 
 SLIPS = [
     Slip("tokenizer_on_all_texts",
-         fed=lambda q: f"a tokenizer fitted on all {text.texts_fitted(q, text.ALL_TEXTS):,} texts of the dataset",
+         fed=lambda q: f"the ids of a tokenizer fitted on all {text.texts_fitted(q, text.ALL_TEXTS):,} texts of the dataset",
          exam=_fitted_on,
          fix=lambda q: "fit the tokenizer on the training texts only, as the starter does: every word id shifts otherwise",
          feed=_changed(fitted_on=text.ALL_TEXTS)),
-    Slip("vocabulary_size", fed=lambda q: f"a tokenizer keeping {_other_size(q):,} words",
+    Slip("vocabulary_size", fed=lambda q: f"the ids of a tokenizer keeping {_other_size(q):,} words",
          exam=lambda q: f"Tokenizer(num_words={q.settings.vocab_size})",
          fix=lambda q: f"keep the starter's vocab_size = {q.settings.vocab_size}",
          feed=lambda s: _changed(vocab_size=_other_size(s.question))(s)),
-    Slip("no_oov_token", fed=lambda q: "a tokenizer without an OOV token",
+    Slip("no_oov_token", fed=lambda q: "the ids of a tokenizer without an OOV token",
          exam=lambda q: f"oov_token='{q.settings.oov_token}'",
          fix=lambda q: f"build the tokenizer with oov_token='{q.settings.oov_token}', as the starter does",
          feed=_changed(oov_token=None), applies=lambda q: bool(q.settings.oov_token)),
