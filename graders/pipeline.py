@@ -57,12 +57,12 @@ def grade(path: Path | str, question: Question, artifacts: Path | None = None) -
     return result
 
 
-def rescore(model, question: Question):
+def rescore(model, question: Question, budget: float = slips.BUDGET_SECONDS):
     """The model's metric under the usual preprocessing slips (graders/slips/): only predict() on arrays runs.
     It only explains a score: if it fails, the score stands without it."""
     try:
         return slips.rescore(lambda inputs, batch_size=256: predict(model, inputs, batch_size, question.kind), question,
-                             out_of_memory)
+                             out_of_memory, budget)
     except Exception as error:
         if out_of_memory(error):
             raise

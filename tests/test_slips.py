@@ -109,7 +109,7 @@ def test_a_fashion_model_trained_on_unscaled_pixels_is_told_so_through_submit(tf
     result = Result.from_json(payload["result"])
     slip = result.rescoring.slip
     assert result.score < 5 and slip.name == "unscaled_pixels" and slip.value > slip.frozen_value + 0.2, result.rescoring
-    assert (f"scores {slip.value:.3f} when fed 0-255 pixels, {slip.frozen_value:.3f} as the exam feeds it "
+    assert (f"scores {slip.value:.3f} when fed 0-255 pixels, against {slip.frozen_value:.3f} as the exam feeds it "
             "(pixels divided by 255)") in slip.line
     assert slip.line in result.output.splitlines()
     assert Rescoring.from_json(payload["record"]["rescoring"]) == result.rescoring  # as the ledger holds it
@@ -171,6 +171,6 @@ def test_no_reference_triggers_a_slip(tf, trained, question):
     from graders import pipeline
 
     model = pipeline.load(trained.reference(question.id).model, question, [])
-    rescoring = pipeline.rescore(model, question)
+    rescoring = pipeline.rescore(model, question, budget=600)  # every slip, however loaded the machine
     assert rescoring is not None and rescoring.slip is None, rescoring
-    assert rescoring.values, rescoring
+    assert not rescoring.left_out or question.kind == "text_classification", rescoring  # ids beyond a vocabulary

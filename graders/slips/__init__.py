@@ -19,7 +19,8 @@ from __future__ import annotations
 import importlib
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -133,6 +134,6 @@ def clear_gain(question: Question, frozen: np.ndarray, slipped: np.ndarray) -> f
 def line(question: Question, slip: Slip, value: float, frozen_value: float, examples: int, noun: str) -> str:
     metric = question.metric
     show = (lambda v: f"{v:.3f}") if metric.higher_is_better else (lambda v: f"{v:.4f}")
-    return (f"your model scores {show(value)} when fed {slip.fed(question)}, {show(frozen_value)} as the exam feeds it "
-            f"({slip.exam(question)}), on {examples:,} of the {noun}: {slip.fix(question)} (your score stays the one "
-            "as graded)")
+    return (f"your model scores {show(value)} when fed {slip.fed(question)}, against {show(frozen_value)} as the exam "
+            f"feeds it ({slip.exam(question)}), both on the same {examples:,} {noun}: {slip.fix(question)}; your score "
+            "stays the one as graded")
