@@ -174,3 +174,33 @@ def test_no_reference_triggers_a_slip(tf, trained, question):
     rescoring = pipeline.rescore(model, question, budget=600)  # every slip, however loaded the machine
     assert rescoring is not None and rescoring.slip is None, rescoring
     assert not rescoring.left_out or question.kind == "text_classification", rescoring  # ids beyond a vocabulary
+
+
+def test_each_normalisation_maps_back_to_the_values_it_came_from():
+    from graders import series
+
+    values = np.array([[3.0, 10.0], [5.0, 30.0], [9.0, 20.0], [1.0, 40.0]])
+    for how in ("range", "min_over_max", "zscore", "none"):
+        for rows in (None, 2):
+            scaling = series.scaling(values, how, rows)
+            np.testing.assert_allclose(scaling.invert(scaling.apply(values)), values)
+    np.testing.assert_allclose(series.scaling(values, "range", 2).apply(values)[:2], [[0, 0], [1, 1]])
+    np.testing.assert_allclose(series.normalise(values, "range"), series.scaling(values, "range").apply(values))
+    with pytest.raises(ValueError):
+        series.normalise(values, "zscore")  # not a declared normalisation: only a slip's
+
+
+def test_a_question_may_narrow_its_kinds_slips_by_name():
+    import dataclasses
+
+    from graders import slips
+
+    question = questions.get("c4_sarcasm")
+    narrowed = dataclasses.replace(question, settings=dataclasses.replace(question.settings, slips=("padding",)))
+    assert [s.name for s in slips.slips_for(narrowed)] == ["padding"]
+    assert len(slips.slips_for(question)) == 5
+    typo = dataclasses.replace(question, settings=dataclasses.replace(question.settings, slips=("paddding",)))
+    with pytest.raises(ValueError, match="paddding"):
+        slips.slips_for(typo)
+    for declared in questions.all_questions().values():  # the bank's own narrowing, if any, names real slips
+        slips.slips_for(declared)

@@ -76,8 +76,16 @@ def kind_of(question: Question):
 
 
 def slips_for(question: Question) -> list[Slip]:
+    """The kind's slips that apply to the question, narrowed to those its `[hidden] slips` names, if it names any."""
     module = kind_of(question)
-    return [s for s in (module.SLIPS if module else []) if s.applies(question)]
+    declared = module.SLIPS if module else []
+    chosen = getattr(question.settings, "slips", None)
+    if chosen is not None:
+        unknown = set(chosen) - {s.name for s in declared}
+        if unknown:
+            raise ValueError(f"{question.id}: [hidden].slips names no slip of its kind: {', '.join(sorted(unknown))}")
+        declared = [s for s in declared if s.name in chosen]
+    return [s for s in declared if s.applies(question)]
 
 
 def rescore(run: Run, question: Question, fatal: Callable[[BaseException], bool],
