@@ -5,6 +5,7 @@ re-scoring (graders/slips/text_classification.py) the same code with one choice 
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 from dataclasses import dataclass
@@ -56,6 +57,15 @@ def _tokenizer(question_id: str, vocab_size: int | None, oov_token: str | None, 
     return tokenizer
 
 
+def _with_vocabulary(tokenizer, vocab_size: int | None):
+    """The same fitted tokenizer keeping another number of words: num_words only acts in texts_to_sequences."""
+    if tokenizer.num_words == vocab_size:
+        return tokenizer
+    other = copy.copy(tokenizer)
+    other.num_words = vocab_size
+    return other
+
+
 def texts_fitted(question: Question, fitted_on: str) -> int:
     return len(_texts(question.id, fitted_on, _train_records(question)))
 
@@ -67,7 +77,8 @@ def _train_records(question: Question) -> int:
 def tokenizer_for(question: Question, tokenising: Tokenising | None = None):
     """The tokenizer the starter builds (or the one `tokenising` describes), fitted once per worker."""
     t = tokenising or frozen(question)
-    return _tokenizer(question.id, t.vocab_size, t.oov_token, t.fitted_on, _train_records(question))
+    fitted = _tokenizer(question.id, question.settings.vocab_size, t.oov_token, t.fitted_on, _train_records(question))
+    return _with_vocabulary(fitted, t.vocab_size)
 
 
 def encode(question: Question, sentences: list[str], tokenising: Tokenising | None = None):

@@ -4,8 +4,9 @@ graders/slips/<kind>.py. If one scores clearly higher, the result names it in on
 is always the one under the frozen preprocessing: this only explains it.
 
 Cost, bounded: a seeded subsample of the hidden set (the kind's SAMPLE, at most a few thousand examples) and a time
-budget (BUDGET_SECONDS: a slip not started by then is left out and listed). Nothing of the submission runs but
-predict on arrays: the caller (graders.pipeline) hands in `run(inputs, batch_size)`, its own guarded predict.
+budget (BUDGET_SECONDS: a slip whose inputs are not prepared by then is left out and listed); every input goes
+through one predict call. Nothing of the submission runs but predict on arrays: the caller (graders.pipeline) hands
+in `run(inputs, batch_size)`, its own guarded predict.
 
 "Clearly higher": a paired bootstrap of the per-example difference (slip minus as graded; BOOTSTRAP_SAMPLES
 resamples of the subsample) puts the lower end of its 99% interval above a margin, the finest rung of the question's
@@ -64,7 +65,9 @@ class Kind:
 
     def sample(self, question: Question) -> Any: ...  # with .size and .frozen (the Feed as graded)
 
-    def per_example(self, run: Run, question: Question, sample, feed: Feed) -> np.ndarray: ...  # the metric's terms
+    def batch_size(self, question: Question) -> int: ...
+
+    def per_example(self, outputs: np.ndarray, question: Question, sample, feed: Feed) -> np.ndarray: ...  # the metric's terms
 
 
 def kind_of(question: Question):
@@ -98,22 +101,28 @@ def rescore(run: Run, question: Question, fatal: Callable[[BaseException], bool]
         return None
     started = time.monotonic()
     sample = module.sample(question)
-    frozen = module.per_example(run, question, sample, sample.frozen)
-    frozen_value = float(frozen.mean())
-    values, left_out, best = {}, [], None
-    for slip in slips:
+    feeds, left_out = {}, []
+    for slip in slips:  # preparing the inputs is what costs (tokenizers, decoding): the budget stops it
         if time.monotonic() - started > budget:
             left_out.append(slip.name)
             continue
         try:
-            terms = module.per_example(run, question, sample, slip.feed(sample))
+            feeds[slip.name] = slip.feed(sample)
         except Exception as error:
             if fatal(error):
                 raise
             left_out.append(slip.name)
+    outputs = _predicted(run, module.batch_size(question), {"": sample.frozen, **feeds}, fatal)
+    frozen = module.per_example(outputs.pop(""), question, sample, sample.frozen)
+    frozen_value = float(frozen.mean())
+    values, best = {}, None
+    for slip in slips:
+        if slip.name not in outputs:  # past the budget, or the model could not take its inputs
+            if slip.name not in left_out:
+                left_out.append(slip.name)
             continue
-        value = float(terms.mean())
-        values[slip.name] = value
+        terms = module.per_example(outputs[slip.name], question, sample, feeds[slip.name])
+        values[slip.name] = value = float(terms.mean())
         gain = clear_gain(question, frozen, terms)
         if gain is not None and (best is None or gain > best[0]):
             best = (gain, slip, value)
@@ -123,6 +132,30 @@ def rescore(run: Run, question: Question, fatal: Callable[[BaseException], bool]
         found = FoundSlip(slip.name, value, frozen_value, line(question, slip, value, frozen_value, sample.size, module.noun))
     return Rescoring(examples=sample.size, seconds=round(time.monotonic() - started, 2), frozen_value=frozen_value,
                      values=values, left_out=left_out, slip=found)
+
+
+def _predicted(run: Run, batch_size: int, feeds: dict[str, Feed], fatal) -> dict[str, np.ndarray]:
+    """Every feed's outputs from as few predict calls as can be (each call costs Keras a dataset and a trace, about as
+    much as a few thousand small examples): one for the frozen feed ("") and every feed within its range; token ids
+    beyond the frozen ids' range (another vocabulary) alone, as an embedding may refuse them. A feed the model cannot
+    take is dropped. The frozen feed never fails: the grading has just run the model on the same inputs."""
+    frozen = np.asarray(feeds[""].inputs)
+    integers = np.issubdtype(frozen.dtype, np.integer)
+    together = [name for name, feed in feeds.items() if not (integers and np.max(feed.inputs) > frozen.max())]
+    groups = [together] + [[name] for name in feeds if name not in together]
+    outputs = {}
+    for group in groups:
+        try:
+            joined = run(np.concatenate([np.asarray(feeds[name].inputs) for name in group]), batch_size=batch_size)
+        except Exception as error:
+            if fatal(error) or "" in group and len(group) == 1:
+                raise
+            if len(group) > 1:
+                groups += [[name] for name in group]
+            continue
+        sizes = np.cumsum([len(feeds[name].inputs) for name in group])[:-1]
+        outputs |= dict(zip(group, np.split(joined, sizes)))
+    return outputs
 
 
 def margin(question: Question) -> float:

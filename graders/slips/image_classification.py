@@ -45,9 +45,12 @@ def sample(question: Question) -> Sample:
     return Sample(pixels[chosen], labels[chosen], paths, question.settings.pixel_scale)
 
 
-def per_example(run, question: Question, sample: Sample, feed: Feed) -> np.ndarray:
+def batch_size(question: Question) -> int:
+    return question.settings.batch_size
+
+
+def per_example(outputs: np.ndarray, question: Question, sample: Sample, feed: Feed) -> np.ndarray:
     """1 for each picture answered right, 0 otherwise (their mean is the accuracy)."""
-    outputs = run(feed.inputs, batch_size=question.settings.batch_size)
     predicted, _ = images.answers(outputs, list(question.data.class_names), question.settings.decision_threshold)
     return (predicted == sample.labels).astype("float64")
 
