@@ -52,8 +52,9 @@ def main() -> None:
     sizes = {q.kind: slips.kind_of(q).SAMPLE for q in chosen}
     print(f"budget {slips.BUDGET_SECONDS:g} s per re-scoring; subsample at most " +
           ", ".join(f"{n:,} ({kind.replace('_', ' ')})" for kind, n in sizes.items()))
-    print(f"| question | model | slips | subsample | grading (s) | re-scoring first (s) | re-scoring median (s) | added |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| question | model | slips | subsample | grading (s) | re-scoring first (s) | re-scoring median (s) | added "
+          "| as graded (subsample) | best slip | named |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         for question in chosen:
             path = Path(given[question.id]) if question.id in given else small_model(question, Path(folder))
@@ -65,10 +66,14 @@ def main() -> None:
                 rescoring = pipeline.rescore(model, question)
                 times.append(time.monotonic() - started)
             median = statistics.median(times)
+            pick = max if question.metric.higher_is_better else min
+            best = pick(rescoring.values, key=rescoring.values.get) if rescoring and rescoring.values else None
             print(f"| {question.id} | {'given' if question.id in given else 'small network'} | "
                   f"{len(rescoring.values) if rescoring else 0}/{len(slips.slips_for(question))} | "
                   f"{rescoring.examples if rescoring else '-'} | {graded:.2f} | {times[0]:.2f} | {median:.2f} | "
-                  f"{100 * median / graded:.0f}% |")
+                  f"{100 * median / graded:.0f}% | {rescoring.frozen_value:.4g} | "
+                  f"{f'{best} {rescoring.values[best]:.4g}' if best else '-'} | "
+                  f"{rescoring.slip.name if rescoring.slip else 'none'} |")
 
 
 def _graded_seconds(path: Path, question) -> float:
