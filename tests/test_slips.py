@@ -204,3 +204,20 @@ def test_a_question_may_narrow_its_kinds_slips_by_name():
         slips.slips_for(typo)
     for declared in questions.all_questions().values():  # the bank's own narrowing, if any, names real slips
         slips.slips_for(declared)
+
+
+@needs_real_data
+def test_an_untrained_network_is_not_said_to_have_a_slip(tf, tmp_path):
+    """Fed z-scored values, an untrained network answers near the mean and beats its own frozen answers: the slip
+    must also beat what needs no skill (the training mean's forecast), so nothing is named."""
+    from bank import grade
+
+    question = questions.get("c5_sunspots")
+    tf.keras.utils.set_random_seed(0)
+    model = tf.keras.Sequential([tf.keras.Input((30, 1)), tf.keras.layers.Flatten(),
+                                 tf.keras.layers.Dense(16, activation="relu"), tf.keras.layers.Dense(1)])
+    model.save(tmp_path / "untrained.h5")
+    result = grade(tmp_path / "untrained.h5", question)
+    rescoring = result.rescoring
+    assert result.score == 0 and rescoring.slip is None, rescoring
+    assert rescoring.values["normalisation_zscore_training_part"] < rescoring.frozen_value  # lower, yet not named

@@ -11,7 +11,10 @@ in `run(inputs, batch_size)`, its own guarded predict.
 "Clearly higher": a paired bootstrap of the per-example difference (slip minus as graded; BOOTSTRAP_SAMPLES
 resamples of the subsample) puts the lower end of its 99% interval above a margin, the finest rung of the question's
 score ladder (the smallest gap between two thresholds: Fashion-MNIST 0.01 accuracy, sarcasm 0.02, sunspots 0.0015
-MAE): beyond the subsample's noise, with the few slips of a kind tried side by side, and large enough to move a grade.
+MAE): beyond the subsample's noise, with the few slips of a kind tried side by side, and large enough to move a grade. And the slip's
+metric must beat, by the same margin, what needs no skill (the kind's `floor`: the majority class's share, the
+training mean's forecast): an untrained network fed z-scored values answers near the mean, which beats its frozen
+answers without telling anything about how it was trained.
 The clearest (largest improvement) is named.
 """
 
@@ -67,6 +70,8 @@ class Kind:
 
     def batch_size(self, question: Question) -> int: ...
 
+    def floor(self, question: Question, sample) -> float: ...  # the metric without skill, on the subsample
+
     def per_example(self, outputs: np.ndarray, question: Question, sample, feed: Feed) -> np.ndarray: ...  # the metric's terms
 
 
@@ -115,6 +120,7 @@ def rescore(run: Run, question: Question, fatal: Callable[[BaseException], bool]
     outputs = _predicted(run, module.batch_size(question), {"": sample.frozen, **feeds}, fatal)
     frozen = module.per_example(outputs.pop(""), question, sample, sample.frozen)
     frozen_value = float(frozen.mean())
+    floor = module.floor(question, sample)
     values, best = {}, None
     for slip in slips:
         if slip.name not in outputs:  # past the budget, or the model could not take its inputs
@@ -123,7 +129,7 @@ def rescore(run: Run, question: Question, fatal: Callable[[BaseException], bool]
             continue
         terms = module.per_example(outputs[slip.name], question, sample, feeds[slip.name])
         values[slip.name] = value = float(terms.mean())
-        gain = clear_gain(question, frozen, terms)
+        gain = clear_gain(question, frozen, terms) if _beats(question, value, floor) else None
         if gain is not None and (best is None or gain > best[0]):
             best = (gain, slip, value)
     found = None
@@ -161,6 +167,11 @@ def _predicted(run: Run, batch_size: int, feeds: dict[str, Feed], fatal) -> dict
 def margin(question: Question) -> float:
     thresholds = question.metric.thresholds
     return min(abs(b - a) for a, b in zip(thresholds, thresholds[1:]))
+
+
+def _beats(question: Question, value: float, floor: float) -> bool:
+    sign = 1.0 if question.metric.higher_is_better else -1.0
+    return sign * (value - floor) > margin(question)
 
 
 def clear_gain(question: Question, frozen: np.ndarray, slipped: np.ndarray) -> float | None:

@@ -64,6 +64,17 @@ def batch_size(question: Question) -> int:
     return 1024
 
 
+def floor(question: Question, sample: Sample) -> float:
+    """The MAE of forecasting the training part's mean everywhere, on the declared scale."""
+    declared, settings = sample.declared.apply(sample.raw), question.settings
+    mean = declared[: sample.split].mean(axis=0)
+    if settings.horizon > 1:
+        steps = np.arange(settings.horizon)
+        actual = np.stack([declared[t + settings.window + steps] for t in sample.targets])
+        return float(np.abs(actual - mean).mean())
+    return float(np.abs(declared[sample.targets] - mean).mean())
+
+
 def per_example(outputs: np.ndarray, question: Question, sample: Sample, feed: Feed) -> np.ndarray:
     """The absolute error of each forecast (multi-step: of each window, averaged), on the declared scale."""
     settings, declared = question.settings, sample.declared.apply(sample.raw)

@@ -49,6 +49,11 @@ def batch_size(question: Question) -> int:
     return question.settings.batch_size
 
 
+def floor(question: Question, sample: Sample) -> float:
+    """Always answering the subsample's most common class."""
+    return float(np.bincount(sample.labels).max() / sample.size)
+
+
 def per_example(outputs: np.ndarray, question: Question, sample: Sample, feed: Feed) -> np.ndarray:
     """1 for each picture answered right, 0 otherwise (their mean is the accuracy)."""
     predicted, _ = images.answers(outputs, list(question.data.class_names), question.settings.decision_threshold)
