@@ -77,9 +77,12 @@ class Kind:
 
 def kind_of(question: Question):
     """The kind's slips module, or None when a kind declares none (regression: its data needs no preparation)."""
+    name = f"graders.slips.{question.kind}"
     try:
-        return importlib.import_module(f"graders.slips.{question.kind}")
-    except ModuleNotFoundError:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name != name:
+            raise
         return None
 
 
