@@ -221,3 +221,26 @@ def test_an_untrained_network_is_not_said_to_have_a_slip(tf, tmp_path):
     rescoring = result.rescoring
     assert result.score == 0 and rescoring.slip is None, rescoring
     assert rescoring.values["normalisation_zscore_training_part"] < rescoring.frozen_value  # lower, yet not named
+
+
+@needs_real_data
+@pytest.mark.parametrize(("slip", "prepare", "gap"), [
+    ("normalisation_none", lambda s: (s, float(s.std())), 0),  # raw values: a learning rate for their scale
+])
+def test_a_sunspots_model_with_another_slip_is_told_which(tf, tmp_path, slip, prepare, gap):
+    from bank import grade
+    from tfexam.data import training_data
+
+    question = questions.get("c5_sunspots")
+    series = np.asarray(training_data(question.id), dtype="float32").reshape(-1)
+    values, unit = prepare(series)
+    count = len(values) - 30 - gap
+    x = np.stack([values[i : i + 30] for i in range(count)])[..., None]
+    tf.keras.utils.set_random_seed(0)
+    model = tf.keras.Sequential([tf.keras.Input((30, 1)), tf.keras.layers.Flatten(),
+                                 tf.keras.layers.Dense(16, activation="relu"), tf.keras.layers.Dense(1)])
+    model.compile(tf.keras.optimizers.Adam(1e-3 * unit), "mae")
+    model.fit(x, values[30 + gap : 30 + gap + count], epochs=20, batch_size=32, verbose=0)
+    model.save(tmp_path / "slipped.h5")
+    result = grade(tmp_path / "slipped.h5", question)
+    assert result.rescoring and result.rescoring.slip and result.rescoring.slip.name == slip, result.rescoring
