@@ -244,3 +244,19 @@ def test_a_sunspots_model_with_another_slip_is_told_which(tf, tmp_path, slip, pr
     model.save(tmp_path / "slipped.h5")
     result = grade(tmp_path / "slipped.h5", question)
     assert result.rescoring and result.rescoring.slip and result.rescoring.slip.name == slip, result.rescoring
+
+
+@needs_real_data
+def test_a_fashion_model_trained_on_pixels_in_minus_one_to_one_is_told_so(tf, tmp_path):
+    from bank import grade
+    from tfexam.data import training_data
+
+    pixels, labels = training_data("c2_fashion_mnist")
+    tf.keras.utils.set_random_seed(0)
+    model = tf.keras.Sequential([tf.keras.Input((28, 28)), tf.keras.layers.Flatten(),
+                                 tf.keras.layers.Dense(64, activation="relu"), tf.keras.layers.Dense(10)])
+    _fit(model, tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+         pixels[:6000].astype("float32") / 127.5 - 1, labels[:6000], epochs=3)  # MobileNet's preprocess_input
+    model.save(tmp_path / "symmetric.h5")
+    result = grade(tmp_path / "symmetric.h5", questions.get("c2_fashion_mnist"))
+    assert result.rescoring.slip and result.rescoring.slip.name == "minus_one_to_one", result.rescoring
