@@ -260,3 +260,21 @@ def test_a_fashion_model_trained_on_pixels_in_minus_one_to_one_is_told_so(tf, tm
     model.save(tmp_path / "symmetric.h5")
     result = grade(tmp_path / "symmetric.h5", questions.get("c2_fashion_mnist"))
     assert result.rescoring.slip and result.rescoring.slip.name == "minus_one_to_one", result.rescoring
+
+
+@needs_real_data
+def test_a_sarcasm_model_trained_on_pre_padded_headlines_is_told_so(tf, tmp_path):
+    from bank import grade
+    from graders import text
+    from tfexam.data import training_data
+
+    question = questions.get("c4_sarcasm")
+    texts, labels = training_data(question.id)
+    ids = text.encode(question, list(texts), text.frozen(question).replace(padding="pre"))  # the slip
+    tf.keras.utils.set_random_seed(0)
+    model = tf.keras.Sequential([tf.keras.Input((120,)), tf.keras.layers.Embedding(1000, 8), tf.keras.layers.Flatten(),
+                                 tf.keras.layers.Dense(1, activation="sigmoid")])
+    _fit(model, "binary_crossentropy", ids, np.asarray(labels), epochs=4, batch_size=256).save(tmp_path / "pre.h5")
+    result = grade(tmp_path / "pre.h5", question)
+    assert result.rescoring.slip and result.rescoring.slip.name == "padding", result.rescoring
+    assert "sequences padded 'pre'" in result.rescoring.slip.line and "padding='post'" in result.rescoring.slip.line
