@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tfexam.questions import CATEGORIES, MAX_SCORE
-from tfexam.result import STATUSES, Advice, Check, Interval, MetricResult, Result, Usage
+from tfexam.result import STATUSES, Advice, Check, Interval, MetricResult, Rescoring, Result, Usage
 
 VERSION = 3
 READ_VERSIONS = (2, VERSION)
@@ -66,7 +66,8 @@ class Attempt:
         line = {name: getattr(self, name) for name in SUBMISSION_FIELDS}
         line |= {name: data[name] for name in RESULT_FIELDS}
         line["elapsed_s"] = data["elapsed"]
-        return {k: v for k, v in line.items() if not (k in ("seq", "model_sha256", "model_copy", "run") and v is None)}
+        optional = ("seq", "model_sha256", "model_copy", "run", "rescoring")
+        return {k: v for k, v in line.items() if not (k in optional and v is None)}
 
     to_json = to_line  # in a Reply's JSON, the record as the ledger holds it
 
@@ -90,8 +91,10 @@ class ReferenceShown:
 
 SUBMISSION_FIELDS = ("version", "seq", "session", "category", "question", "submitted_at", "submitted_path", "late",
                      "time_left_s", "user", "host", "model_sha256", "model_copy", "run")
+# advice (and the metric's interval) are absent from lines written before them; rescoring is absent when the grading
+# did not re-score
 RESULT_FIELDS = ("status", "score", "max_score", "metric", "checks", "artifacts", "diagnostics", "stopped", "usage",
-                 "advice")  # advice (and the metric's interval) are absent from lines written before them
+                 "advice", "rescoring")
 
 
 def parse(line) -> Attempt | ReferenceShown | None:
@@ -143,7 +146,8 @@ def _attempt(line: dict, strict: bool) -> Attempt:
                     checks=_checks(line.get("checks")), metric=_metric(line.get("metric"), strict),
                     diagnostics=_optional(line, "diagnostics", dict) or {}, artifacts=_artifacts(line.get("artifacts")),
                     elapsed=_optional(line, "elapsed_s", float) or 0.0, stopped=_optional(line, "stopped", str),
-                    usage=_usage(line.get("usage")), advice=_advice(line.get("advice")))
+                    usage=_usage(line.get("usage")), advice=_advice(line.get("advice")),
+                    rescoring=_rescoring(line.get("rescoring")))
     return Attempt(session=line["session"], category=line["category"], submitted_at=line["submitted_at"],
                    late=line["late"], result=result, question=result.question or None,
                    submitted_path=_optional(line, "submitted_path", str),
@@ -206,6 +210,15 @@ def _advice(value) -> list[Advice]:
         return [Advice.from_json(item) for item in value]
     except ValueError:
         raise Damaged("an advice line is not a rule and a text") from None
+
+
+def _rescoring(value) -> Rescoring | None:
+    if value is None:
+        return None
+    try:
+        return Rescoring.from_json(value)
+    except ValueError as error:
+        raise Damaged(str(error)) from None
 
 
 def _usage(value) -> Usage | None:

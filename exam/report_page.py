@@ -296,6 +296,7 @@ def _best_attempt(workspace: Path, question, best: report.Timed, steps: list[str
         f"start{' &middot; after the reference was shown' if best.flagged else ''}</span></div>",
         f"<div class=\"ladder\">{ladder}</div>",
         f"<p class=\"safety\">How safe: {_e(metric.safety_text())}</p>" if metric and metric.value is not None else "",
+        *_slip(record.result.rescoring),
         "</div>",
         *steps,
     ]
@@ -311,6 +312,13 @@ def _best_attempt(workspace: Path, question, best: report.Timed, steps: list[str
     if plots:
         parts += ["<h3>Plots</h3>", "<div class=\"plots\">", *plots, "</div>"]
     return parts
+
+
+def _slip(rescoring) -> list[str]:
+    """The preprocessing slip the re-scoring found (graders/slips/), in the grader's own words."""
+    if rescoring is None or rescoring.slip is None:
+        return []
+    return [f"<p class=\"note slip\"><strong>Preprocessing slip:</strong> {_e(rescoring.slip.line)}</p>"]
 
 
 def _artifact_path(workspace: Path, record: Attempt, recorded: str) -> Path | None:

@@ -30,19 +30,29 @@ def labelled_files(folder: Path, class_names: list[str]) -> tuple[list[Path], np
     return paths, np.array(labels, dtype="int64")
 
 
-def decode_resized(paths: list[Path], size: tuple[int, int], batch_size: int = 64) -> np.ndarray:
+def decode_resized(paths: list[Path], size: tuple[int, int], batch_size: int = 64, method: str = "bilinear") -> np.ndarray:
     """RGB float32 pixels in 0..255, shape (n, height, width, 3), with the same TensorFlow operations as
     tf.keras.utils.image_dataset_from_directory(color_mode="rgb", interpolation="bilinear"): decode with 3
-    channels (a PNG's alpha channel is dropped), then bilinear resize without antialiasing."""
+    channels (a PNG's alpha channel is dropped), then bilinear resize without antialiasing (`method`: another
+    tf.image.resize method, for the re-scoring under slips)."""
     import tensorflow as tf
 
     def load(path):
         image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
-        return tf.image.resize(image, size, method="bilinear")
+        return tf.image.resize(image, size, method=method)
 
     dataset = tf.data.Dataset.from_tensor_slices([str(p) for p in paths])
     dataset = dataset.map(load, num_parallel_calls=tf.data.AUTOTUNE).batch(batch_size)
     return np.concatenate([batch.numpy() for batch in dataset])
+
+
+def answers(outputs: np.ndarray, class_names: list[str], threshold: float) -> tuple[np.ndarray, bool]:
+    """(the class each output answers, whether the model is binary): one output per example is the probability of
+    class_names[1], counted above `threshold`; several outputs answer their largest."""
+    binary = len(class_names) == 2 and outputs.reshape(len(outputs), -1).shape[1] == 1
+    if binary:
+        return (outputs.reshape(-1) > threshold).astype("int64"), True
+    return outputs.reshape(len(outputs), -1).argmax(axis=1), False
 
 
 def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, classes: int) -> np.ndarray:

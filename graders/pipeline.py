@@ -15,7 +15,7 @@ from tfexam.questions import MAX_SCORE, Question, format_shape  # noqa: E402
 from tfexam.checks import CheckName  # noqa: E402
 from tfexam.refusal import Refused  # noqa: E402
 from tfexam.result import ERROR, GRADED, REFUSED, Check, MetricResult, Result  # noqa: E402
-from graders import fingerprint as fingerprints, hints, interval, keras2, rubric  # noqa: E402
+from graders import fingerprint as fingerprints, hints, interval, keras2, rubric, slips  # noqa: E402
 
 
 def grade(path: Path | str, question: Question, artifacts: Path | None = None, fingerprint: bool = False) -> Result:
@@ -41,8 +41,12 @@ def grade(path: Path | str, question: Question, artifacts: Path | None = None, f
         result.diagnostics = evaluation.diagnostics
         result.artifacts = [str(a) for a in evaluation.artifacts]
         result.advice = advice(model, question, description, evaluation)
-        result.output = "\n".join([rubric.explain(question.metric, value, question.public_target), *evaluation.details,
-                                   *(f"advice: {a.text}" for a in result.advice)])
+        if result.score < MAX_SCORE:
+            result.rescoring = rescore(model, question)
+        slip_line = [result.rescoring.slip.line] if result.rescoring and result.rescoring.slip else []
+        result.output = "
+".join([rubric.explain(question.metric, value, question.public_target), *slip_line,
+                                   *evaluation.details, *(f"advice: {a.text}" for a in result.advice)])
     except Refused as refusal:
         result.status = REFUSED
         result.checks.append(Check(refusal.check, False, refusal.message))
@@ -70,6 +74,18 @@ def advice(model, question: Question, description: tuple[dict, tuple], evaluatio
     # the stored activation already says why the outputs leave [0, 1]
     covered = {"output_range"} if rules & {"linear_binary_output", "softmax_one_unit"} else set()
     return found + [a for a in evaluation.advice if a.rule not in rules | covered]
+
+
+def rescore(model, question: Question, budget: float = slips.BUDGET_SECONDS):
+    """The model's metric under the usual preprocessing slips (graders/slips/): only predict() on arrays runs.
+    It only explains a score: if it fails, the score stands without it."""
+    try:
+        return slips.rescore(lambda inputs, batch_size=256: predict(model, inputs, batch_size, question.kind), question,
+                             out_of_memory, budget)
+    except Exception as error:
+        if out_of_memory(error):
+            raise
+        return None
 
 
 def out_of_memory(error: BaseException) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import typing
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -15,16 +16,42 @@ from graders.interval import percentile_bootstrap
 NORMALISATIONS = typing.get_args(Normalisation)
 
 
-def normalise(values: np.ndarray, how: str = "range") -> np.ndarray:
-    """Normalisation over the whole series (column by column), as the starter states:
-    "range": (v - min) / (max - min); "min_over_max": (v - min) / max, as the exam's household power starter did."""
-    values = np.asarray(values, dtype="float64")
-    low, high = values.min(axis=0), values.max(axis=0)
+@dataclass(frozen=True)
+class Scaling:
+    """value -> (value - offset) / divisor, column by column; invert() maps a model's output back."""
+
+    offset: np.ndarray | float
+    divisor: np.ndarray | float
+
+    def apply(self, values: np.ndarray) -> np.ndarray:
+        return (np.asarray(values, dtype="float64") - self.offset) / self.divisor
+
+    def invert(self, values: np.ndarray) -> np.ndarray:
+        return np.asarray(values, dtype="float64") * self.divisor + self.offset
+
+
+def scaling(values: np.ndarray, how: str = "range", rows: int | None = None) -> Scaling:
+    """The normalisation `how`, its statistics taken over the first `rows` rows (None: the whole series).
+    "range": (v - min) / (max - min); "min_over_max": (v - min) / max, as the exam's household power starter did;
+    "zscore": (v - mean) / standard deviation; "none": the values as they are."""
+    part = np.asarray(values, dtype="float64")[:rows]
+    low, high = part.min(axis=0), part.max(axis=0)
     if how == "range":
-        return (values - low) / (high - low)
+        return Scaling(low, high - low)
     if how == "min_over_max":
-        return (values - low) / high
-    raise ValueError(f"unknown normalisation {how!r}; known: {', '.join(NORMALISATIONS)}")
+        return Scaling(low, high)
+    if how == "zscore":
+        return Scaling(part.mean(axis=0), part.std(axis=0))
+    if how == "none":
+        return Scaling(0.0, 1.0)
+    raise ValueError(f"unknown normalisation {how!r}; known: range, min_over_max, zscore, none")
+
+
+def normalise(values: np.ndarray, how: str = "range") -> np.ndarray:
+    """Normalisation over the whole series (column by column), as the starter states (see scaling())."""
+    if how not in NORMALISATIONS:
+        raise ValueError(f"unknown normalisation {how!r}; known: {', '.join(NORMALISATIONS)}")
+    return scaling(values, how).apply(values)
 
 
 def multi_step_windows(series: np.ndarray, window: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
@@ -36,10 +63,10 @@ def multi_step_windows(series: np.ndarray, window: int, horizon: int) -> tuple[n
     return np.ascontiguousarray(views[:, :window]), np.ascontiguousarray(views[:, window:])
 
 
-def windows(series: np.ndarray, targets: range, window: int) -> np.ndarray:
-    """The `window` values before each target index, shaped (len(targets), window, 1)."""
-    if targets.start < window:
-        raise ValueError(f"target {targets.start} has fewer than {window} earlier values")
+def windows(series: np.ndarray, targets, window: int) -> np.ndarray:
+    """The `window` values before each target index (a range or any sequence), shaped (len(targets), window, 1)."""
+    if min(targets) < window:
+        raise ValueError(f"target {min(targets)} has fewer than {window} earlier values")
     return np.stack([series[t - window : t] for t in targets])[..., np.newaxis].astype("float32")
 
 
@@ -53,9 +80,10 @@ def baselines(series: np.ndarray, targets: range, train_stop: int, moving_averag
     }
 
 
-def paired_bootstrap(errors: np.ndarray, reference: np.ndarray, samples: int, seed: int) -> tuple[float, float]:
-    """95% interval of mean(errors - reference) over resampled targets (the same draw for both)."""
-    return percentile_bootstrap(errors - reference, samples, seed, 0.95)
+def paired_bootstrap(errors: np.ndarray, reference: np.ndarray, samples: int, seed: int,
+                     level: float = 0.95) -> tuple[float, float]:
+    """`level` interval (95%) of mean(errors - reference) over resampled targets (the same draw for both)."""
+    return percentile_bootstrap(errors - reference, samples, seed, level)
 
 
 def retired_exam_score(mae: float) -> int:

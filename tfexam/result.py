@@ -189,6 +189,51 @@ class Fingerprint:
 
 
 @dataclass
+class Slip:
+    """A preprocessing slip under which the graded model scores clearly higher than as graded (graders/slips/)."""
+
+    name: str
+    value: float  # the metric with the slip, on the re-scoring's subsample
+    frozen_value: float  # the metric as graded, on the same subsample
+    line: str  # the one line shown: both numbers, what the exam feeds and the fix
+
+
+@dataclass
+class Rescoring:
+    """The counterfactual re-scoring of a model below full marks: the usual slips tried on a seeded subsample of the
+    hidden set within a time budget. It never changes the score."""
+
+    examples: int  # the subsample's size
+    seconds: float  # what it cost
+    frozen_value: float  # the metric as graded, on the subsample
+    values: dict[str, float] = field(default_factory=dict)  # the metric under each slip tried
+    left_out: list[str] = field(default_factory=list)  # slips not applicable to this model, or past the time budget
+    slip: Slip | None = None  # the clearest slip, if one scores clearly higher
+
+    @classmethod
+    def from_json(cls, data: dict) -> Rescoring:
+        """Read strictly (a ledger line is not trusted): every field known and of its type."""
+        if not (isinstance(data, dict) and set(data) == {f.name for f in fields(cls)}):
+            raise ValueError("rescoring lacks or adds fields")
+        slip = data["slip"]
+        if slip is not None and not (isinstance(slip, dict) and set(slip) == {f.name for f in fields(Slip)}
+                                     and isinstance(slip["name"], str) and isinstance(slip["line"], str)
+                                     and _numbers(slip["value"], slip["frozen_value"])):
+            raise ValueError("rescoring's slip is not a name, two numbers and a line")
+        values, left_out = data["values"], data["left_out"]
+        if not (_numbers(data["examples"], data["seconds"], data["frozen_value"]) and isinstance(values, dict)
+                and all(isinstance(k, str) for k in values) and _numbers(*values.values())
+                and isinstance(left_out, list) and all(isinstance(n, str) for n in left_out)):
+            raise ValueError("rescoring's numbers or names are of the wrong type")
+        return cls(int(data["examples"]), float(data["seconds"]), float(data["frozen_value"]),
+                   {k: float(v) for k, v in values.items()}, list(left_out), Slip(**slip) if slip else None)
+
+
+def _numbers(*values) -> bool:
+    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+
+
+@dataclass
 class Result:
     question: str
     category: int
@@ -205,6 +250,7 @@ class Result:
     usage: Usage | None = None  # set by finish(): what the grading process cost
     fingerprint: Fingerprint | None = None  # set by the grader for a loaded model (tfexam/similarity.py)
     advice: list[Advice] = field(default_factory=list)  # what to change, one line per rule that fired
+    rescoring: Rescoring | None = None  # below full marks: the score under the usual preprocessing slips
 
     @classmethod
     def refused(cls, question: Question, check: CheckName, message: str) -> Result:
@@ -287,6 +333,8 @@ class Result:
                 data["usage"] = Usage.from_json(data["usage"])
             if data.get("fingerprint") is not None:
                 data["fingerprint"] = Fingerprint.from_json(data["fingerprint"])
+            if data.get("rescoring") is not None:
+                data["rescoring"] = Rescoring.from_json(data["rescoring"])
             return cls(**data)
         except TypeError as error:
             raise ValueError(f"the grading result has the wrong shape ({error})") from None

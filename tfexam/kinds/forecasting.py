@@ -21,6 +21,7 @@ class ForecastingSettings(Settings):
     moving_average_window: int | None = None  # one-step: the moving-average baseline shown beside the learner's MAE
     value_label: str = "normalised value"  # the plot's axis
     retired_exam_formula: bool = False  # also report the score of the retired exam's formula
+    slips: tuple[str, ...] | None = None  # the re-scoring slips it uses (graders/slips/<kind>.py); None: every one that applies
 
     def conflicts(self, data) -> dict[str, str]:
         if self.horizon == 1 and self.moving_average_window is None:

@@ -17,6 +17,7 @@ class ImageClassificationSettings(Settings):
     decision_threshold: float = 0.5  # binary: an output above it counts as class_names[1] (Keras' binary accuracy)
     required_layer: str = ""  # a layer type the model must contain (e.g. a MobileNet backbone's DepthwiseConv2D)
     required_layer_message: str = ""  # the refusal when it does not
+    slips: tuple[str, ...] | None = None  # the re-scoring slips it uses (graders/slips/<kind>.py); None: every one that applies
 
     def conflicts(self, data) -> dict[str, str]:
         if data is not None and data.format == "image_folders" and self.image_size is None:

@@ -18,6 +18,7 @@ class TextClassificationSettings(Settings):
     truncating: Literal["pre", "post"]
     misclassified_shown: int  # the most confident mistakes listed in the result
     decision_threshold: float = 0.5  # binary: an output above it counts as class_names[1] (Keras' binary accuracy)
+    slips: tuple[str, ...] | None = None  # the re-scoring slips it uses (graders/slips/<kind>.py); None: every one that applies
 
 
 KIND = Kind("text_classification", TextClassificationSettings, example="hidden text", task="classification")
