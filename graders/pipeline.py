@@ -44,8 +44,7 @@ def grade(path: Path | str, question: Question, artifacts: Path | None = None, f
         if result.score < MAX_SCORE:
             result.rescoring = rescore(model, question)
         slip_line = [result.rescoring.slip.line] if result.rescoring and result.rescoring.slip else []
-        result.output = "
-".join([rubric.explain(question.metric, value, question.public_target), *slip_line,
+        result.output = "\n".join([rubric.explain(question.metric, value, question.public_target), *slip_line,
                                    *evaluation.details, *(f"advice: {a.text}" for a in result.advice)])
     except Refused as refusal:
         result.status = REFUSED
