@@ -20,8 +20,8 @@ import hashlib
 import os
 import shutil
 import subprocess
-from importlib import metadata
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from clirun import REPO_ROOT, category_of, exam, exam_json
