@@ -53,6 +53,7 @@ def training_fingerprint() -> str:
 class TrainedModels:
     def __init__(self, root: Path):
         """`root`: this run's folder, shared by its xdist workers; models go to TFEXAM_TRAINED_MODELS when set."""
+        self.run_root = root
         kept = os.environ.get("TFEXAM_TRAINED_MODELS")
         self.root = Path(kept) / training_fingerprint() if kept else root
         self.root.mkdir(parents=True, exist_ok=True)
