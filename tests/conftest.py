@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from once import lock, run_folder
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_MIRROR = REPO_ROOT.parent / "shared" / "datasets"
@@ -31,9 +32,10 @@ requires_mirror = pytest.mark.skipif(not has_mirror(), reason=MIRROR_REASON)
 
 @pytest.fixture(scope="session", autouse=True)
 def data_cache(tmp_path_factory) -> Path:
-    """One dataset cache for the whole run (extracting the image archives once), unless the caller chose one."""
+    """One dataset cache for the whole run, shared by its xdist workers (extracting the image archives once: the
+    store locks each file), unless the caller chose one."""
     if "TFEXAM_DATA_DIR" not in os.environ:
-        os.environ["TFEXAM_DATA_DIR"] = str(tmp_path_factory.mktemp("tfexam-data"))
+        os.environ["TFEXAM_DATA_DIR"] = str(run_folder(tmp_path_factory, "tfexam-data"))
     return Path(os.environ["TFEXAM_DATA_DIR"])
 
 
@@ -51,15 +53,22 @@ def installed(tmp_path_factory) -> Path:
     tests/wheel_install.py)."""
     from wheel_install import install_wheel
 
-    return install_wheel(tmp_path_factory.mktemp("wheel"))
+    folder = run_folder(tmp_path_factory, "wheel")
+    with lock(folder):  # one build for all xdist workers: the first builds, the others wait and reuse it
+        python = (folder / "python.txt").read_text(encoding="utf-8") if (folder / "python.txt").is_file() else None
+        if python is None:
+            python = str(install_wheel(folder))
+            (folder / "python.txt").write_text(python, encoding="utf-8")
+    return Path(python)
 
 
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory):
-    """Reference solutions and starters, each trained once per run and handed out as copies (tests/trained.py)."""
+    """Reference solutions and starters, each trained once per run (once for all xdist workers) and handed out as
+    copies (tests/trained.py). A test needing a trained reference takes this fixture rather than training its own."""
     from trained import TrainedModels
 
-    return TrainedModels(tmp_path_factory.mktemp("trained"))
+    return TrainedModels(run_folder(tmp_path_factory, "trained"))
 
 
 # Three layers of tests, one marker each, derived here rather than written in each file:
@@ -101,6 +110,17 @@ def layer(item) -> str:
     return "e2e" if heavy or {"tf", "installed", "trained"} & set(item.fixturenames) else "unit"
 
 
+def shares_a_module_fixture(item) -> bool:
+    return any(definition.scope in ("module", "class", "package")
+               for definitions in item._fixtureinfo.name2fixturedefs.values() for definition in definitions)
+
+
+# tryfirst: pytest-xdist reads the xdist_group marks in its own hook of the same name (--dist loadgroup)
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
         item.add_marker(layer(item))
+        # Under pytest-xdist (--dist loadgroup) the tests sharing a module's fixture (a sitting, a trained corpus) run on
+        # one worker, so the fixture is built once; every other test goes to whichever worker is free.
+        if shares_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))

@@ -37,3 +37,30 @@ def test_a_script_that_fails_to_train_fails_again_without_a_retry(trained):
         else:
             raise AssertionError("a script that exits 3 must not count as trained")
     assert "failed to train earlier in this run" in message and len(trained.failed) >= 1
+
+
+def test_another_worker_of_the_run_reuses_the_model_and_the_failure_without_training(trained, monkeypatch):
+    """Under pytest-xdist each worker has its own `trained` object on the run's shared folder (tests/once.py): what
+    one trained, or failed to train, the other reads from there."""
+    import trained as module
+
+    first = trained.reference("c1_line")
+    broken = "raise SystemExit(4)\n"
+    try:
+        trained.script("c1_line", broken, keras=3)
+    except AssertionError:
+        pass
+    other_worker = module.TrainedModels(trained.run_root)
+
+    def train_again(*args, **_kwargs):
+        raise RuntimeError(f"ran a command to train a second time: {args}")
+
+    monkeypatch.setattr(module, "exam", train_again)
+    monkeypatch.setattr(module, "exam_json", train_again)
+    assert other_worker.reference("c1_line").model == first.model
+    try:
+        other_worker.script("c1_line", broken, keras=3)
+    except AssertionError as failure:
+        assert "failed to train earlier in this run" in str(failure), failure
+    else:
+        raise AssertionError("a script that failed in another worker must fail here too")

@@ -8,7 +8,11 @@ practice session). Each caller gets its own COPY of the saved file, to submit th
 
 With TFEXAM_TRAINED_MODELS set to a folder kept between runs (a CI cache), a model trained by an earlier run is
 reused while nothing that shapes training changed: the key then also holds the installed TensorFlow, Keras and
-tf-keras versions and the code of tfexam/ and exam/ (data loaders, `solve`, `train`). Grading always runs afresh."""
+tf-keras versions and the code of tfexam/ and exam/ (data loaders, `solve`, `train`). Grading always runs afresh.
+
+Under pytest-xdist the models live in a folder every worker of the run shares (tests/once.py), each training under a
+file lock: the first worker to need a model trains it, a worker needing it meanwhile waits for it, none trains it
+twice. A failure is recorded there too, for this run only, so no worker retries it."""
 
 from __future__ import annotations
 
@@ -16,11 +20,12 @@ import hashlib
 import os
 import shutil
 import subprocess
-from importlib import metadata
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from clirun import REPO_ROOT, category_of, exam, exam_json
+from once import lock
 
 from tfexam import questions
 
@@ -47,8 +52,13 @@ def training_fingerprint() -> str:
 
 class TrainedModels:
     def __init__(self, root: Path):
+        """`root`: this run's folder, shared by its xdist workers; models go to TFEXAM_TRAINED_MODELS when set."""
+        self.run_root = root
         kept = os.environ.get("TFEXAM_TRAINED_MODELS")
         self.root = Path(kept) / training_fingerprint() if kept else root
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.failures = root / "failed"  # never kept between runs: the next run tries again
+        self.failures.mkdir(parents=True, exist_ok=True)
         self.runs: dict[tuple[str, int], Trained] = {}
         self.failed: dict[tuple[str, int], str] = {}
 
@@ -65,14 +75,21 @@ class TrainedModels:
 
     def run(self, question_id: str, source: str, keras: int, solve: bool = False) -> Trained:
         key = (hashlib.sha256(source.encode("utf-8")).hexdigest(), keras)
+        name = f"{key[0][:16]}-keras{keras}"
+        if key not in self.runs and key not in self.failed:
+            with lock(self.root / name):  # another worker training it meanwhile: wait for its model, train nothing
+                failure = self.failures / f"{name}.txt"
+                if failure.is_file():
+                    self.failed[key] = failure.read_text(encoding="utf-8")
+                else:
+                    try:
+                        self.runs[key] = self.train(question_id, source, keras, solve, self.root / name)
+                    except AssertionError as failed:
+                        self.failed[key] = str(failed)[:2000]
+                        failure.write_text(self.failed[key], encoding="utf-8")
+                        raise
         if key in self.failed:  # a script that failed to train fails every test that needs it, without a retry
             raise AssertionError(f"{question_id} (Keras {keras}) failed to train earlier in this run: {self.failed[key]}")
-        if key not in self.runs:
-            try:
-                self.runs[key] = self.train(question_id, source, keras, solve, self.root / f"{key[0][:16]}-keras{keras}")
-            except AssertionError as failure:
-                self.failed[key] = str(failure)[:2000]
-                raise
         return self.runs[key]
 
     @staticmethod
