@@ -52,6 +52,13 @@ class Session:
     def question_for(self, category: int) -> str | None:
         return self.questions.get(str(category))
 
+    def require_question(self, category: int) -> str:
+        """The category's question id; a category this session does not have is one line, for the learner."""
+        found = self.question_for(category)
+        if found is None:
+            raise ExamError(f"this session has no category {category} question; it has {sorted(map(int, self.questions))}")
+        return found
+
     def to_json(self) -> dict:
         data = asdict(self)
         data["checksum"] = checksum(data)

@@ -39,10 +39,7 @@ class Repeated(Reply):
 def run(*, category: int, workspace: str | None, json: bool, times: int, limits=None) -> Repeated:
     workspace = paths.resolve_workspace(workspace)
     current = session.require(workspace)
-    question_id = current.question_for(category)
-    if question_id is None:
-        raise ExamError(f"this session has no category {category} question; it has {sorted(map(int, current.questions))}")
-    question = questions.get(question_id)
+    question = questions.get(current.require_question(category))
     script = check.script_of(workspace, category)
     if not script.is_file():
         raise ExamError(check.missing_script(workspace, category))

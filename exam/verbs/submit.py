@@ -10,7 +10,7 @@ from pathlib import Path
 from tfexam import files, modelfile, questions
 from tfexam import limits as limits_module
 from tfexam.limits import Limits
-from tfexam.errors import REFUSED, ExamError
+from tfexam.errors import REFUSED
 from tfexam.checks import CheckName
 from tfexam.refusal import Refused
 from tfexam.result import Result
@@ -35,10 +35,7 @@ def run(*, category: int, workspace: str | None = None, model: str | None = None
     given = bool(model)
     workspace = paths.resolve_workspace(workspace)
     current = session.require(workspace)
-    question_id = current.question_for(category)
-    if question_id is None:
-        raise ExamError(f"this session has no category {category} question; it has {sorted(map(int, current.questions))}")
-    question = questions.get(question_id)
+    question = questions.get(current.require_question(category))
     model = Path(model).expanduser() if model else paths.category_dir(workspace, category) / "mymodel.h5"
     model = model.resolve()
 
