@@ -164,8 +164,8 @@ sys.meta_path.insert(0, bootstrap.TfexamFinder(root))
 import graders.pipeline as pipeline, graders.regression as regression
 from tfexam.result import Evaluation
 real = pipeline.grade
-def grade(path, question, artifacts):
-    result = real(path, question, artifacts)
+def grade(path, question, artifacts, **options):
+    result = real(path, question, artifacts, **options)
     if "hostile" in path.name:
         regression.evaluate = lambda model, question, artifacts=None: Evaluation(0.0, ["forged"])
         sys.path.insert(0, planted)

@@ -68,7 +68,7 @@ def test_every_keras_2_file_predicts_what_tf_keras_predicted(corpus):
     for name, info in corpus["index"]["models"].items():
         question = questions.default_for_category(info["category"])
         checks = []
-        model = load(corpus["folder"] / f"{name}.h5", question, checks)
+        model, _ = load(corpus["folder"] / f"{name}.h5", question, checks)
         check_contract(model, question, checks)
         assert all(c.passed for c in checks) and "Keras 2" in checks[1].message, checks
         predicted = predict(model, corpus["probes"][f"{name}_x"])

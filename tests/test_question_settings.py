@@ -51,7 +51,8 @@ SARCASM = questions.HIDDEN_DIR / "c4_sarcasm.toml"
 BAD_SETTINGS = {
     "typo": ("vocab_size = 1000", "vocab_sise = 1000",
              ("hidden_tests/c4_sarcasm.toml: [hidden].vocab_sise is not a setting of text_classification "
-              "(known: vocab_size, max_length, oov_token, padding, truncating, misclassified_shown, decision_threshold)")),
+              "(known: vocab_size, max_length, oov_token, padding, truncating, misclassified_shown, decision_threshold, "
+              "slips)")),
     "wrong type": ("max_length = 120", 'max_length = "120"',
                    "hidden_tests/c4_sarcasm.toml: [hidden].max_length must be an integer, got '120'"),
     "missing": ('oov_token = "<OOV>"\n', "",

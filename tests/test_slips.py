@@ -170,7 +170,7 @@ def test_no_reference_triggers_a_slip(tf, trained, question):
     """Re-scoring runs only below 5/5; forced on each reference here, it must find nothing to blame."""
     from graders import pipeline
 
-    model = pipeline.load(trained.reference(question.id).model, question, [])
+    model, _ = pipeline.load(trained.reference(question.id).model, question, [])
     rescoring = pipeline.rescore(model, question, budget=600)  # every slip, however loaded the machine
     assert rescoring is not None and rescoring.slip is None, rescoring
     assert not rescoring.left_out or question.kind == "text_classification", rescoring  # ids beyond a vocabulary

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import stat
 
+import pytest
+
 from clirun import submit_model
 
 from tfexam import questions
@@ -64,3 +66,17 @@ def test_another_worker_of_the_run_reuses_the_model_and_the_failure_without_trai
         assert "failed to train earlier in this run" in str(failure), failure
     else:
         raise AssertionError("a script that failed in another worker must fail here too")
+
+
+@pytest.fixture(scope="module")
+def built_once_per_module():
+    return object()
+
+
+def test_the_tests_sharing_a_module_fixture_run_on_one_worker(request, built_once_per_module):
+    """--dist loadgroup groups by a suffix pytest-xdist adds to the node id (tests/conftest.py marks the tests that share
+    a module's fixture); a pytest whose node ids ignore it would build every such fixture once per worker, and two
+    workers would plant the same files in the checkout's root at once (tests/test_isolation.py)."""
+    if not hasattr(request.config, "workerinput"):
+        pytest.skip("runs in one process: nothing to group")
+    assert request.node.nodeid.endswith(f"@{request.node.module.__name__}"), request.node.nodeid

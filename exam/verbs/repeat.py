@@ -10,7 +10,9 @@ and the summary says so. Ctrl-C keeps the runs that finished (and the interrupte
 from __future__ import annotations
 
 import shutil
+import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass, replace
 
@@ -52,6 +54,7 @@ def run(*, category: int, workspace: str | None, json: bool, times: int, limits=
     finished: list[Run] = []
     stopped = None
     warm_client.start_server(workspace, chosen)  # starts TensorFlow beside the first training: K gradings, one start
+    previous = _interruptible()
     try:
         for seed in range(1, times + 1):
             done = training_run.record(workspace, category, keras, script.parent,
@@ -70,6 +73,9 @@ def run(*, category: int, workspace: str | None, json: bool, times: int, limits=
             print(line(graded, seed, times), file=out, flush=True)
     except KeyboardInterrupt:
         stopped = f"interrupted: the {len(finished)} finished run(s) are kept"
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     text = [summary(finished, question)] if finished else []
     if same_every_time(finished):
         text.append("Every run came out the same: the script sets its own seed (tf.random.set_seed, "
@@ -80,6 +86,14 @@ def run(*, category: int, workspace: str | None, json: bool, times: int, limits=
     code = INTERRUPTED if stopped and stopped.startswith("interrupted") else (1 if stopped or not finished else 0)
     return Repeated(code=code, text="\n".join(text) or "No run finished.", series=series, runs=tuple(finished),
                     requested=times, summary=text[0] if finished else None)
+
+
+def _interruptible():
+    """Ctrl-C raises KeyboardInterrupt even when the process inherited SIGINT as ignored (started in the background by
+    a shell, or by a runner that ignores it): the finished runs are then kept. The previous handler, to restore."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _grade(workspace, run: Run, question, chosen):
