@@ -278,3 +278,28 @@ def test_a_sarcasm_model_trained_on_pre_padded_headlines_is_told_so(tf, tmp_path
     result = grade(tmp_path / "pre.h5", question)
     assert result.rescoring.slip and result.rescoring.slip.name == "padding", result.rescoring
     assert "sequences padded 'pre'" in result.rescoring.slip.line and "padding='post'" in result.rescoring.slip.line
+
+
+def test_a_text_generation_model_trained_on_post_padded_prefixes_is_told_so(tf, tmp_path):
+    from bank import grade
+    from graders.slips import text_generation as slip_kind
+    from tfexam import wordindex
+    from tfexam.data import training_data
+
+    question = questions.get("c4_sonnets")
+    lines = training_data(question.id)
+    index = wordindex.WordIndex.fit(lines)
+    length = wordindex.longest_line(index, lines)
+    prefixes = wordindex.ngram_prefixes(index, lines)
+    posted = slip_kind._padded_post(slip_kind.Sample(question, [p[:-1] for p in prefixes],
+                                                     np.asarray([p[-1] for p in prefixes]), length - 1))  # the slip
+    tf.keras.utils.set_random_seed(0)
+    model = tf.keras.Sequential([tf.keras.Input((length - 1,)), tf.keras.layers.Embedding(index.total_words, 16),
+                                 tf.keras.layers.Flatten(),
+                                 tf.keras.layers.Dense(index.total_words, activation="softmax")])
+    model.compile(tf.keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy")
+    model.fit(posted.inputs, np.asarray([p[-1] for p in prefixes]), epochs=12, batch_size=256, verbose=0)
+    model.save(tmp_path / "post.h5")
+    result = grade(tmp_path / "post.h5", question)
+    assert result.rescoring.slip and result.rescoring.slip.name == "padding", result.rescoring
+    assert "padded 'post'" in result.rescoring.slip.line and "padding='pre'" in result.rescoring.slip.line

@@ -16,6 +16,7 @@ class TextGenerationSettings(Settings):
     graded_on: Literal["training_lines", "hidden_lines"]
     seed_text: str  # the continuation shown in the result and the report starts from it
     continuation_words: int  # words the model adds to the seed, each its most probable next word
+    slips: tuple[str, ...] | None = None  # the re-scoring slips it uses (graders/slips/<kind>.py); None: every one that applies
 
     @property
     def measured_on(self) -> str:
