@@ -105,5 +105,5 @@ def trained_lines(run, question, result: Result) -> str:
     if run is None:
         return ""
     tips = advice.advise(run.main_fit, advice.target_of(question, result)) if result.graded else []
-    return "\n".join(["", f"Trained by {run.describe()} (`tfexam train {run.category}`, {run.started_at[11:16]} UTC)",
+    return "\n".join(["", f"Trained by {run.describe()} (started {run.started_at[11:16]} UTC)",
                       *(f"advice: {tip.text}" for tip in tips)])
