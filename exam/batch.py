@@ -187,8 +187,8 @@ def write_class(folder: Path, out: Path, found: Found, submissions: list[Submiss
                                  skipped=list(found.skipped), absent=list(found.absent),
                                  unrostered=list(found.unrostered), roster=bool(roster))
     for row in table:
-        _publish(out / CANDIDATES / row.folder / candidate_page.FILE_NAME, candidate_page.render(context, row, out))
-    _publish(out / "class.html", class_page.render(context))
+        files.write_text(out / CANDIDATES / row.folder / candidate_page.FILE_NAME, candidate_page.render(context, row, out))
+    files.write_text(out / "class.html", class_page.render(context))
     return {"out": str(out), "candidates": len(candidates), "files": len(file_rows),
             "graded": sum(1 for r in file_rows if r["status"] == "graded"),
             "failed": sum(1 for r in file_rows if r["status"] != "graded"),
@@ -196,13 +196,6 @@ def write_class(folder: Path, out: Path, found: Found, submissions: list[Submiss
             "flags": [{"id": f.id, "kind": f.kind, "candidates": f.candidates, "evidence": f.evidence} for f in found_flags],
             "class_csv": str(out / "class.csv"), "files_csv": str(out / "files.csv"),
             "flags_csv": str(out / "flags.csv"), "html": str(out / "class.html")}
-
-
-def _publish(path: Path, text: str) -> None:
-    """Written beside and renamed: a reader never sees half a page."""
-    part = path.with_name(f".{path.name}.part")
-    part.write_text(text, encoding="utf-8")
-    part.replace(path)
 
 
 def _sha(value: str | None) -> str | None:

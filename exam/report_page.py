@@ -6,11 +6,10 @@ The numbers come from exam.report; the diagnostics and plots from the ledger's r
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
-from tfexam import checklist, questions
+from tfexam import checklist, files, questions
 from tfexam.questions import MAX_SCORE
 from tfexam.result import Continuation
 from exam import ledger, practice, report, report_curves, runs
@@ -26,9 +25,7 @@ FILE_NAME = "report.html"
 def write(workspace: Path, session: Session, records: list[report.Record]) -> Path:
     """Render report.html into the workspace (replacing an older one atomically); returns its path."""
     path = Path(workspace) / FILE_NAME
-    tmp = path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")
-    tmp.write_text(render(Path(workspace), session, records), encoding="utf-8")
-    os.replace(tmp, path)
+    files.write_text(path, render(Path(workspace), session, records))
     return path
 
 
