@@ -109,7 +109,7 @@ def parse(line) -> Attempt | ReferenceShown | None:
             raise Damaged("event is not a name")
         if event != REFERENCE_SHOWN:
             return None  # other events are ignored by every reader
-        if not (_category(line.get("category")) and _time(line.get("shown_at"))):
+        if not (_category(line.get("category")) and aware_time(line.get("shown_at"))):
             raise Damaged("a reference_shown line without its category or time")
         return ReferenceShown(session=line["session"], category=line["category"], shown_at=line["shown_at"],
                               question=_optional(line, "question", str), time_left_s=_optional(line, "time_left_s", float),
@@ -131,13 +131,13 @@ def _attempt(line: dict, strict: bool) -> Attempt:
     if not _category(line.get("category")):
         raise Damaged("category is not 1-5")
     score = line.get("score")
-    if not (_integer(score) and 0 <= score <= MAX_SCORE):
+    if not (whole_number(score) and 0 <= score <= MAX_SCORE):
         raise Damaged(f"score is not a whole number from 0 to {MAX_SCORE}")
     if line.get("status") not in STATUSES:
         raise Damaged("status is not one of " + ", ".join(STATUSES))
     if not isinstance(line.get("late"), bool):
         raise Damaged("late is not true or false")
-    if not _time(line.get("submitted_at")):
+    if not aware_time(line.get("submitted_at")):
         raise Damaged("submitted_at is not a time")
     if strict and not isinstance(line.get("checks"), list):
         raise Damaged("checks is not a list")
@@ -246,14 +246,15 @@ def _optional(line: dict, name: str, kind: type):
         return None
     if kind is float and _number(value):
         return float(value)
-    if kind is int and _integer(value):
+    if kind is int and whole_number(value):
         return value
     if kind not in (int, float) and isinstance(value, kind):
         return value
     raise Damaged(f"{name} is not a {kind.__name__}")
 
 
-def _integer(value) -> bool:
+def whole_number(value) -> bool:
+    """An int that is not a bool (JSON true is no count); run records (exam/runs.py) read theirs by it too."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -264,10 +265,11 @@ def _number(value, missing_ok: bool = False) -> bool:
 
 
 def _category(value) -> bool:
-    return _integer(value) and value in CATEGORIES
+    return whole_number(value) and value in CATEGORIES
 
 
-def _time(value) -> bool:
+def aware_time(value) -> bool:
+    """An ISO time with its offset, as every record of the workspace stores it."""
     try:
         return datetime.fromisoformat(value).tzinfo is not None
     except (TypeError, ValueError):

@@ -12,12 +12,12 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from tfexam import files
 from tfexam.questions import CATEGORIES
 from tfexam.result import Result
+from exam.attempt import aware_time, whole_number
 from exam.curves import Fit, Unreadable, main_fit
 from exam.paths import state_dir
 
@@ -67,11 +67,11 @@ class Run:
             raise Unreadable("it is not a version-1 run record")
         if set(data) != set(cls(0, 1, "", 0.0, 3, 0).to_json()):
             raise Unreadable("its fields are not a run record's")
-        checks = [(_whole(data["id"]) and data["id"] > 0, "id"), (data["category"] in CATEGORIES, "category"),
-                  (_time(data["started_at"]), "started_at"), (_real(data["seconds"]), "seconds"),
-                  (data["keras"] in (2, 3), "keras"), (_whole(data["exit_code"]), "exit_code"),
+        checks = [(whole_number(data["id"]) and data["id"] > 0, "id"), (data["category"] in CATEGORIES, "category"),
+                  (aware_time(data["started_at"]), "started_at"), (_real(data["seconds"]), "seconds"),
+                  (data["keras"] in (2, 3), "keras"), (whole_number(data["exit_code"]), "exit_code"),
                   (isinstance(data["fits"], list), "fits"), (_sha(data["model_sha256"]), "model_sha256"),
-                  (data["seed"] is None or _whole(data["seed"]), "seed"),
+                  (data["seed"] is None or whole_number(data["seed"]), "seed"),
                   (data["series"] is None or isinstance(data["series"], str), "series"),
                   (isinstance(data["notes"], list) and all(isinstance(n, str) for n in data["notes"]), "notes")]
         wrong = [name for ok, name in checks if not ok]
@@ -149,10 +149,6 @@ def _refuse(name):
     raise ValueError(f"{name} is not JSON")
 
 
-def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _real(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
 
@@ -160,9 +156,3 @@ def _real(value) -> bool:
 def _sha(value) -> bool:
     return value is None or (isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value) is not None)
 
-
-def _time(value) -> bool:
-    try:
-        return datetime.fromisoformat(value).tzinfo is not None
-    except (TypeError, ValueError):
-        return False
