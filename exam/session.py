@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tfexam import files
+from tfexam import files, questions
 from tfexam.errors import ExamError
 from exam import ledger
 from exam.paths import state_dir
@@ -175,6 +175,13 @@ def parse(raw: bytes) -> Session:
 
 def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def question_in(current: Session | None, category: int) -> questions.Question | None:
+    """The sitting's question for the category; without a sitting (or without that category), the category's
+    default question (None when the bank has none)."""
+    question_id = current.question_for(category) if current else None
+    return questions.get(question_id) if question_id else questions.default_for_category(category)
 
 
 def require(workspace: Path) -> Session:

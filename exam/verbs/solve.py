@@ -7,7 +7,6 @@ import sys
 import time
 from dataclasses import dataclass
 
-from tfexam import questions
 from tfexam.errors import ExamError
 from exam import ledger, paths, report, session, training_run
 from exam.output import Reply, progress
@@ -26,8 +25,7 @@ def run(*, category: int, workspace: str | None = None, json: bool = False, quie
     """Train the reference solution into CategoryN/mymodel.h5 (recorded as shown during a running sitting)."""
     workspace = paths.resolve_workspace(workspace)
     current = session.load(workspace)
-    question_id = current.question_for(category) if current else None
-    question = questions.get(question_id) if question_id else questions.default_for_category(category)
+    question = session.question_in(current, category)
     if question is None:
         raise ExamError(f"category {category} has no question yet")
     if not question.solution_path.exists():

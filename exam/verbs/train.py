@@ -18,7 +18,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tfexam import questions
 from tfexam.errors import ExamError
 from exam.output import Reply, absent_when_none
 from exam import advice, crashes, fit_recorder, grading, legacy_keras, paths, session, training_run
@@ -124,7 +123,5 @@ def run(*, category: int, workspace: str | None = None, json: bool = False) -> T
 
 def next_steps(run, workspace: Path, category: int, result=None) -> list[advice.Advice]:
     """What the run's curves advise, measured against the session's question for this category."""
-    current = session.load(workspace)
-    question_id = current.question_for(category) if current else None
-    question = questions.get(question_id) if question_id else questions.default_for_category(category)
+    question = session.question_in(session.load(workspace), category)
     return advice.advise(run.main_fit, advice.target_of(question, result)) if question else []
