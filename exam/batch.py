@@ -187,8 +187,9 @@ def write_class(folder: Path, out: Path, found: Found, submissions: list[Submiss
                                  skipped=list(found.skipped), absent=list(found.absent),
                                  unrostered=list(found.unrostered), roster=bool(roster))
     for row in table:
-        files.write_text(out / CANDIDATES / row.folder / candidate_page.FILE_NAME, candidate_page.render(context, row, out))
-    files.write_text(out / "class.html", class_page.render(context))
+        files.write_text(out / CANDIDATES / row.folder / candidate_page.FILE_NAME, candidate_page.render(context, row, out),
+                         readable_by_others=True)
+    files.write_text(out / "class.html", class_page.render(context), readable_by_others=True)
     return {"out": str(out), "candidates": len(candidates), "files": len(file_rows),
             "graded": sum(1 for r in file_rows if r["status"] == "graded"),
             "failed": sum(1 for r in file_rows if r["status"] != "graded"),

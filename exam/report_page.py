@@ -25,7 +25,7 @@ FILE_NAME = "report.html"
 def write(workspace: Path, session: Session, records: list[report.Record]) -> Path:
     """Render report.html into the workspace (replacing an older one atomically); returns its path."""
     path = Path(workspace) / FILE_NAME
-    files.write_text(path, render(Path(workspace), session, records))
+    files.write_text(path, render(Path(workspace), session, records), readable_by_others=True)
     return path
 
 

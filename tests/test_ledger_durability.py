@@ -179,3 +179,18 @@ def test_concurrent_writers_never_lose_or_renumber_a_record(tmp_path):
     assert [r["seq"] for r in records] == list(range(1, 451)), "the lock serialises numbering and appends"
     for name in ("a", "b", "c"):
         assert [r["n"] for r in records if r["writer"] == name] == list(range(150))
+
+
+def test_a_page_gets_the_umasks_mode_and_a_state_file_stays_private(tmp_path):
+    """report.html and the class pages are meant to be opened or served by others; the workspace's state is not."""
+    from tfexam import files
+
+    previous = os.umask(0o022)
+    try:
+        files.write_text(tmp_path / "report.html", "<p>page</p>", readable_by_others=True)
+        files.write_json(tmp_path / "session.json", {"a": 1})
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "report.html").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "session.json").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "report.html").read_text(encoding="utf-8") == "<p>page</p>"

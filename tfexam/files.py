@@ -28,11 +28,14 @@ def write_json(path: Path, data: dict) -> None:
     write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
-def write_text(path: Path, text: str) -> None:
-    """Written beside, flushed to disk and renamed: a reader never sees half a file, a crash never leaves one."""
+def write_text(path: Path, text: str, readable_by_others: bool = False) -> None:
+    """Written beside, flushed to disk and renamed: a reader never sees half a file, a crash never leaves one.
+    Private (0600, as mkstemp makes it) unless `readable_by_others`: a page gets the mode the umask gives a new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        if readable_by_others:
+            os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -42,6 +45,12 @@ def write_text(path: Path, text: str) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def unique_folder(parent: Path, name: str) -> Path:
