@@ -1,10 +1,11 @@
 """Every question of the bank, whatever its kind: the hidden split is declared disjoint from the training data, a
 model built for another input shape is refused with the shape the question needs, the starter runs as shipped and
-scores no more than a naive answer, and the reference solution scores 5/5 through the real submit.
+scores no more than a naive answer, and the reference solution scores 5/5 through the real submit, with no advice.
 Each model trains once per run (the `trained` fixture); the per-kind checks are in tests/test_kind_<kind>.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from clirun import submit_model
 
 from tfexam import questions
 from tfexam.questions import format_shape
+from exam import advice, runs
 
 BANK = bank()
 STARTER_SCORES = calibrated_starter_scores()
@@ -63,8 +65,11 @@ def test_the_starter_runs_as_shipped_and_scores_no_more_than_a_naive_answer(tmp_
 
 @pytest.mark.slow
 @pytest.mark.parametrize("question", BANK)
-def test_the_reference_scores_5_through_solve_and_submit(tmp_path, trained, question):
-    code, payload = submit_model(tmp_path, question.id, trained.reference(question.id).model)
+def test_the_reference_scores_5_through_solve_and_submit_with_no_advice(trained, question):
+    """`solve` trains the reference (its run recorded), `submit` in a fresh session matches that run: 5/5, and neither
+    the model's advice nor the curves' advice (the report's Training section) has anything to say."""
+    graded = trained.graded_reference(question.id)
+    code, payload = graded.code, graded.payload
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     assert payload["record"]["question"] == question.id and payload["record"]["score"] == 5
@@ -73,3 +78,11 @@ def test_the_reference_scores_5_through_solve_and_submit(tmp_path, trained, ques
     assert result["advice"] == [], "a reference solution gets no advice"
     interval = result["metric"]["interval"]
     assert interval["low"] <= result["metric"]["value"] <= interval["high"] and interval["resamples"] == 1000
+    assert payload["record"]["run"] == 1, "submit names the run that saved the file"
+    assert 'class="trained-by">Trained by run 1, ' in graded.report and "data-rule" not in graded.report, \
+        "the curves of a reference's run get no advice"
+    (run,), _ = runs.load_all(graded.workspace)
+    below_full_marks = dataclasses.replace(advice.target_of(question), score=0)
+    # what the curves alone would say at a lower grade: reported, not asserted (a reference may stop still improving)
+    print(f"\n{question.id}: {run.describe()}; at 0/5 the rules would say "
+          f"{[a.rule for a in advice.advise(run.main_fit, below_full_marks)]}")

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import bank
-from clirun import load_script, real_data, submit_model
+from clirun import load_script, real_data
 
 from tfexam import questions
 
@@ -123,8 +123,9 @@ def test_a_mean_colour_model_scores_at_most_1(tf, tmp_path, folders):
 
 
 @pytest.mark.slow
-def test_reference_diagnostics_reach_the_ledger_with_both_pictures(tmp_path, trained):
-    code, payload = submit_model(tmp_path, QUESTION.id, trained.reference(QUESTION.id).model)
+def test_reference_diagnostics_reach_the_ledger_with_both_pictures(trained):
+    graded = trained.graded_reference(QUESTION.id)
+    code, payload = graded.code, graded.payload
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     counts = np.array(result["diagnostics"]["confusion_matrix"])
@@ -132,4 +133,4 @@ def test_reference_diagnostics_reach_the_ledger_with_both_pictures(tmp_path, tra
     assert payload["record"]["score"] == 5 and payload["record"]["diagnostics"] == result["diagnostics"]
     pngs = [Path(a) for a in payload["record"]["artifacts"]]
     assert sorted(p.name for p in pngs) == ["confusion_matrix.png", "misclassified.png"]
-    assert all((p if p.is_absolute() else tmp_path / p).read_bytes()[:8] == PNG_MAGIC for p in pngs)
+    assert all((p if p.is_absolute() else graded.workspace / p).read_bytes()[:8] == PNG_MAGIC for p in pngs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from clirun import real_data, submit_model
+from clirun import real_data
 
 from tfexam import questions
 
@@ -29,8 +29,9 @@ def test_hidden_headlines_are_the_records_after_the_training_part(data):
 
 
 @pytest.mark.slow
-def test_reference_diagnostics_show_misclassified_headlines(tmp_path, trained):
-    code, payload = submit_model(tmp_path, QUESTION.id, trained.reference(QUESTION.id).model)
+def test_reference_diagnostics_show_misclassified_headlines(trained):
+    graded = trained.graded_reference(QUESTION.id)
+    code, payload = graded.code, graded.payload
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     diagnostics = result["diagnostics"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from bank import grade
-from clirun import load_script, real_data, submit_model
+from clirun import load_script, real_data
 
 from tfexam import questions
 
@@ -102,8 +102,9 @@ def test_retired_formula_would_give_persistence_5_of_5():
 
 
 @pytest.mark.slow
-def test_reference_solution_scores_5_through_submit_with_a_plot(tmp_path, trained, question):
-    code, payload = submit_model(tmp_path, question.id, trained.reference(question.id).model)
+def test_reference_solution_scores_5_through_submit_with_a_plot(trained, question):
+    graded = trained.graded_reference(question.id)
+    code, payload = graded.code, graded.payload
     result = payload["result"]
     assert code == 0 and result["score"] == 5, result["output"]
     diagnostics = result["diagnostics"]
@@ -111,4 +112,4 @@ def test_reference_solution_scores_5_through_submit_with_a_plot(tmp_path, traine
     assert diagnostics["difference_to_persistence_ci95"][1] < 0  # better than persistence beyond the noise
     assert set(diagnostics["baselines_mae"]) == {"persistence", "moving_average_2", "training_mean"}
     plot = Path(payload["record"]["artifacts"][0])
-    assert plot.is_file() and tmp_path in plot.parents and plot.read_bytes()[:4] == b"\x89PNG"
+    assert plot.is_file() and graded.workspace in plot.parents and plot.read_bytes()[:4] == b"\x89PNG"

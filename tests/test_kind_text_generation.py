@@ -12,7 +12,7 @@ import sys
 import numpy as np
 import pytest
 from bank import bank, grade, script
-from clirun import REPO_ROOT, exam, submit_model
+from clirun import REPO_ROOT
 
 from tfexam import wordindex
 from tfexam.result import Continuation
@@ -131,17 +131,14 @@ def test_a_wrong_softmax_width_or_input_length_is_refused_in_the_learners_words(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("question", GENERATORS)
-def test_the_reference_writes_its_continuation_into_the_result_and_the_report(tmp_path, trained, question):
-    code, payload = submit_model(tmp_path, question.id, trained.reference(question.id).model)
-    result = payload["result"]
-    assert code == 0 and result["score"] == 5, result["output"]
+def test_the_reference_writes_its_continuation_into_the_result_and_the_report(trained, question):
+    graded = trained.graded_reference(question.id)
+    result = graded.payload["result"]
+    assert graded.code == 0 and result["score"] == 5, result["output"]
     written = Continuation.of(result["diagnostics"])
     assert written and len(written.words) == question.settings.continuation_words
-    done = exam("report", "--workspace", str(tmp_path))
-    assert done.returncode == 0, done.stderr
-    page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "The model writes" in page and " ".join(written.words) in page
-    record = json.loads((tmp_path / ".tfexam" / "ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert "The model writes" in graded.report and " ".join(written.words) in graded.report
+    record = json.loads((graded.workspace / ".tfexam" / "ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert Continuation.of(record["diagnostics"]) == written  # the ledger keeps it for the report
 
 

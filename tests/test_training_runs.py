@@ -1,14 +1,12 @@
 """Training runs recorded through the real command line: `tfexam train` records every fit without changing the
 script's output (Keras 3 and exam-era Keras 2), `submit` names the run, the report draws its curves with the right
-advice (a Category 2 model made to overfit, one made to underfit), `train --repeat` grades seeded runs, and the
-reference solutions get no advice."""
+advice (a Category 2 model made to overfit, one made to underfit), `train --repeat` grades seeded runs (that the
+reference solutions get no advice: tests/test_bank.py)."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,8 +17,7 @@ from pathlib import Path
 import pytest
 from clirun import REPO_ROOT, env, exam, exam_json, needs_real_data, start_practice
 
-from tfexam import questions
-from exam import advice, runs
+from exam import runs
 
 C2_DATA = """\
     import numpy as np
@@ -174,25 +171,3 @@ def test_a_script_that_seeds_itself_is_told_its_runs_are_the_same_and_ctrl_c_kee
     assert "Interrupted: the 2 finished run(s) are kept" in out and re.search(r"\d/5 in 2 of 2 runs", out), out
     graded = [r for r in runs.load_all(workspace)[0] if r.result is not None]
     assert [r.seed for r in graded] == [1, 2]
-
-
-@pytest.mark.slow
-@needs_real_data
-@pytest.mark.parametrize("question_id", sorted(questions.all_questions()))
-def test_the_reference_solutions_get_no_advice(trained, tmp_path, question_id):
-    """The reference's own run (recorded by `solve`), matched by `submit` in a fresh session: no advice line."""
-    reference = trained.reference(question_id)
-    source = reference.model.parent.parent
-    start_practice(tmp_path, question_id)
-    shutil.copytree(runs.runs_dir(source), runs.runs_dir(tmp_path))
-    category = questions.get(question_id).category
-    shutil.copyfile(reference.model, tmp_path / f"Category{category}" / "mymodel.h5")
-    done = exam("submit", str(category), "--workspace", str(tmp_path))
-    assert done.returncode == 0 and "Trained by run 1, " in done.stdout, done.stdout + done.stderr
-    assert "advice:" not in done.stdout, done.stdout
-    assert "data-rule" not in report_page(tmp_path)
-    (run,), _ = runs.load_all(tmp_path)
-    below_full_marks = dataclasses.replace(advice.target_of(questions.get(question_id)), score=0)
-    # what the curves alone would say at a lower grade: reported, not asserted (a reference may stop still improving)
-    print(f"\n{question_id}: {run.describe()}; at 0/5 the rules would say "
-          f"{[a.rule for a in advice.advise(run.main_fit, below_full_marks)]}")

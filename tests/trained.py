@@ -6,6 +6,10 @@ the model another test already paid for. It trains through the real command line
 for a reference under Keras 3, `tfexam train` for anything else (the script is put in CategoryN/starter.py of a
 practice session). Each caller gets its own COPY of the saved file, to submit through the real CLI.
 
+A reference is also submitted once per run (`graded_reference`): `exam submit --json` in a practice session of its
+own that holds the run that trained it, then `exam report`. The tests that only read what a reference's submission
+recorded (its score, diagnostics, artifacts, report) share that one submission instead of grading it again each.
+
 With TFEXAM_TRAINED_MODELS set to a folder kept between runs (a CI cache), a model trained by an earlier run is
 reused while nothing that shapes training changed: the key then also holds the installed TensorFlow, Keras and
 tf-keras versions and the code of tfexam/ and exam/ (data loaders, `solve`, `train`). Grading always runs afresh.
@@ -17,6 +21,7 @@ twice. A failure is recorded there too, for this run only, so no worker retries 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -24,10 +29,11 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from clirun import REPO_ROOT, category_of, exam, exam_json
+from clirun import REPO_ROOT, category_of, exam, exam_json, start_practice
 from once import lock
 
 from tfexam import questions
+from exam import runs
 
 TRAIN_TIMEOUT = 1800  # the slowest reference trains in about 5 minutes on a loaded 2-core machine
 
@@ -38,6 +44,17 @@ class Trained:
 
     model: Path
     stdout: str
+
+
+@dataclass(frozen=True)
+class Graded:
+    """A reference's one submission of this run (shared by every test that needs it: read it, never change it): the
+    workspace, `exam submit --json`'s exit code and object, and report.html as `exam report` then wrote it."""
+
+    workspace: Path
+    code: int
+    payload: dict
+    report: str
 
 
 def training_fingerprint() -> str:
@@ -65,6 +82,27 @@ class TrainedModels:
     def reference(self, question_id: str, keras: int = 3) -> Trained:
         question = questions.get(question_id)
         return self.run(question_id, question.solution_path.read_text(encoding="utf-8"), keras, solve=keras == 3)
+
+    def graded_reference(self, question_id: str) -> Graded:
+        """The reference (Keras 3) submitted once per run, with its training run beside it, so `submit` names the run."""
+        workspace = self.run_root / f"graded-{question_id}"
+        with lock(workspace):
+            done = workspace / "submitted.json"
+            if not done.is_file():
+                reference = self.reference(question_id)
+                if workspace.exists():  # an earlier attempt of this run stopped half way
+                    shutil.rmtree(workspace)
+                start_practice(workspace, question_id)
+                shutil.copytree(runs.runs_dir(reference.model.parent.parent), runs.runs_dir(workspace))
+                category = category_of(question_id)
+                shutil.copyfile(reference.model, workspace / f"Category{category}" / "mymodel.h5")
+                code, payload = exam_json("submit", str(category), "--workspace", str(workspace))
+                reported = exam("report", "--workspace", str(workspace))
+                assert reported.returncode == 0, reported.stdout + reported.stderr
+                done.write_text(json.dumps({"code": code, "payload": payload}), encoding="utf-8")  # written last
+            submitted = json.loads(done.read_text(encoding="utf-8"))
+        return Graded(workspace, submitted["code"], submitted["payload"],
+                      (workspace / "report.html").read_text(encoding="utf-8"))
 
     def starter(self, question_id: str, keras: int = 3) -> Trained:
         return self.run(question_id, questions.get(question_id).starter_path.read_text(encoding="utf-8"), keras)
