@@ -93,7 +93,9 @@ def solution_model():
         tf.keras.layers.Dense(total_words, activation="softmax"),
     ])
     # BEGIN SOLUTION
-    model.compile(optimizer=tf.keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    # steps_per_execution: TensorFlow runs 50 batches per call instead of one (the same training, a little faster)
+    model.compile(optimizer=tf.keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=50)
     model.fit(inputs, targets, epochs=20, batch_size=128, verbose=2)
     # END SOLUTION
     # BEGIN STARTER: what the starter has here instead
