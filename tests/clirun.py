@@ -49,6 +49,13 @@ def exam_json(*args: str, **kwargs) -> tuple[int, dict]:
     return done.returncode, json.loads(lines[0])
 
 
+def report_page(workspace: Path) -> str:
+    """`exam report` (it must succeed), then the report.html it wrote."""
+    done = exam("report", "--workspace", str(workspace))
+    assert done.returncode == 0, done.stdout + done.stderr
+    return (workspace / "report.html").read_text(encoding="utf-8")
+
+
 def stderr_lines(done: subprocess.CompletedProcess) -> list[str]:
     """What the learner reads on stderr, minus TensorFlow's own start-up chatter."""
     noise = ("I0000", "W0000", "E0000", "WARNING: All log messages", "To enable the following")
@@ -88,12 +95,17 @@ def submit(workspace: Path, category: int) -> tuple[int, dict]:
     return exam_json("submit", str(category), "--workspace", str(workspace))
 
 
-def submit_model(workspace: Path, question: str, model: Path) -> tuple[int, dict]:
+def submit_model(workspace: Path, question: str, model: Path, runs_from: Path | None = None) -> tuple[int, dict]:
     """A practice session on this question, a copy of `model` as its CategoryN/mymodel.h5, then the real `exam submit`
-    (the models come trained once per run from the `trained` fixture: tests/trained.py)."""
+    (the models come trained once per run from the `trained` fixture: tests/trained.py). `runs_from`: the workspace
+    whose recorded training runs are copied in first, so `submit` can name the run that saved the file."""
     import shutil
 
     start_practice(workspace, question)
+    if runs_from is not None:
+        from exam import runs
+
+        shutil.copytree(runs.runs_dir(runs_from), runs.runs_dir(workspace))
     category = category_of(question)
     shutil.copyfile(model, workspace / f"Category{category}" / "mymodel.h5")
     return submit(workspace, category)

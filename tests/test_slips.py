@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 from bank import bank
-from clirun import exam, needs_real_data, submit_model
+from clirun import needs_real_data, report_page, submit_model
 
 from tfexam import questions
 from tfexam.result import Rescoring, Result, Slip
@@ -113,9 +113,7 @@ def test_a_fashion_model_trained_on_unscaled_pixels_is_told_so_through_submit(tf
             "(pixels divided by 255)") in slip.line
     assert slip.line in result.output.splitlines()
     assert Rescoring.from_json(payload["record"]["rescoring"]) == result.rescoring  # as the ledger holds it
-    done = exam("report", "--workspace", str(workspace))
-    assert done.returncode == 0, done.stderr
-    page = (workspace / "report.html").read_text(encoding="utf-8")
+    page = report_page(workspace)
     assert "Preprocessing slip:</strong> " + html.escape(slip.line) in page
 
 

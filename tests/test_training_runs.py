@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from clirun import REPO_ROOT, env, exam, exam_json, needs_real_data, start_practice
+from clirun import REPO_ROOT, env, exam, exam_json, needs_real_data, report_page, start_practice
 
 from exam import runs
 
@@ -66,12 +66,6 @@ CATEGORY_1 = textwrap.dedent("""\
     print("epochs", len(history.history["loss"]), "callbacks", len(history.model.history.history))
     model.save("mymodel.h5")
 """)
-
-
-def report_page(workspace: Path) -> str:
-    done = exam("report", "--workspace", str(workspace))
-    assert done.returncode == 0, done.stdout + done.stderr
-    return (workspace / "report.html").read_text(encoding="utf-8")
 
 
 def train_and_submit(workspace: Path, script: str, keras: int) -> tuple[str, str]:

@@ -29,11 +29,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from clirun import REPO_ROOT, category_of, exam, exam_json, start_practice
+from clirun import REPO_ROOT, category_of, exam, exam_json, report_page, submit_model
 from once import lock
 
 from tfexam import questions
-from exam import runs
 
 TRAIN_TIMEOUT = 1800  # the slowest reference trains in about 5 minutes on a loaded 2-core machine
 
@@ -92,13 +91,9 @@ class TrainedModels:
                 reference = self.reference(question_id)
                 if workspace.exists():  # an earlier attempt of this run stopped half way
                     shutil.rmtree(workspace)
-                start_practice(workspace, question_id)
-                shutil.copytree(runs.runs_dir(reference.model.parent.parent), runs.runs_dir(workspace))
-                category = category_of(question_id)
-                shutil.copyfile(reference.model, workspace / f"Category{category}" / "mymodel.h5")
-                code, payload = exam_json("submit", str(category), "--workspace", str(workspace))
-                reported = exam("report", "--workspace", str(workspace))
-                assert reported.returncode == 0, reported.stdout + reported.stderr
+                code, payload = submit_model(workspace, question_id, reference.model,
+                                             runs_from=reference.model.parent.parent)
+                report_page(workspace)
                 done.write_text(json.dumps({"code": code, "payload": payload}), encoding="utf-8")  # written last
             submitted = json.loads(done.read_text(encoding="utf-8"))
         return Graded(workspace, submitted["code"], submitted["payload"],
