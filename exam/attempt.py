@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from tfexam.questions import CATEGORIES, MAX_SCORE
 from tfexam.result import STATUSES, Advice, Check, Interval, MetricResult, Rescoring, Result, Usage
+
+T = TypeVar("T")
 
 VERSION = 3
 READ_VERSIONS = (2, VERSION)
@@ -146,8 +149,8 @@ def _attempt(line: dict, strict: bool) -> Attempt:
                     checks=_checks(line.get("checks")), metric=_metric(line.get("metric"), strict),
                     diagnostics=_optional(line, "diagnostics", dict) or {}, artifacts=_artifacts(line.get("artifacts")),
                     elapsed=_optional(line, "elapsed_s", float) or 0.0, stopped=_optional(line, "stopped", str),
-                    usage=_usage(line.get("usage")), advice=_advice(line.get("advice")),
-                    rescoring=_rescoring(line.get("rescoring")))
+                    usage=_typed(line.get("usage"), Usage, "usage is not seconds and peak_mb"),
+                    advice=_advice(line.get("advice")), rescoring=_typed(line.get("rescoring"), Rescoring))
     return Attempt(session=line["session"], category=line["category"], submitted_at=line["submitted_at"],
                    late=line["late"], result=result, question=result.question or None,
                    submitted_path=_optional(line, "submitted_path", str),
@@ -184,7 +187,8 @@ def _metric(value, strict: bool) -> MetricResult | None:
         raise Damaged("metric lacks its name, value, direction or thresholds")
     metric = MetricResult(name=value.get("name", ""), value=value.get("value"),
                           higher_is_better=value.get("higher_is_better", True), thresholds=value.get("thresholds") or [],
-                          interval=_interval(value.get("interval")))
+                          interval=_typed(value.get("interval"), Interval,
+                                          "the metric's interval is not low, high, level and resamples"))
     if not (_number(metric.value, missing_ok=True) and isinstance(metric.thresholds, list)
             and all(map(_number, metric.thresholds)) and isinstance(metric.name, str)
             and isinstance(metric.higher_is_better, bool)):
@@ -192,13 +196,15 @@ def _metric(value, strict: bool) -> MetricResult | None:
     return metric
 
 
-def _interval(value) -> Interval | None:
+def _typed(value, kind: type[T], damaged: str | None = None) -> T | None:
+    """An optional typed value read by its own from_json: None stays None; what it refuses is Damaged, said as
+    `damaged` or, without it, in from_json's own words."""
     if value is None:
         return None
     try:
-        return Interval.from_json(value)
-    except ValueError:
-        raise Damaged("the metric's interval is not low, high, level and resamples") from None
+        return kind.from_json(value)
+    except ValueError as error:
+        raise Damaged(damaged or str(error)) from None
 
 
 def _advice(value) -> list[Advice]:
@@ -210,24 +216,6 @@ def _advice(value) -> list[Advice]:
         return [Advice.from_json(item) for item in value]
     except ValueError:
         raise Damaged("an advice line is not a rule and a text") from None
-
-
-def _rescoring(value) -> Rescoring | None:
-    if value is None:
-        return None
-    try:
-        return Rescoring.from_json(value)
-    except ValueError as error:
-        raise Damaged(str(error)) from None
-
-
-def _usage(value) -> Usage | None:
-    if value is None:
-        return None
-    try:
-        return Usage.from_json(value)
-    except ValueError:
-        raise Damaged("usage is not seconds and peak_mb") from None
 
 
 def _artifacts(value) -> list[str]:
